@@ -1,0 +1,56 @@
+import { isAppError, type Deps } from "@xieshui/core/server";
+import { t } from "@xieshui/core";
+import { parseArgs, UsageError, type Args, type CliIo } from "./io.ts";
+import { unitsCommand } from "./commands/units.ts";
+import { inviteCommand, invitesCommand } from "./commands/invite.ts";
+import { backupCommand } from "./commands/backup.ts";
+
+type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
+
+/** Every CLI command, by its first word. Commands of later features register here. */
+export const COMMANDS: Record<string, { run: Command; usage: string }> = {
+  units: { run: unitsCommand, usage: "units list [--json]" },
+  invite: { run: inviteCommand, usage: "invite --unit <code> --role <role> [--role <role> ...] [--name <name>] [--days <n>] [--json]" },
+  invites: { run: invitesCommand, usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]" },
+  backup: { run: backupCommand, usage: "backup <file> [--force]" },
+};
+
+function usage(): string {
+  return `usage: npm run -s cli -- <command>\n${Object.values(COMMANDS).map((c) => `  ${c.usage}`).join("\n")}\n`;
+}
+
+/**
+ * Runs one CLI invocation against open deps. Returns the exit code: 0 ok, 1 the operation failed,
+ * 2 wrong usage. With --json, errors are a JSON document `{ error: { code, message } }` on stdout.
+ */
+export async function runCli(deps: Deps, argv: string[], io: CliIo): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    io.err.write(`${(e as Error).message}\n${usage()}`);
+    return 2;
+  }
+  const name = args.positionals[0];
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command || args.flags.has("help")) {
+    io.err.write(usage());
+    return command ? 0 : 2;
+  }
+  try {
+    return await command.run(deps, args, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      if (args.flags.has("json")) io.out.write(`${JSON.stringify({ error: { code: "usage", message: e.message } })}\n`);
+      io.err.write(`${e.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    if (isAppError(e)) {
+      const message = e.messageKey ? t("zh-CN", e.messageKey, e.params) : e.code;
+      if (args.flags.has("json")) io.out.write(`${JSON.stringify({ error: { code: e.code, reason: e.reason, message } })}\n`);
+      io.err.write(`${message}${e.reason ? ` (${e.reason})` : ""}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

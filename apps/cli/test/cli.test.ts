@@ -1,0 +1,68 @@
+import { PassThrough } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { redeemInvite, seedDemo } from "@xieshui/core/server";
+import { createTestDb, type TestDb } from "../../../test/factories/db.ts";
+import { runCli } from "../src/run.ts";
+
+let t: TestDb;
+beforeAll(async () => {
+  t = createTestDb();
+  await seedDemo(t.deps);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function cli(...argv: string[]) {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  const chunks: Buffer[] = [];
+  const errChunks: Buffer[] = [];
+  out.on("data", (c: Buffer) => chunks.push(c));
+  err.on("data", (c: Buffer) => errChunks.push(c));
+  const code = await runCli(t.deps, argv, { out, err });
+  return { code, stdout: Buffer.concat(chunks).toString(), stderr: Buffer.concat(errChunks).toString() };
+}
+
+describe("cli", () => {
+  it("lists units as one JSON document", async () => {
+    const { code, stdout } = await cli("units", "list", "--json");
+    expect(code).toBe(0);
+    const units = JSON.parse(stdout) as { code: string; type: string }[];
+    expect(units.find((u) => u.code === "dongcun")).toMatchObject({ type: "village", name: "幸福镇东村村委会" });
+    expect(Object.keys(units[0]!).sort()).toEqual(["code", "name", "type"]);
+  });
+
+  it("creates an invite that redeems to the requested unit and roles", async () => {
+    const { code, stdout } = await cli("invite", "--unit", "traffic-1", "--role", "checker", "--role", "reporter", "--json");
+    expect(code).toBe(0);
+    const invite = JSON.parse(stdout) as { code: string };
+    const { user } = await redeemInvite(t.deps, { code: invite.code }, { kind: "api" });
+    expect(user.unit.code).toBe("traffic-1");
+    expect(user.roles).toEqual(["checker", "reporter"]);
+  });
+
+  it("rejects an unknown role and an unknown unit with a clear message", async () => {
+    const badRole = await cli("invite", "--unit", "dongcun", "--role", "king", "--json");
+    expect(badRole.code).toBe(2);
+    expect(JSON.parse(badRole.stdout).error.code).toBe("usage");
+    const badUnit = await cli("invite", "--unit", "atlantis", "--role", "reporter", "--json");
+    expect(badUnit.code).toBe(1);
+    expect(JSON.parse(badUnit.stdout).error.reason).toBe("unit_unknown");
+  });
+
+  it("lists, revokes and re-issues invites", async () => {
+    const created = JSON.parse((await cli("invite", "--unit", "dongcun", "--role", "reporter", "--json")).stdout) as { id: string };
+    const reissued = await cli("invites", "reissue", created.id, "--json");
+    expect(reissued.code).toBe(0);
+    const list = JSON.parse((await cli("invites", "list", "--unit", "dongcun", "--json")).stdout) as { id: string; status: string }[];
+    expect(list.find((i) => i.id === created.id)?.status).toBe("revoked");
+    expect(list.find((i) => i.id === (JSON.parse(reissued.stdout) as { id: string }).id)?.status).toBe("active");
+  });
+
+  it("prints usage for an unknown command", async () => {
+    const { code, stderr } = await cli("frobnicate");
+    expect(code).toBe(2);
+    expect(stderr).toContain("usage");
+  });
+});

@@ -1,0 +1,10 @@
+// The isomorphic entry of @xieshui/core: zod schemas, rules and messages shared by the bot,
+// the API and the mini-app. No Node imports here (lint-enforced).
+export * from "./units.ts";
+export * from "./time.ts";
+export * from "./text.ts";
+export * from "./codes.ts";
+export * from "./i18n.ts";
+export * from "./validation.ts";
+export * from "./errors.ts";
+export * from "./schemas/auth.ts";

@@ -1,0 +1,8 @@
+import { common } from "./common.ts";
+import { bot } from "./bot.ts";
+import { app } from "./app.ts";
+import { reports } from "./reports.ts";
+import { clearances } from "./clearances.ts";
+
+/** The English catalogue, same keys as zh-CN. */
+export const en = { ...common, ...bot, ...app, ...reports, ...clearances } as const;

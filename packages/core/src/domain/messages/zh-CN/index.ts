@@ -1,0 +1,8 @@
+import { common } from "./common.ts";
+import { bot } from "./bot.ts";
+import { app } from "./app.ts";
+import { reports } from "./reports.ts";
+import { clearances } from "./clearances.ts";
+
+/** The zh-CN catalogue: the product's primary language and the source of every message key. */
+export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances } as const;

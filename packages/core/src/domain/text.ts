@@ -1,0 +1,29 @@
+/**
+ * Text normalisation shared by every input path. Phones and Excel produce full-width digits
+ * and letters (Ａ１２), ideographic spaces and stray whitespace; all of them are folded here so
+ * that the same fact typed twice compares equal.
+ */
+export function toHalfWidth(value: string): string {
+  return value
+    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, " ");
+}
+
+/** Half-width, trimmed, runs of whitespace collapsed to one space, zero-width characters removed. */
+export function normalizeText(value: string): string {
+  return toHalfWidth(value.normalize("NFC"))
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** Like normalizeText, and also removes every space and separator: codes, plates, ID numbers. */
+export function normalizeCode(value: string): string {
+  return normalizeText(value).replace(/[\s\-_·•.]/g, "").toUpperCase();
+}
+
+/** True when the string contains control characters other than tab and newline. */
+export function hasControlChars(value: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(value);
+}

@@ -1,0 +1,55 @@
+import { mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import Database from "better-sqlite3";
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaClient } from "./db/generated/client.ts";
+
+export type { PrismaClient } from "./db/generated/client.ts";
+export { Prisma } from "./db/generated/client.ts";
+
+/**
+ * The database handle every use-case receives. `prisma` serves ordinary CRUD; `sqlite` is a raw
+ * better-sqlite3 connection to the same file, used only by `hot-path.ts` and bulk imports, where
+ * Prisma's per-query cost (25-80x, ../shared/notes/prisma-offline.md) would dominate.
+ */
+export interface Db {
+  prisma: PrismaClient;
+  sqlite: Database.Database;
+  /** The file path of the SQLite database. */
+  file: string;
+  close(): Promise<void>;
+}
+
+/** Resolves `file:./data/x.db` (relative to the working directory) or a plain path to a file path. */
+export function sqliteFileFromUrl(url: string): string {
+  const path = url.startsWith("file:") ? url.slice("file:".length) : url;
+  if (!path || path === ":memory:") throw new Error("DATABASE_URL must name a SQLite file (file:./data/xieshui.db)");
+  return resolve(path.split("?")[0]!);
+}
+
+/** Pragmas for a server workload: WAL so readers never block the writer, and a busy timeout for multi-process use. */
+export function applyPragmas(sqlite: Database.Database): void {
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+}
+
+/** Opens the database at `url` (creating its folder). The caller owns it and must `close()` it. */
+export function createDb(url: string): Db {
+  const file = sqliteFileFromUrl(url);
+  mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  applyPragmas(sqlite);
+  const adapter = new PrismaBetterSQLite3({ url: `file:${file}` });
+  const prisma = new PrismaClient({ adapter });
+  return {
+    prisma,
+    sqlite,
+    file,
+    async close() {
+      await prisma.$disconnect();
+      sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { Db } from "./db.ts";
+import { systemClock, type Clock } from "./clock.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { createIdentityHotPath, type IdentityHotPath } from "./hot-path.ts";
+
+/**
+ * Everything a use-case may touch, passed explicitly: the database, the clock, the logger and
+ * the prepared hot-path statements. Built once per process by the composition root (or per test).
+ */
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  identity: IdentityHotPath;
+}
+
+/** Builds the use-case dependencies over an open database. */
+export function createDeps(db: Db, opts: { clock?: Clock; logger?: Logger } = {}): Deps {
+  return {
+    db,
+    clock: opts.clock ?? systemClock,
+    logger: opts.logger ?? createLogger({ level: "silent" }),
+    identity: createIdentityHotPath(db.sqlite),
+  };
+}

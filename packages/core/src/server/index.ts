@@ -1,0 +1,14 @@
+// The Node-only entry of @xieshui/core: database access, use-cases, audit, crypto.
+// Front ends call these use-cases and only translate between their transport and them.
+export * from "./db.ts";
+export * from "./migrate.ts";
+export * from "./clock.ts";
+export * from "./logger.ts";
+export * from "./errors.ts";
+export * from "./crypto.ts";
+export * from "./audit.ts";
+export * from "./hot-path.ts";
+export * from "./deps.ts";
+export * from "./identity.ts";
+export * from "./outbox.ts";
+export * from "./seed.ts";

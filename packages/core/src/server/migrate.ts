@@ -1,0 +1,49 @@
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type Database from "better-sqlite3";
+
+/** The repository's migrations folder, found from this file (works from any working directory). */
+export const MIGRATIONS_DIR = resolve(import.meta.dirname, "../../../../prisma/migrations");
+
+/**
+ * Applies pending Prisma migrations (prisma/migrations/<name>/migration.sql) in order, each in its
+ * own transaction, recording them in `_prisma_migrations` exactly as `prisma migrate deploy` does,
+ * so either tool can be used on the same database. Used by `npm start`, the CLI and tests, which
+ * avoids spawning the Prisma CLI (seconds) for every test file. Returns the names applied.
+ */
+export function migrate(sqlite: Database.Database, dir: string = MIGRATIONS_DIR): string[] {
+  sqlite.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id" TEXT PRIMARY KEY NOT NULL,
+    "checksum" TEXT NOT NULL,
+    "finished_at" DATETIME,
+    "migration_name" TEXT NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" DATETIME,
+    "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
+  )`);
+  const applied = new Set(
+    (sqlite.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string }[]).map(
+      (r) => r.migration_name,
+    ),
+  );
+  const names = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "migration.sql"))).sort() : [];
+  const done: string[] = [];
+  for (const name of names) {
+    if (applied.has(name)) continue;
+    const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
+    const checksum = createHash("sha256").update(sql).digest("hex");
+    const started = Date.now();
+    sqlite.transaction(() => {
+      sqlite.exec(sql);
+      sqlite
+        .prepare(
+          `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,
+        )
+        .run(randomUUID(), checksum, Date.now(), name, started);
+    })();
+    done.push(name);
+  }
+  return done;
+}

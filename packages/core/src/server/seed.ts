@@ -1,0 +1,91 @@
+import type { Role, UnitType } from "../domain/units.ts";
+import { ROLES } from "../domain/units.ts";
+import type { Deps } from "./deps.ts";
+import { createInvite } from "./identity.ts";
+import { migrate } from "./migrate.ts";
+
+/** A demo unit of the seeded district. */
+export interface DemoUnit {
+  code: string;
+  name: string;
+  type: UnitType;
+  parent?: string;
+}
+
+/**
+ * The demo district: a town with two village committees and a residents' committee, a traffic-police
+ * brigade, a venue, and the bureaus named in the 2007 implementation opinion. Codes are stable:
+ * tests and the README refer to them.
+ */
+export const DEMO_UNITS: DemoUnit[] = [
+  { code: "xingfu-town", name: "幸福镇", type: "town" },
+  { code: "dongcun", name: "幸福镇东村村委会", type: "village", parent: "xingfu-town" },
+  { code: "xicun", name: "幸福镇西村村委会", type: "village", parent: "xingfu-town" },
+  { code: "heping", name: "幸福镇和平社区居委会", type: "community", parent: "xingfu-town" },
+  { code: "traffic-1", name: "区公安局交警大队一中队", type: "traffic_police" },
+  { code: "grand-theatre", name: "区人民大剧院", type: "venue" },
+  { code: "culture-bureau", name: "区文化和旅游局", type: "culture_bureau" },
+  { code: "land-bureau", name: "区自然资源局（国土）", type: "land_bureau" },
+  { code: "housing-bureau", name: "区房产管理局", type: "housing_bureau" },
+  { code: "construction-bureau", name: "区住房和城乡建设局", type: "construction_bureau" },
+  { code: "tax-bureau", name: "国家税务总局本区税务局", type: "tax_bureau" },
+  { code: "finance-bureau", name: "区财政局", type: "finance_bureau" },
+  { code: "finance-supervision", name: "区财政监督检查办公室", type: "supervision_office" },
+];
+
+/** Which demo unit each role's demo invite belongs to. */
+export const DEMO_INVITE_UNITS: Record<Role, string> = {
+  reporter: "dongcun",
+  checker: "traffic-1",
+  tax_officer: "tax-bureau",
+  trainer: "tax-bureau",
+  tip_handler: "finance-supervision",
+  coordinator: "finance-bureau",
+  admin: "finance-bureau",
+};
+
+/** Inserts the demo units that are missing; never changes existing data. Returns how many were added. */
+export async function seedDemo(deps: Deps): Promise<number> {
+  const { prisma } = deps.db;
+  let added = 0;
+  for (const unit of DEMO_UNITS) {
+    const exists = await prisma.unit.findUnique({ where: { code: unit.code } });
+    if (exists) continue;
+    const parent = unit.parent ? await prisma.unit.findUnique({ where: { code: unit.parent } }) : null;
+    await prisma.unit.create({ data: { code: unit.code, name: unit.name, type: unit.type, parentId: parent?.id ?? null } });
+    added++;
+  }
+  return added;
+}
+
+/**
+ * Issues one fresh demo invite per role (7 days) and revokes the unused demo invites of earlier
+ * starts, so the codes printed by `npm start` are always the ones that work.
+ */
+export async function issueDemoInvites(deps: Deps): Promise<{ role: Role; unit: string; code: string }[]> {
+  await deps.db.prisma.invite.updateMany({
+    where: { label: "demo", usedAt: null, revokedAt: null },
+    data: { revokedAt: deps.clock.now() },
+  });
+  const out: { role: Role; unit: string; code: string }[] = [];
+  for (const role of ROLES) {
+    const unit = DEMO_INVITE_UNITS[role];
+    const { code } = await createInvite(deps, null, { unit, roles: [role], expiresInDays: 7, label: "demo" });
+    out.push({ role, unit, code });
+  }
+  return out;
+}
+
+/**
+ * Brings a database to a usable state: applies pending migrations and, when `demo` is on and no
+ * unit exists yet, seeds the demo district. Safe to call on every start: existing data is kept.
+ */
+export async function prepareDatabase(deps: Deps, opts: { demo: boolean }): Promise<{ migrations: string[]; seeded: boolean }> {
+  const migrations = migrate(deps.db.sqlite);
+  let seeded = false;
+  if (opts.demo && (await deps.db.prisma.unit.count()) === 0) {
+    await seedDemo(deps);
+    seeded = true;
+  }
+  return { migrations, seeded };
+}
