@@ -8,3 +8,7 @@ export * from "./i18n.ts";
 export * from "./validation.ts";
 export * from "./errors.ts";
 export * from "./schemas/auth.ts";
+export * from "./id-number.ts";
+export * from "./plate.ts";
+export * from "./vin.ts";
+export * from "./mask.ts";

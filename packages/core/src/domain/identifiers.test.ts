@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { isIdNumber, isUscc, isTaxpayerId, withIdCheckChar, withUsccCheckChar } from "./id-number.ts";
+import { isPlate, normalizePlate } from "./plate.ts";
+import { isVin, vinCheckDigit } from "./vin.ts";
+import { maskIdNumber, maskName } from "./mask.ts";
+
+describe("resident ID numbers (GB 11643)", () => {
+  it("accepts a number with the right check character, in any spacing or width", () => {
+    expect(isIdNumber("410106195405020740")).toBe(true);
+    expect(isIdNumber(" ４１０１０６ 1954 0502 0740 ")).toBe(true);
+    expect(isIdNumber(withIdCheckChar("11010519491231002"))).toBe(true);
+    expect(isIdNumber("11010519491231002x")).toBe(isIdNumber("11010519491231002X"));
+  });
+  it("rejects a wrong check character, an impossible birth date and a future birth date", () => {
+    expect(isIdNumber("410106195405020741")).toBe(false);
+    expect(isIdNumber(withIdCheckChar("41010619540230074"))).toBe(false);
+    expect(isIdNumber(withIdCheckChar("41010630990101074"))).toBe(false);
+    expect(isIdNumber("4101061954050207")).toBe(false);
+    expect(isIdNumber("' OR 1=1 --")).toBe(false);
+  });
+});
+
+describe("unified social credit codes (GB 32100)", () => {
+  it("accepts a valid code and rejects a changed one", () => {
+    const code = withUsccCheckChar("91350100M000100Y4");
+    expect(isUscc(code)).toBe(true);
+    expect(isUscc(code.toLowerCase())).toBe(true);
+    const broken = code.slice(0, 17) + (code[17] === "0" ? "1" : "0");
+    expect(isUscc(broken)).toBe(false);
+    expect(isUscc("91350100M000100YI")).toBe(false);
+  });
+  it("accepts either kind as a taxpayer id", () => {
+    expect(isTaxpayerId("410106195405020740")).toBe(true);
+    expect(isTaxpayerId(withUsccCheckChar("91350100M000100Y4"))).toBe(true);
+    expect(isTaxpayerId("410106195405020741")).toBe(false);
+  });
+});
+
+describe("plates", () => {
+  it("normalises full-width, lower case, spaces and the middle dot to one form", () => {
+    for (const typed of ["豫Ａ１２３４５", "豫a12345", " 豫A 12345 ", "豫A·12345", "豫A-12345"]) {
+      expect(normalizePlate(typed)).toBe("豫A12345");
+    }
+  });
+  it("accepts ordinary, new-energy and police plates and rejects malformed ones", () => {
+    for (const ok of ["豫A12345", "豫B7E3R2", "豫AD12345", "豫ADA1234", "豫A12345D", "豫A1234警", "京N9Z8Y7"]) expect(isPlate(ok), ok).toBe(true);
+    for (const bad of ["豫A1234", "XA12345", "豫I12345", "豫A123456", "豫AO2345", "", "豫A12345<script>"]) expect(isPlate(bad), bad).toBe(false);
+  });
+});
+
+describe("VINs", () => {
+  it("checks the position-9 check digit of Chinese-made vehicles", () => {
+    const body = "LSV3E28J097KB6CP6";
+    const vin = body.slice(0, 8) + vinCheckDigit(body) + body.slice(9);
+    expect(isVin(vin)).toBe(true);
+    const wrong = vin.slice(0, 8) + (vin[8] === "1" ? "2" : "1") + vin.slice(9);
+    expect(isVin(wrong)).toBe(false);
+    expect(isVin("LSV3E28J097KB6CPO")).toBe(false);
+    expect(isVin("1HGCM82633A004352")).toBe(true);
+  });
+});
+
+describe("masking", () => {
+  it("masks names and ID numbers", () => {
+    expect(maskName("张小三")).toBe("张*三");
+    expect(maskName("张三")).toBe("张*");
+    expect(maskName("欧阳小明")).toBe("欧**明");
+    expect(maskIdNumber("410106195405020740")).toBe("4101**********0740");
+  });
+});
