@@ -12,3 +12,5 @@ export * from "./deps.ts";
 export * from "./identity.ts";
 export * from "./outbox.ts";
 export * from "./seed.ts";
+export * from "./telegram-webapp.ts";
+export * from "./preferences.ts";
