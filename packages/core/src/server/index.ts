@@ -14,4 +14,3 @@ export * from "./outbox.ts";
 export * from "./seed.ts";
 export * from "./telegram-webapp.ts";
 export * from "./preferences.ts";
-export * from "./preferences.ts";
