@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+/** Configuration of `npm start` (the whole product on one machine), parsed once. */
+export const StartEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z.string().min(1).default("file:./data/xieshui.db"),
+  TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
+  XIESHUI_DEMO: z.enum(["0", "1"]).default("1"),
+  /** 1 skips the H5 build check (CI, or when serving a build made elsewhere). */
+  SKIP_H5_BUILD: z.enum(["0", "1"]).default("0"),
+});
+export type StartEnv = z.infer<typeof StartEnvSchema>;
+
+export function loadStartEnv(env: NodeJS.ProcessEnv = process.env): StartEnv {
+  return StartEnvSchema.parse(env);
+}
