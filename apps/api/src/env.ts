@@ -1,0 +1,37 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/** The repository root, found from this file so `npm start` works from any working directory. */
+export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+
+/** API configuration, parsed once from the environment by main.ts. */
+export const ApiEnvSchema = z.object({
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
+  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default("file:./data/xieshui.db")),
+  TELEGRAM_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
+  /** The Taro H5 build; relative paths are taken from the working directory, the default from the repo root. */
+  H5_DIR: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .optional()
+      .transform((dir) => (dir ? resolve(dir) : resolve(REPO_ROOT, "apps/miniapp/dist/h5"))),
+  ),
+  LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  /** Clearance checks per user per hour; 0 turns the limit off (DESIGN.md contract). */
+  CHECK_RATE_LIMIT_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(120)),
+  /** 1 (default): an empty database gets the demo district. */
+  XIESHUI_DEMO: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("1")),
+});
+export type ApiEnv = z.infer<typeof ApiEnvSchema>;
+
+/** Parses the environment; throws one readable error listing every bad variable. */
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): ApiEnv {
+  const result = ApiEnvSchema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+  throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+}

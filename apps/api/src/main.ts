@@ -1,0 +1,46 @@
+// Composition root of the API: parse the environment, open and prepare the database, listen.
+import { createDb, createDeps, createLogger, prepareDatabase } from "@xieshui/core/server";
+import { loadEnv } from "./env.ts";
+import { createServer } from "./server.ts";
+
+const env = loadEnv();
+const logger = createLogger({ level: env.LOG_LEVEL, name: "api" });
+const db = createDb(env.DATABASE_URL);
+const deps = createDeps(db, { logger });
+await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
+
+const server = createServer({
+  deps,
+  config: {
+    h5Dir: env.H5_DIR,
+    telegramBotToken: env.TELEGRAM_BOT_TOKEN,
+    checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,
+    logger,
+  },
+});
+
+let closing = false;
+async function shutdown(signal: string) {
+  if (closing) return;
+  closing = true;
+  logger.info({ signal }, "shutting down");
+  try {
+    await server.close();
+  } finally {
+    await db.close();
+  }
+}
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  await server.listen({ port: env.PORT, host: env.HOST });
+} catch (err) {
+  logger.error({ err }, "could not start the API");
+  await db.close();
+  process.exit(1);
+}
+const address = server.server.address();
+const port = typeof address === "object" && address ? address.port : env.PORT;
+const shownHost = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
+console.log(`协税通 API listening on http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}  (docs: /docs)`);

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import type { RouteContext } from "./context.ts";
+import { healthRoutes } from "./health.ts";
+import { authRoutes } from "./auth.ts";
+import { meRoutes } from "./me.ts";
+import { unitRoutes } from "./units.ts";
+import { adminRoutes } from "./admin.ts";
+
+export type { RouteContext } from "./context.ts";
+
+/**
+ * Every route plugin, one line each. A feature adds `routes/<feature>.ts` exporting a
+ * `FastifyPluginAsyncZod<RouteContext>` and one `api.register(...)` line below.
+ */
+export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  app.register(healthRoutes, ctx);
+  app.register(
+    async (api) => {
+      await api.register(authRoutes, ctx);
+      await api.register(meRoutes, ctx);
+      await api.register(unitRoutes, ctx);
+      await api.register(adminRoutes, ctx);
+    },
+    { prefix: "/api/v1" },
+  );
+}
