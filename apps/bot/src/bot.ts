@@ -1,0 +1,130 @@
+import { Bot, session, type Composer } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import { conversations, createConversation } from "@grammyjs/conversations";
+import type { I18n } from "@grammyjs/i18n";
+import { LOCALES, resolveLocale, type Locale } from "@xieshui/core";
+import { actorByTelegram, getLocale, type Deps } from "@xieshui/core/server";
+import type { BotContext, ConversationContext, SessionData } from "./context.ts";
+import { createI18n, translator } from "./i18n.ts";
+import { createPrismaStorage } from "./storage.ts";
+import { createFeatureErrorHandler, createGlobalErrorHandler, describeError } from "./errors.ts";
+import { visibleCommands, type BotFeature, type CommandSpec } from "./registry.ts";
+import { FEATURES } from "./features/index.ts";
+import { unhandledFeature } from "./features/unhandled.ts";
+
+export interface BotConfig {
+  /** Bot API base URL (a local emulator in tests); defaults to https://api.telegram.org. */
+  apiRoot?: string;
+  /** Known bot info: skips getMe (tests, emulator). */
+  botInfo?: UserFromGetMe;
+  /** Transport for Bot API calls (tests record calls with a fake). */
+  fetch?: typeof fetch;
+  /** Secret Telegram sends with webhook updates (checked by main.ts's webhook server). */
+  webhookSecret?: string;
+}
+
+export interface CreateBotOptions {
+  token: string;
+  deps: Deps;
+  config?: BotConfig;
+  /** Features to install in order (default: all of FEATURES). `unhandled` is always last. */
+  features?: BotFeature[];
+}
+
+/** The bot plus what main.ts and the outbox worker need next to it. */
+export type XieshuiBot = Bot<BotContext> & {
+  readonly i18n: I18n<BotContext>;
+  readonly commandSpecs: readonly CommandSpec[];
+};
+
+function isLocale(value: unknown): value is Locale {
+  return LOCALES.some((l) => l === value);
+}
+
+/**
+ * Per-update app state: the registered user (hot path, no Prisma) and the language: the user's
+ * saved choice, else a guest's /lang choice in the session, else their Telegram language.
+ * Also installed inside conversations, where there is no session.
+ */
+function appContext(deps: Deps, commands: readonly CommandSpec[]) {
+  return async (ctx: ConversationContext | BotContext, next: () => Promise<void>) => {
+    const c = ctx as ConversationContext & Partial<Pick<BotContext, "session">>;
+    c.deps = deps;
+    c.commands = commands;
+    c.actor = ctx.from ? actorByTelegram(deps, ctx.from.id) : null;
+    const saved = c.actor ? await getLocale(deps, c.actor.userId) : null;
+    const guest = !c.actor && "session" in c && c.session ? c.session.locale : undefined;
+    c.locale = saved ?? (isLocale(guest) ? guest : resolveLocale(ctx.from?.language_code));
+    await next();
+  };
+}
+
+/**
+ * Builds the bot: sessions and conversation state in the database, i18n from the core catalogues,
+ * every feature behind one error boundary, `unhandled` last. No network call and no side effect
+ * happens here; main.ts starts it.
+ */
+export function createBot({ token, deps, config = {}, features = FEATURES }: CreateBotOptions): XieshuiBot {
+  const client = {
+    ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
+    ...(config.fetch ? { fetch: config.fetch } : {}),
+  };
+  const bot = new Bot<BotContext>(token, {
+    ...(config.botInfo ? { botInfo: config.botInfo } : {}),
+    client,
+  });
+  const logger = deps.logger;
+  const installed = [...features, unhandledFeature];
+  const commands = installed.flatMap((f) => f.commands ?? []);
+  const i18n = createI18n<BotContext>((ctx) => ctx.locale);
+  const convI18n = createI18n<ConversationContext>((ctx) => ctx.locale);
+  const withApp = appContext(deps, commands);
+
+  bot.catch(createGlobalErrorHandler(logger));
+
+  // Groups and channels are out of scope: codes and reports are personal.
+  const privateChats = bot.chatType("private") as unknown as Composer<BotContext>;
+  privateChats.use(
+    session<SessionData, BotContext>({ initial: () => ({}), storage: createPrismaStorage<SessionData>(deps.db, "session:") }),
+  );
+  privateChats.use(withApp);
+  privateChats.use(i18n.middleware());
+
+  const guarded = privateChats.errorBoundary(createFeatureErrorHandler(logger));
+  guarded.use(
+    conversations<BotContext, ConversationContext>({
+      storage: { type: "key", prefix: "conv:", adapter: createPrismaStorage(deps.db, "") },
+      plugins: [withApp as (ctx: ConversationContext, next: () => Promise<void>) => Promise<void>, convI18n.middleware()],
+    }),
+  );
+  for (const f of installed) {
+    for (const c of f.conversations ?? []) guarded.use(createConversation(c.builder, c.id));
+  }
+  for (const f of installed) guarded.use(f.composer);
+
+  return Object.assign(bot, { i18n, commandSpecs: commands }) as XieshuiBot;
+}
+
+/**
+ * Publishes the command menu: Chinese as the default, English for clients set to English.
+ * Failure is logged and tolerated (an emulator or a network blip must not stop the bot).
+ */
+export async function syncCommandMenu(bot: XieshuiBot, deps: Deps): Promise<boolean> {
+  const t = translator(bot.i18n);
+  const menu = bot.commandSpecs.filter((c) => c.menu);
+  const list = (locale: Locale) => menu.map((c) => ({ command: c.command, description: t(locale, c.description).slice(0, 256) }));
+  try {
+    await bot.api.setMyCommands(list("zh-CN"));
+    await bot.api.setMyCommands(list("en"), { language_code: "en" });
+    return true;
+  } catch (error) {
+    deps.logger.warn({ error: describeError(error) }, "setMyCommands failed; the command menu may be stale");
+    return false;
+  }
+}
+
+/** The commands a given user may use, for a per-chat menu or tests. */
+export function commandsFor(bot: XieshuiBot, actor: Parameters<typeof visibleCommands>[1]): CommandSpec[] {
+  return visibleCommands(bot.commandSpecs, actor);
+}
+
