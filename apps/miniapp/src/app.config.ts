@@ -1,0 +1,12 @@
+// Every page is registered here (first = start page). Adding a page: add its path below and create
+// src/pages/<name>/index.tsx + index.config.ts.
+export default defineAppConfig({
+  pages: ['pages/index/index', 'pages/login/index', 'pages/profile/index', 'pages/soon/index'],
+  window: {
+    backgroundTextStyle: 'light',
+    backgroundColor: '#f4f5f7',
+    navigationBarBackgroundColor: '#b71c1c',
+    navigationBarTitleText: '协税通',
+    navigationBarTextStyle: 'white',
+  },
+})

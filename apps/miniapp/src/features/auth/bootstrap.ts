@@ -1,0 +1,44 @@
+import { ApiError } from '../../lib/request'
+import { getSession, setSession, updateUser, clearSession } from '../../lib/session'
+import { getTelegramInitData } from '../../lib/telegram'
+import { fetchMe, logout, signInWithTelegram } from './api'
+
+/** What the app should do after launch. */
+export type BootstrapOutcome = 'signed-in' | 'anonymous' | 'go-login'
+
+/**
+ * Runs once at launch. Inside Telegram without a session: sign in with initData (the endpoint may not
+ * exist yet: any failure sends the user to the login page). With a stored token: refresh the user;
+ * a 401 clears the session (request.ts), a network error keeps the cached user for offline use.
+ */
+export async function bootstrapSession(): Promise<BootstrapOutcome> {
+  const { token } = getSession()
+  if (!token) {
+    const initData = getTelegramInitData()
+    if (!initData) return 'anonymous'
+    try {
+      const result = await signInWithTelegram(initData)
+      setSession(result.token, result.user)
+      return 'signed-in'
+    } catch {
+      return 'go-login'
+    }
+  }
+  try {
+    updateUser(await fetchMe())
+    return 'signed-in'
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return 'go-login'
+    return getSession().user ? 'signed-in' : 'anonymous'
+  }
+}
+
+/** Ends the session on the server (best effort) and locally (always). */
+export async function signOut(): Promise<void> {
+  try {
+    await logout()
+  } catch {
+    // The local session is dropped anyway; an unreachable server must not keep the user signed in.
+  }
+  clearSession()
+}

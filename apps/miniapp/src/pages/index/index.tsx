@@ -1,0 +1,86 @@
+import Taro from '@tarojs/taro'
+import { Text, View } from '@tarojs/components'
+import { homeEntries, type HomeEntry } from '../../features/home/entries'
+import { useT } from '../../lib/i18n'
+import { useSession } from '../../lib/session'
+import { ActionButton } from '../../components/action-button'
+
+const ICONS: Record<string, string> = {
+  report: '报', check: '验', learn: '学', tip: '举', review: '审', training: '训', tips_inbox: '受', oversight: '督', admin: '管',
+}
+
+function Tile({ entry, large }: { entry: HomeEntry; large: boolean }) {
+  const t = useT()
+  return (
+    <View
+      id={`entry-${entry.feature}`}
+      className={`tile tile--${entry.feature}${large ? ' tile--large' : ''}`}
+      onClick={() => void Taro.navigateTo({ url: entry.url })}
+    >
+      <View className='tile__icon'>
+        <Text>{ICONS[entry.feature] ?? '•'}</Text>
+      </View>
+      <View className='tile__body'>
+        <Text className='tile__title'>{t(entry.title)}</Text>
+        <Text className='tile__desc'>{t(entry.description)}</Text>
+      </View>
+    </View>
+  )
+}
+
+export default function HomePage() {
+  const t = useT()
+  const { user } = useSession()
+  const { jobs, manage } = homeEntries(user)
+
+  return (
+    <View className='page page--home'>
+      <View className='hero'>
+        <View className='hero__row'>
+          <Text className='hero__title'>{t('app-name')}</Text>
+          <View id='open-profile' className='hero__link' onClick={() => void Taro.navigateTo({ url: '/pages/profile/index' })}>
+            <Text>{user ? t('app-profile-title') : t('app-language')}</Text>
+          </View>
+        </View>
+        {user ? (
+          <View id='home-greeting' className='hero__sub'>
+            <Text>{t('app-home-greeting', { name: user.name, unit: user.unit.name })}</Text>
+          </View>
+        ) : (
+          <View className='hero__sub'>
+            <Text>{t('app-home-tagline')}</Text>
+          </View>
+        )}
+      </View>
+
+      {!user ? (
+        <View className='card card--login'>
+          <Text className='card__text'>{t('app-home-login-hint')}</Text>
+          <ActionButton id='go-login' onClick={() => void Taro.navigateTo({ url: '/pages/login/index' })}>
+            {t('app-login-submit')}
+          </ActionButton>
+        </View>
+      ) : null}
+
+      <View className='section'>
+        <Text className='section__title'>{t('app-home-jobs')}</Text>
+        <View className='tiles'>
+          {jobs.map((e) => (
+            <Tile key={e.feature} entry={e} large />
+          ))}
+        </View>
+      </View>
+
+      {manage.length > 0 ? (
+        <View className='section'>
+          <Text className='section__title'>{t('app-home-manage')}</Text>
+          <View className='tiles tiles--compact'>
+            {manage.map((e) => (
+              <Tile key={e.feature} entry={e} large={false} />
+            ))}
+          </View>
+        </View>
+      ) : null}
+    </View>
+  )
+}

@@ -1,0 +1,64 @@
+import Taro from '@tarojs/taro'
+import { useCallback } from 'react'
+import { Text, View } from '@tarojs/components'
+import { useLoginForm, type LoginMode } from '../../features/login/use-login-form'
+import { useT } from '../../lib/i18n'
+import { Field } from '../../components/field'
+import { ActionButton } from '../../components/action-button'
+import { Notice } from '../../components/notice'
+
+export default function LoginPage() {
+  const t = useT()
+  const onSignedIn = useCallback(() => void Taro.reLaunch({ url: '/pages/index/index' }), [])
+  const form = useLoginForm(onSignedIn)
+  const tabs: { mode: LoginMode; label: string }[] = [
+    { mode: 'invite', label: t('app-login-tab-invite') },
+    { mode: 'link', label: t('app-login-tab-link') },
+  ]
+
+  return (
+    <View className='page page--form'>
+      <Text className='page__title'>{t('app-login-title')}</Text>
+      <View className='tabs'>
+        {tabs.map((tab) => (
+          <View
+            key={tab.mode}
+            id={`tab-${tab.mode}`}
+            className={`tabs__tab${form.mode === tab.mode ? ' tabs__tab--active' : ''}`}
+            onClick={() => form.setMode(tab.mode)}
+          >
+            <Text>{tab.label}</Text>
+          </View>
+        ))}
+      </View>
+
+      <View className='card'>
+        <Notice id='form-error' text={form.formError} />
+        <Field
+          id='login-code'
+          label={form.mode === 'invite' ? t('app-login-invite-label') : t('app-login-link-label')}
+          value={form.values.code}
+          onChange={(v) => form.setValue('code', v)}
+          error={form.fields.code}
+          hint={form.mode === 'invite' ? t('app-login-invite-hint') : t('app-login-link-hint')}
+          placeholder={form.mode === 'invite' ? 'K7M2QX9PRT' : 'AB23CD45'}
+          maxlength={64}
+        />
+        {form.mode === 'invite' ? (
+          <Field
+            id='login-name'
+            label={t('app-login-name-label')}
+            value={form.values.name}
+            onChange={(v) => form.setValue('name', v)}
+            error={form.fields.name}
+            hint={t('app-login-name-hint')}
+            maxlength={40}
+          />
+        ) : null}
+        <ActionButton id='login-submit' disabled={form.submitting} onClick={() => void form.submit()}>
+          {form.submitting ? t('app-working') : t('app-login-submit')}
+        </ActionButton>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,36 @@
+import type { ReactNode } from "react";
+
+// Stand-ins for @tarojs/components: plain DOM elements with Taro's event shapes.
+type Common = { id?: string; className?: string; children?: ReactNode; onClick?: () => void };
+
+export function View({ id, className, children, onClick }: Common) {
+  return <div id={id} className={className} onClick={onClick}>{children}</div>;
+}
+
+export function Text({ id, className, children }: Common & { selectable?: boolean; userSelect?: boolean }) {
+  return <span id={id} className={className}>{children}</span>;
+}
+
+export function Button({ id, className, children, onClick, disabled }: Common & { disabled?: boolean }) {
+  return <button id={id} className={className} onClick={onClick} disabled={disabled}>{children}</button>;
+}
+
+export function Input(props: {
+  id?: string;
+  className?: string;
+  value?: string;
+  placeholder?: string;
+  maxlength?: number;
+  onInput?: (e: { detail: { value: string } }) => void;
+}) {
+  return (
+    <input
+      id={props.id}
+      className={props.className}
+      value={props.value}
+      placeholder={props.placeholder}
+      maxLength={props.maxlength}
+      onChange={(e) => props.onInput?.({ detail: { value: e.target.value } })}
+    />
+  );
+}
