@@ -12,3 +12,4 @@ export * from "./id-number.ts";
 export * from "./plate.ts";
 export * from "./vin.ts";
 export * from "./mask.ts";
+export * from "./reports/index.ts";
