@@ -12,7 +12,7 @@ export const ListInvitesQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
 });
 export const InviteIdParamsSchema = z.strictObject({ id: z.string().min(1).max(64) });
-export const ReissueInviteSchema = z.strictObject({ expiresInDays: z.number().int().min(1).max(90).optional() }).optional();
+export const ReissueInviteSchema = z.strictObject({ expiresInDays: z.number().int().min(1).max(90).optional() }).nullish();
 
 /** Invite management for admins; every route answers 401 without a session and 403 without the admin role. */
 export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { deps, auth }) => {
