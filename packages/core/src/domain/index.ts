@@ -12,4 +12,6 @@ export * from "./id-number.ts";
 export * from "./plate.ts";
 export * from "./vin.ts";
 export * from "./mask.ts";
+export * from "./clearance.ts";
+export * from "./schemas/clearances.ts";
 export * from "./reports/index.ts";

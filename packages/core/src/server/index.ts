@@ -14,3 +14,4 @@ export * from "./outbox.ts";
 export * from "./seed.ts";
 export * from "./telegram-webapp.ts";
 export * from "./preferences.ts";
+export * from "./clearances/index.ts";

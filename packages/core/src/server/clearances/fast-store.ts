@@ -1,0 +1,114 @@
+import type Database from "better-sqlite3";
+import type { ClearanceRow, ClearanceRowView } from "../../domain/clearance.ts";
+import { lazy, sqlDate } from "../hot-path.ts";
+
+/**
+ * The ONE module with hand-written SQL for clearances: the check's lookups, its audit insert and
+ * rate-limit count (run on every check, thousands a second), and the bulk import's upsert (a
+ * million rows). Prisma would cost 25-80x per query here (../shared/notes/prisma-offline.md).
+ * The SQL is plain and portable (no SQLite-only syntax beyond `ON CONFLICT ... DO UPDATE`, which
+ * PostgreSQL shares); a PostgreSQL twin would implement the same interface. Statements are
+ * prepared once per connection, on first use.
+ */
+export interface ClearanceStore {
+  /** Vehicle rows for a normalised plate whose period ends on or after `since` (YYYY-MM-DD). */
+  vehicleRowsByPlate(plate: string, since: string): ClearanceRowView[];
+  /** Vehicle rows for a normalised VIN whose period ends on or after `since`. */
+  vehicleRowsByVin(vin: string, since: string): ClearanceRowView[];
+  /** Property rows for a contract number, or for the contract of a property certificate number. */
+  propertyRows(key: string): ClearanceRowView[];
+  /** Appends one `clearance.check` audit row (the check's only write). */
+  insertCheckAudit(entry: CheckAuditEntry): void;
+  /** Checks this user made since `since` (denied-for-rate attempts do not count). */
+  countChecksSince(userId: string, since: Date): number;
+  /** The stored row of a certificate number, for import: id and the batch that last wrote it. */
+  existing(certificateNo: string): { id: number; batchId: string | null } | undefined;
+  /** Inserts a row or, for a known certificate number, replaces its fields. */
+  upsert(row: ClearanceRow, batchId: string, now: Date): void;
+  /** Runs `fn` in one transaction (rolled back if it throws). */
+  transaction<T>(fn: () => T): T;
+}
+
+/** One audit row of a check: who, their unit, when, what was looked up, and the outcome. */
+export interface CheckAuditEntry {
+  at: Date;
+  userId: string | null;
+  unitId: string | null;
+  /** `<kind>:<normalised key>`: a plate, VIN or contract number, never a taxpayer ID */
+  subject: string | null;
+  /** cleared | missing | denied | invalid | rate_limited */
+  result: string;
+  /** JSON without names or ID numbers */
+  detail: string | null;
+}
+
+/** The audit action of a clearance check; the oversight queries read it. */
+export const CHECK_AUDIT_ACTION = "clearance.check";
+
+const VIEW = "certificateNo, tax, status, taxpayerName, periodStart, periodEnd";
+
+const stores = new WeakMap<Database.Database, ClearanceStore>();
+
+/** The clearance statements of a connection, created once per connection. */
+export function clearanceStore(sqlite: Database.Database): ClearanceStore {
+  let store = stores.get(sqlite);
+  if (!store) {
+    store = createClearanceStore(sqlite);
+    stores.set(sqlite, store);
+  }
+  return store;
+}
+
+function createClearanceStore(sqlite: Database.Database): ClearanceStore {
+  const byPlate = lazy(() => sqlite.prepare<[string, string], ClearanceRowView>(
+    `SELECT ${VIEW} FROM Clearance WHERE plate = ? AND periodEnd >= ? AND kind = 'vehicle_vessel'`,
+  ));
+  const byVin = lazy(() => sqlite.prepare<[string, string], ClearanceRowView>(
+    `SELECT ${VIEW} FROM Clearance WHERE vin = ? AND periodEnd >= ? AND kind = 'vehicle_vessel'`,
+  ));
+  const byContract = lazy(() => sqlite.prepare<[string], ClearanceRowView>(
+    `SELECT ${VIEW} FROM Clearance WHERE contractNo = ? AND kind = 'property_transfer'`,
+  ));
+  const contractOfCertificate = lazy(() => sqlite.prepare<[string], { contractNo: string | null }>(
+    `SELECT contractNo FROM Clearance WHERE certificateNo = ? AND kind = 'property_transfer'`,
+  ));
+  const audit = lazy(() => sqlite.prepare<[string, string | null, string | null, string, string | null, string, string | null]>(
+    `INSERT INTO AuditLog (at, userId, unitId, action, subject, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ));
+  const count = lazy(() => sqlite.prepare<[string, string, string], { n: number }>(
+    `SELECT count(*) AS n FROM AuditLog WHERE userId = ? AND at >= ? AND action = ? AND result <> 'rate_limited'`,
+  ));
+  const existing = lazy(() => sqlite.prepare<[string], { id: number; batchId: string | null }>(
+    `SELECT id, batchId FROM Clearance WHERE certificateNo = ?`,
+  ));
+  const upsert = lazy(() => sqlite.prepare(
+    `INSERT INTO Clearance (certificateNo, kind, tax, plate, vin, contractNo, taxpayerId, taxpayerName,
+       periodStart, periodEnd, status, amountFen, paidOn, batchId, createdAt, updatedAt)
+     VALUES (@certificateNo, @kind, @tax, @plate, @vin, @contractNo, @taxpayerId, @taxpayerName,
+       @periodStart, @periodEnd, @status, @amountFen, @paidOn, @batchId, @now, @now)
+     ON CONFLICT (certificateNo) DO UPDATE SET kind = excluded.kind, tax = excluded.tax, plate = excluded.plate,
+       vin = excluded.vin, contractNo = excluded.contractNo, taxpayerId = excluded.taxpayerId,
+       taxpayerName = excluded.taxpayerName, periodStart = excluded.periodStart, periodEnd = excluded.periodEnd,
+       status = excluded.status, amountFen = excluded.amountFen, paidOn = excluded.paidOn,
+       batchId = excluded.batchId, updatedAt = excluded.updatedAt`,
+  ));
+  return {
+    vehicleRowsByPlate: (plate, since) => byPlate().all(plate, since),
+    vehicleRowsByVin: (vin, since) => byVin().all(vin, since),
+    propertyRows(key) {
+      const rows = byContract().all(key);
+      if (rows.length) return rows;
+      const contract = contractOfCertificate().get(key)?.contractNo;
+      return contract ? byContract().all(contract) : [];
+    },
+    insertCheckAudit(e) {
+      audit().run(sqlDate(e.at), e.userId, e.unitId, CHECK_AUDIT_ACTION, e.subject, e.result, e.detail);
+    },
+    countChecksSince: (userId, since) => count().get(userId, sqlDate(since), CHECK_AUDIT_ACTION)?.n ?? 0,
+    existing: (certificateNo) => existing().get(certificateNo),
+    upsert(row, batchId, now) {
+      upsert().run({ ...row, batchId, now: sqlDate(now) });
+    },
+    transaction: (fn) => sqlite.transaction(fn)(),
+  };
+}
