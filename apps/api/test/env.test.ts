@@ -1,0 +1,34 @@
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadEnv, REPO_ROOT } from "../src/env.ts";
+
+describe("loadEnv", () => {
+  it("applies the documented defaults to an empty environment", () => {
+    expect(loadEnv({})).toEqual({
+      PORT: 3000,
+      HOST: "127.0.0.1",
+      DATABASE_URL: "file:./data/xieshui.db",
+      TELEGRAM_BOT_TOKEN: undefined,
+      H5_DIR: resolve(REPO_ROOT, "apps/miniapp/dist/h5"),
+      LOG_LEVEL: "info",
+      CHECK_RATE_LIMIT_PER_HOUR: 120,
+      XIESHUI_DEMO: "1",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    const env = loadEnv({ PORT: "", TELEGRAM_BOT_TOKEN: "", CHECK_RATE_LIMIT_PER_HOUR: "" });
+    expect(env.PORT).toBe(3000);
+    expect(env.TELEGRAM_BOT_TOKEN).toBeUndefined();
+    expect(env.CHECK_RATE_LIMIT_PER_HOUR).toBe(120);
+  });
+
+  it("reads explicit values, including a rate limit of 0 meaning off", () => {
+    const env = loadEnv({ PORT: "8080", HOST: "0.0.0.0", CHECK_RATE_LIMIT_PER_HOUR: "0", XIESHUI_DEMO: "0", TELEGRAM_BOT_TOKEN: "1:abc", H5_DIR: "/srv/h5" });
+    expect(env).toMatchObject({ PORT: 8080, HOST: "0.0.0.0", CHECK_RATE_LIMIT_PER_HOUR: 0, XIESHUI_DEMO: "0", TELEGRAM_BOT_TOKEN: "1:abc", H5_DIR: "/srv/h5" });
+  });
+
+  it("names every bad variable in one error", () => {
+    expect(() => loadEnv({ PORT: "http", XIESHUI_DEMO: "yes", LOG_LEVEL: "loud" })).toThrow(/PORT[\s\S]*LOG_LEVEL[\s\S]*XIESHUI_DEMO|PORT[\s\S]*XIESHUI_DEMO/);
+  });
+});
