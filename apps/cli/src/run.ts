@@ -4,6 +4,7 @@ import { parseArgs, UsageError, type Args, type CliIo } from "./io.ts";
 import { unitsCommand } from "./commands/units.ts";
 import { inviteCommand, invitesCommand } from "./commands/invite.ts";
 import { backupCommand } from "./commands/backup.ts";
+import { clearancesCommand } from "./commands/clearances.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
@@ -13,6 +14,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   invite: { run: inviteCommand, usage: "invite --unit <code> --role <role> [--role <role> ...] [--name <name>] [--days <n>] [--json]" },
   invites: { run: invitesCommand, usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]" },
   backup: { run: backupCommand, usage: "backup <file> [--force]" },
+  clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]" },
 };
 
 function usage(): string {
