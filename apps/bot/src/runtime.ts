@@ -7,10 +7,10 @@ import { describeError } from "./errors.ts";
 
 /**
  * An HTTP server that feeds Telegram's webhook POSTs at `path` to the bot (checking the secret
- * token header) and answers GET /healthz. Webhook mode scales out: no instance polls.
+ * token header; main.ts always sets one, only the emulator test goes without) and answers GET /healthz. Webhook mode scales out: no instance polls.
  */
-export function createWebhookServer(opts: { bot: XieshuiBot; path: string; secretToken: string; logger: Logger }): Server {
-  const handle = webhookCallback(opts.bot, "http", { secretToken: opts.secretToken, onTimeout: "return" });
+export function createWebhookServer(opts: { bot: XieshuiBot; path: string; secretToken?: string; logger: Logger }): Server {
+  const handle = webhookCallback(opts.bot, "http", { ...(opts.secretToken ? { secretToken: opts.secretToken } : {}), onTimeout: "return" });
   return createServer((req, res) => {
     const url = (req.url ?? "/").split("?")[0];
     if (req.method === "GET" && url === "/healthz") {
