@@ -15,3 +15,4 @@ export * from "./seed.ts";
 export * from "./telegram-webapp.ts";
 export * from "./preferences.ts";
 export * from "./clearances/index.ts";
+export * from "./reports/index.ts";

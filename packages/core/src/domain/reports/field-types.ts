@@ -42,6 +42,8 @@ export interface EventReportType<T = Record<string, unknown>> {
   refuseWhenOverdue: boolean;
   /** Same key = probably the same fact reported twice. */
   dupKey(data: T): string;
+  /** The fields `dupKey` reads: a form can ask "already reported?" as soon as these are filled. */
+  dupFields: readonly string[];
   /** A one-line description for inboxes, exports and duplicate hints. */
   summary(data: T): string;
 }
@@ -123,6 +125,7 @@ export const rentalType: EventReportType<RentalData> = {
     return { timeliness: filedAt.getTime() <= dueAt.getTime() ? "on_time" : "late", dueAt };
   },
   refuseWhenOverdue: false,
+  dupFields: ["address", "landlordIdNo", "leaseStart"],
   dupKey: (d) => `rental|${normalizeAddress(d.address)}|${d.landlordIdNo}|${d.leaseStart}`,
   summary: (d) => `${d.address} · ${d.tenantName} · ${d.leaseStart}`,
 };
@@ -188,6 +191,7 @@ export const performanceType: EventReportType<PerformanceData> = {
     return { timeliness: filedAt.getTime() <= dueAt.getTime() ? "on_time" : "late", dueAt };
   },
   refuseWhenOverdue: true,
+  dupFields: ["title", "venue", "startsAt"],
   dupKey: (d) => `performance|${normalizeAddress(d.title)}|${normalizeAddress(d.venue)}|${cstDate(parseCstDateTime(d.startsAt)!)}`,
   summary: (d) => `${d.title} · ${d.venue} · ${d.startsAt.slice(0, 16).replace("T", " ")}`,
 };
@@ -237,6 +241,7 @@ export const vehicleNoClearanceType: EventReportType<VehicleNoClearanceData> = {
   // Filed at the checkpoint while the vehicle is there: there is no later deadline to miss.
   deadline: () => ({ timeliness: "on_time", dueAt: null }),
   refuseWhenOverdue: false,
+  dupFields: ["plate", "missingYears"],
   dupKey: (d) => `vehicle_no_clearance|${d.plate}|${[...d.missingYears].sort().join(",")}`,
   summary: (d) => `${d.plate} · ${d.ownerName} · ${[...d.missingYears].sort().join("/")}`,
 };

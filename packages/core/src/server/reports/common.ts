@@ -1,0 +1,117 @@
+import { dirname, join } from "node:path";
+import { DEFAULT_LOCALE, t, type Locale } from "../../domain/i18n.ts";
+import { DEFAULT_RULES, type ReportRulesConfig, type Timeliness } from "../../domain/reports/field-types.ts";
+import { getReportType, type AnyReportType, type ReportStatus } from "../../domain/reports/registry.ts";
+import type { FieldErrors } from "../../domain/validation.ts";
+import { AppError } from "../errors.ts";
+import type { Actor } from "../hot-path.ts";
+import type { Deps } from "../deps.ts";
+
+/** Options every report use-case accepts: the caller's language and the district's deadline rules. */
+export interface ReportOptions {
+  locale?: Locale;
+  rules?: ReportRulesConfig;
+}
+
+export const localeOf = (o: ReportOptions | undefined): Locale => o?.locale ?? DEFAULT_LOCALE;
+export const rulesOf = (o: ReportOptions | undefined): ReportRulesConfig => o?.rules ?? DEFAULT_RULES;
+
+/** Where uploaded files live: `uploads/` beside the database file (data/uploads by default). */
+export function uploadsDir(deps: Deps): string {
+  return join(dirname(deps.db.file), "uploads");
+}
+
+/** How a report looks to its reporter, the reviewer and the API. */
+export interface ReportView {
+  id: string;
+  type: string;
+  status: ReportStatus;
+  timeliness: Timeliness;
+  unit: { code: string; name: string };
+  reporter: string;
+  summary: string;
+  data: Record<string, unknown>;
+  period: string | null;
+  nil: boolean;
+  rowCount: number;
+  possibleDuplicateOf: string | null;
+  dueAt: string | null;
+  createdAt: string;
+  reviewedAt: string | null;
+  reviewComment: string | null;
+  photos: number;
+}
+
+/** The Report row shape the views are built from (with unit and reporter looked up). */
+export interface ReportRow {
+  id: string;
+  type: string;
+  unitId: string;
+  userId: string;
+  data: string;
+  summary: string;
+  duplicateOfId: string | null;
+  status: string;
+  timeliness: string;
+  dueAt: Date | null;
+  period: string | null;
+  nil: boolean;
+  rowCount: number;
+  createdAt: Date;
+  reviewedAt: Date | null;
+  reviewComment: string | null;
+  _count?: { photos: number };
+}
+
+/** Builds views, looking up units and reporters in two queries. */
+export async function toViews(deps: Deps, rows: ReportRow[]): Promise<ReportView[]> {
+  const unitIds = [...new Set(rows.map((r) => r.unitId))];
+  const userIds = [...new Set(rows.map((r) => r.userId))];
+  const [units, users] = await Promise.all([
+    deps.db.prisma.unit.findMany({ where: { id: { in: unitIds } }, select: { id: true, code: true, name: true } }),
+    deps.db.prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }),
+  ]);
+  const unitById = new Map(units.map((u) => [u.id, { code: u.code, name: u.name }]));
+  const userById = new Map(users.map((u) => [u.id, u.name]));
+  return rows.map((r) => ({
+    id: r.id,
+    type: r.type,
+    status: r.status as ReportStatus,
+    timeliness: r.timeliness as Timeliness,
+    unit: unitById.get(r.unitId) ?? { code: "", name: "" },
+    reporter: userById.get(r.userId) ?? "",
+    summary: r.summary,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+    period: r.period,
+    nil: r.nil,
+    rowCount: r.rowCount,
+    possibleDuplicateOf: r.duplicateOfId,
+    dueAt: r.dueAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+    reviewedAt: r.reviewedAt?.toISOString() ?? null,
+    reviewComment: r.reviewComment,
+    photos: r._count?.photos ?? 0,
+  }));
+}
+
+/** Prefixes field paths (`address` → `data.address`) so API clients can map errors to the body. */
+export function prefixFields(prefix: string, fields: FieldErrors): FieldErrors {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k ? `${prefix}.${k}` : prefix, v]));
+}
+
+/** Resolves a type code for a reporter: 400 when unknown, 403 when their unit does not file it. */
+export function typeForReporter(actor: Actor, code: string, locale: Locale, field = "type"): AnyReportType {
+  const type = getReportType(code);
+  if (!type) {
+    throw new AppError("invalid_input", { reason: "unknown_type", fields: { [field]: t(locale, "report-type-unknown") } });
+  }
+  if (!type.unitTypes.includes(actor.unit.type)) {
+    throw new AppError("forbidden", { reason: "type_not_allowed", messageKey: "report-type-not-allowed", params: { type: t(locale, type.titleKey) } });
+  }
+  return type;
+}
+
+/** True for Prisma's unique-constraint violation (two retries racing on the same clientId). */
+export function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}

@@ -1,0 +1,115 @@
+import ExcelJS from "exceljs";
+import { z } from "zod";
+import { t } from "../../domain/i18n.ts";
+import { formatCst } from "../../domain/time.ts";
+import { parseInput } from "../../domain/validation.ts";
+import { PeriodSchema } from "../../domain/reports/feeds.ts";
+import { getReportType, reportFields } from "../../domain/reports/registry.ts";
+import { AppError } from "../errors.ts";
+import { requireRole } from "../identity.ts";
+import { writeAudit } from "../audit.ts";
+import type { Actor } from "../hot-path.ts";
+import type { Deps } from "../deps.ts";
+import { localeOf, type ReportOptions } from "./common.ts";
+import { reportWhere } from "./submit.ts";
+
+/** What `exportReports` needs: one type, one period (YYYY-MM), csv or xlsx. */
+export const ExportReportsSchema = z.strictObject({
+  type: z.string().min(1).max(60),
+  period: PeriodSchema,
+  format: z.enum(["csv", "xlsx"]),
+});
+
+/** An export ready to send or write: the bytes, a file name and the MIME type. */
+export interface ReportExport {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+  /** data rows written (facts, or feed rows + nil filings) */
+  count: number;
+}
+
+/** Cells starting with = + - @ are formulas to Excel: prefix them so an export cannot run anything. */
+function safeCell(v: unknown): string | number {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return v;
+  const s = Array.isArray(v) ? v.join(",") : String(v);
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+function csvLine(cells: (string | number)[]): string {
+  return cells.map((c) => (typeof c === "number" ? String(c) : /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
+}
+
+/**
+ * Exports the reports of one type and period for the tax bureau, with Chinese column headers.
+ * Single facts: one row per report filed in that CST month. Feeds: one row per data row of every
+ * filing for that period, plus a row per 本期无 filing. CSV is UTF-8 with a BOM so Excel opens it.
+ * Tax officers, coordinators and admins; `actor = null` is the local operator (CLI).
+ */
+export async function exportReports(deps: Deps, actor: Actor | null, input: unknown, opts?: ReportOptions): Promise<ReportExport> {
+  if (actor) requireRole(actor, "tax_officer", "coordinator", "admin");
+  const locale = localeOf(opts);
+  const parsed = parseInput(ExportReportsSchema, input, locale);
+  if (!parsed.ok) throw new AppError("invalid_input", { fields: parsed.fields });
+  const { type: code, period, format } = parsed.data;
+  const type = getReportType(code);
+  if (!type) throw new AppError("invalid_input", { reason: "unknown_type", fields: { type: t(locale, "report-type-unknown") } });
+
+  const reports = await deps.db.prisma.report.findMany({
+    where: await reportWhere(deps, { type: code, period }),
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+  });
+  const [units, users] = await Promise.all([
+    deps.db.prisma.unit.findMany({ where: { id: { in: [...new Set(reports.map((r) => r.unitId))] } } }),
+    deps.db.prisma.user.findMany({ where: { id: { in: [...new Set(reports.map((r) => r.userId))] } }, select: { id: true, name: true } }),
+  ]);
+  const unitById = new Map(units.map((u) => [u.id, u]));
+  const userById = new Map(users.map((u) => [u.id, u.name]));
+  const fields = reportFields(type);
+  const meta = ["报告编号", "单位代码", "单位名称", "报送人", "报送时间", "状态", "时效"];
+  const headers = [...meta, ...(type.kind === "feed" ? ["期间", "行号", "标记"] : ["疑似重复"]), ...fields.map((f) => t("zh-CN", f.labelKey)), "审核意见"];
+  const rows: (string | number)[][] = [];
+  for (const r of reports) {
+    const unit = unitById.get(r.unitId);
+    const head = [r.id, unit?.code ?? "", unit?.name ?? "", userById.get(r.userId) ?? "", formatCst(r.createdAt), t("zh-CN", `report-status-${r.status}` as never), t("zh-CN", `report-timeliness-${r.timeliness}` as never)];
+    if (type.kind === "event") {
+      const data = JSON.parse(r.data) as Record<string, unknown>;
+      rows.push([...head, r.duplicateOfId ?? "", ...fields.map((f) => safeCell(f.options ? (f.options.find((o) => o.value === data[f.name]) ? t("zh-CN", f.options.find((o) => o.value === data[f.name])!.labelKey) : data[f.name]) : data[f.name])), r.reviewComment ?? ""].map(safeCell));
+    } else if (r.nil) {
+      rows.push([...head, r.period ?? "", "", t("zh-CN", "report-nil"), ...fields.map(() => ""), r.reviewComment ?? ""].map(safeCell));
+    } else {
+      const feedRows = await deps.db.prisma.feedRow.findMany({ where: { reportId: r.id }, orderBy: { line: "asc" } });
+      for (const fr of feedRows) {
+        const data = JSON.parse(fr.data) as Record<string, unknown>;
+        rows.push([...head, r.period ?? "", fr.line, fr.flag ? t("zh-CN", fr.flag as never) : "", ...fields.map((f) => safeCell(data[f.name])), r.reviewComment ?? ""].map(safeCell));
+      }
+    }
+  }
+
+  let body: Buffer;
+  if (format === "csv") {
+    body = Buffer.from(`\uFEFF${[headers, ...rows].map(csvLine).join("\r\n")}\r\n`, "utf8");
+  } else {
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet(period);
+    sheet.addRow(headers).font = { bold: true };
+    for (const row of rows) sheet.addRow(row);
+    sheet.views = [{ state: "frozen", ySplit: 1 }];
+    body = Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  await writeAudit(deps.db.prisma, deps.clock, {
+    userId: actor?.userId ?? null,
+    unitId: actor?.unitId ?? null,
+    action: "report.export",
+    subject: `${code}:${period}`,
+    result: "ok",
+    detail: { format, rows: rows.length },
+  });
+  return {
+    fileName: `${code}-${period}.${format}`,
+    contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    body,
+    count: rows.length,
+  };
+}

@@ -1,0 +1,7 @@
+// Report use-cases: submit, duplicates, inbox and review, feeds (upload, 本期无, missing, reminders), photos, export.
+export * from "./common.ts";
+export * from "./submit.ts";
+export * from "./feed-file.ts";
+export * from "./feeds.ts";
+export * from "./photos.ts";
+export * from "./export.ts";
