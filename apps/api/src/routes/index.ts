@@ -5,6 +5,7 @@ import { authRoutes } from "./auth.ts";
 import { meRoutes } from "./me.ts";
 import { unitRoutes } from "./units.ts";
 import { adminRoutes } from "./admin.ts";
+import { clearanceRoutes } from "./clearances.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -20,6 +21,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(meRoutes, ctx);
       await api.register(unitRoutes, ctx);
       await api.register(adminRoutes, ctx);
+      await api.register(clearanceRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );
