@@ -1,4 +1,4 @@
-import { Bot, session, type Composer } from "grammy";
+import { Bot, session, type Composer, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { conversations, createConversation } from "@grammyjs/conversations";
 import type { I18n } from "@grammyjs/i18n";
@@ -46,15 +46,19 @@ function isLocale(value: unknown): value is Locale {
  * saved choice, else a guest's /lang choice in the session, else their Telegram language.
  * Also installed inside conversations, where there is no session.
  */
-function appContext(deps: Deps, commands: readonly CommandSpec[]) {
+function appContext(deps: Deps, commands: readonly CommandSpec[], sessions: StorageAdapter<SessionData>) {
   return async (ctx: ConversationContext | BotContext, next: () => Promise<void>) => {
     const c = ctx as ConversationContext & Partial<Pick<BotContext, "session">>;
     c.deps = deps;
     c.commands = commands;
     c.actor = ctx.from ? actorByTelegram(deps, ctx.from.id) : null;
-    const saved = c.actor ? await getLocale(deps, c.actor.userId) : null;
-    const guest = !c.actor && "session" in c && c.session ? c.session.locale : undefined;
-    c.locale = saved ?? (isLocale(guest) ? guest : resolveLocale(ctx.from?.language_code));
+    let chosen: unknown = c.actor ? await getLocale(deps, c.actor.userId) : undefined;
+    if (!chosen && !c.actor) {
+      // Inside a conversation there is no ctx.session: read the guest's choice from the store.
+      const data = "session" in c && c.session ? c.session : ctx.chat ? await sessions.read(String(ctx.chat.id)) : undefined;
+      chosen = data?.locale;
+    }
+    c.locale = isLocale(chosen) ? chosen : resolveLocale(ctx.from?.language_code);
     await next();
   };
 }
@@ -78,14 +82,15 @@ export function createBot({ token, deps, config = {}, features = FEATURES }: Cre
   const commands = installed.flatMap((f) => f.commands ?? []);
   const i18n = createI18n<BotContext>((ctx) => ctx.locale);
   const convI18n = createI18n<ConversationContext>((ctx) => ctx.locale);
-  const withApp = appContext(deps, commands);
+  const sessions = createPrismaStorage<SessionData>(deps.db, "session:");
+  const withApp = appContext(deps, commands, sessions);
 
   bot.catch(createGlobalErrorHandler(logger));
 
   // Groups and channels are out of scope: codes and reports are personal.
   const privateChats = bot.chatType("private") as unknown as Composer<BotContext>;
   privateChats.use(
-    session<SessionData, BotContext>({ initial: () => ({}), storage: createPrismaStorage<SessionData>(deps.db, "session:") }),
+    session<SessionData, BotContext>({ initial: () => ({}), storage: sessions }),
   );
   privateChats.use(withApp);
   privateChats.use(i18n.middleware());

@@ -33,6 +33,21 @@ describe("onboarding", () => {
     expect(identity.chatId).toBe(String(user.id));
   });
 
+  it("gives the new member a chat command menu of what their roles allow", async () => {
+    const { code } = await invite(["reporter"]);
+    const user = tgUser({ language_code: "en" });
+    await h.say(user, `/start ${code}`);
+    const menu = h.api.calls.find((c) => c.method === "setMyCommands");
+    expect(menu?.payload.scope).toEqual({ type: "chat", chat_id: user.id });
+    expect(menu?.payload.commands).toContainEqual({ command: "me", description: "My name, unit and roles" });
+  });
+
+  it("still welcomes the user when the menu cannot be set", async () => {
+    const { code } = await invite(["reporter"]);
+    h.api.failNext("setMyCommands", { status: 500 });
+    expect((await h.say(tgUser(), code))[0]).toContain("注册成功");
+  });
+
   it("uses the Telegram first name when the invite names nobody", async () => {
     const { code } = await invite();
     const user = tgUser({ first_name: "Lily" });

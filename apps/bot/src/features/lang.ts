@@ -3,6 +3,7 @@ import { LOCALES, type Locale } from "@xieshui/core";
 import { setLocale } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
+import { syncChatMenu } from "./shared.ts";
 
 const ALIASES: Record<string, Locale> = {
   zh: "zh-CN",
@@ -23,6 +24,7 @@ async function applyLocale(ctx: BotContext, locale: Locale): Promise<void> {
   ctx.locale = locale;
   ctx.i18n.useLocale(locale);
   await ctx.reply(ctx.t("bot-lang-set"));
+  await syncChatMenu(ctx);
 }
 
 const composer = new Composer<BotContext>();

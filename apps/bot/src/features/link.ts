@@ -3,7 +3,7 @@ import { formatCode, LinkCodeSchema } from "@xieshui/core";
 import { createLinkCode, linkTelegram } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
-import { refreshActor } from "./shared.ts";
+import { refreshActor, syncChatMenu } from "./shared.ts";
 
 const composer = new Composer<BotContext>();
 
@@ -20,7 +20,8 @@ composer.command("link", async (ctx) => {
   if (!parsed.success || !ctx.from || !ctx.chat) return ctx.reply(ctx.t("link-code-format"));
   const user = await linkTelegram(ctx.deps, parsed.data, { telegramId: String(ctx.from.id), chatId: String(ctx.chat.id) });
   refreshActor(ctx);
-  return ctx.reply(ctx.t("bot-link-done", { name: user.name, unit: user.unit.name }));
+  await ctx.reply(ctx.t("bot-link-done", { name: user.name, unit: user.unit.name }));
+  await syncChatMenu(ctx);
 });
 
 export const linkFeature: BotFeature = {

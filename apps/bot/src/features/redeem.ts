@@ -3,7 +3,7 @@ import { InviteCodeSchema } from "@xieshui/core";
 import { redeemInvite, setLocale } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
-import { actorParams, refreshActor } from "./shared.ts";
+import { actorParams, refreshActor, syncChatMenu } from "./shared.ts";
 
 /**
  * Redeems an invite code typed, pasted or passed by deep link. Use-case errors (unknown, used,
@@ -24,7 +24,12 @@ export async function redeemCode(ctx: BotContext, raw: string): Promise<void> {
   if (!actor) throw new Error("redeemed user is not active");
   // A language chosen before registering carries over to the account.
   if (ctx.session.locale) await setLocale(ctx.deps, actor, ctx.session.locale);
+  if (ctx.session.locale) {
+    ctx.locale = ctx.session.locale;
+    ctx.i18n.useLocale(ctx.locale);
+  }
   await ctx.reply(ctx.t("bot-welcome", actorParams(ctx, actor)));
+  await syncChatMenu(ctx);
 }
 
 const composer = new Composer<BotContext>();
