@@ -6,6 +6,7 @@ import { meRoutes } from "./me.ts";
 import { unitRoutes } from "./units.ts";
 import { adminRoutes } from "./admin.ts";
 import { clearanceRoutes } from "./clearances.ts";
+import { reportRoutes } from "./reports.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -22,6 +23,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(unitRoutes, ctx);
       await api.register(adminRoutes, ctx);
       await api.register(clearanceRoutes, ctx);
+      await api.register(reportRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -1,0 +1,143 @@
+import { z } from "zod";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { describeReportType, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
+import {
+  addReportPhoto,
+  AppError,
+  authenticate,
+  exportReports,
+  fileNilReport,
+  findPossibleDuplicates,
+  getReport,
+  listMyReports,
+  MAX_FEED_BYTES,
+  MAX_PHOTO_BYTES,
+  missingFeeds,
+  reviewInbox,
+  reviewReport,
+  submitReport,
+  uploadFeed,
+  type ReportView,
+} from "@xieshui/core/server";
+import { actorOf, bearerToken } from "../plugins/auth.ts";
+import { localeOf } from "../plugins/locale.ts";
+import type { RouteContext } from "./context.ts";
+
+const FILE_TYPES = ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/vnd.ms-excel", "application/octet-stream"];
+const IMAGE_TYPES = ["image/jpeg", "image/png", "image/webp"];
+
+/** The contract's answer to POST /reports (plus the duplicate flag, so the client can say so). */
+const brief = (r: ReportView) => ({ id: r.id, status: r.status, timeliness: r.timeliness, possibleDuplicateOf: r.possibleDuplicateOf });
+
+function bodyBuffer(body: unknown): Buffer {
+  if (Buffer.isBuffer(body)) return body;
+  throw new AppError("unsupported_media_type", { reason: "raw_body_expected" });
+}
+
+/**
+ * Reports: the type registry (public, so forms can be built before sign-in), filing and the
+ * idempotent retry, duplicates, "my reports", the tax officer's inbox and review, feed uploads and
+ * 本期无, completeness, photos and exports. Use-cases validate and localise; routes only translate.
+ */
+export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { deps, auth }) => {
+  const security = [{ bearerAuth: [] }];
+  const tags = ["reports"];
+  // Raw bodies for uploads, in this plugin only (JSON stays the default elsewhere).
+  app.addContentTypeParser([...FILE_TYPES, ...IMAGE_TYPES], { parseAs: "buffer", bodyLimit: MAX_FEED_BYTES + 1 }, (_req, body, done) => done(null, body));
+
+  app.get(
+    "/report-types",
+    { schema: { tags, summary: "Report types with field specs, labels and a JSON Schema per type", querystring: z.object({ unitType: UnitTypeSchema.optional() }) } },
+    async (request) => {
+      // Signed-in reporters get their own unit's types unless they ask for a unit type.
+      const actor = request.query.unitType ? null : authenticate(deps, bearerToken(request));
+      const unitType = request.query.unitType ?? actor?.unit.type;
+      const types = unitType ? reportTypesForUnit(unitType) : REPORT_TYPES;
+      return { types: types.map((t) => describeReportType(t)) };
+    },
+  );
+
+  app.post("/reports", { onRequest: auth.required, schema: { tags, security, summary: "File a report; the same clientId again returns the first" } }, async (request, reply) => {
+    const { created, report } = await submitReport(deps, actorOf(request), request.body, { locale: localeOf(request) });
+    return reply.status(created ? 201 : 200).send(brief(report));
+  });
+
+  app.get(
+    "/reports/mine",
+    { onRequest: auth.required, schema: { tags, security, querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), cursor: z.string().max(40).optional() }) } },
+    async (request) => ({ reports: await listMyReports(deps, actorOf(request), request.query) }),
+  );
+
+  app.get(
+    "/reports/duplicates",
+    { onRequest: auth.required, schema: { tags, security, summary: "Earlier reports of the same fact: ?type=rental&address=&landlordIdNo=&leaseStart=" } },
+    async (request) => {
+      const { type, ...data } = request.query as Record<string, string>;
+      if (!type) throw new AppError("invalid_input", { fields: { type: "type" } });
+      return { duplicates: await findPossibleDuplicates(deps, actorOf(request), { type, data }, { locale: localeOf(request) }) };
+    },
+  );
+
+  app.get("/reports/inbox", { onRequest: auth.roles("tax_officer"), schema: { tags, security, summary: "?type=&unit=&status=&period=&limit=&cursor=" } }, async (request) => ({
+    reports: await reviewInbox(deps, actorOf(request), request.query, { locale: localeOf(request) }),
+  }));
+
+  app.get(
+    "/reports/missing",
+    { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }) } },
+    async (request) => ({ missing: await missingFeeds(deps, actorOf(request), request.query.period) }),
+  );
+
+  app.get("/reports/export", { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, summary: "?type=&period=YYYY-MM&format=csv|xlsx" } }, async (request, reply) => {
+    const out = await exportReports(deps, actorOf(request), request.query, { locale: localeOf(request) });
+    return reply.type(out.contentType).header("content-disposition", `attachment; filename="${out.fileName}"`).send(out.body);
+  });
+
+  app.post("/reports/feeds/nil", { onRequest: auth.required, schema: { tags, security, summary: "本期无: { type, period, clientId? }" } }, async (request, reply) => {
+    const { created, report } = await fileNilReport(deps, actorOf(request), request.body, { locale: localeOf(request) });
+    return reply.status(created ? 201 : 200).send(brief(report));
+  });
+
+  app.post(
+    "/reports/feeds/:type/:period",
+    {
+      onRequest: auth.required,
+      bodyLimit: MAX_FEED_BYTES + 1,
+      schema: {
+        tags,
+        security,
+        summary: "Upload one period of a feed: raw CSV/XLSX body, ?fileName=&clientId=",
+        params: z.object({ type: z.string().max(60), period: z.string().max(20) }),
+        querystring: z.object({ fileName: z.string().max(200).optional(), clientId: z.string().max(64).optional() }),
+      },
+    },
+    async (request, reply) => {
+      const r = await uploadFeed(
+        deps,
+        actorOf(request),
+        { type: request.params.type, period: request.params.period, bytes: bodyBuffer(request.body), ...request.query },
+        { locale: localeOf(request) },
+      );
+      return reply.status(r.created ? 201 : 200).send({ ...brief(r.report), period: r.report.period, rows: r.rows, format: r.format, encoding: r.encoding, flagged: r.flagged });
+    },
+  );
+
+  app.get("/reports/:id", { onRequest: auth.required, schema: { tags, security, params: z.object({ id: z.string().max(40) }) } }, async (request) =>
+    getReport(deps, actorOf(request), request.params.id),
+  );
+
+  app.post(
+    "/reports/:id/review",
+    { onRequest: auth.roles("tax_officer"), schema: { tags, security, summary: "{ decision: accept|return, comment? }", params: z.object({ id: z.string().max(40) }) } },
+    async (request) => reviewReport(deps, actorOf(request), request.params.id, request.body, { locale: localeOf(request) }),
+  );
+
+  app.post(
+    "/reports/:id/photos",
+    { onRequest: auth.required, bodyLimit: MAX_PHOTO_BYTES + 1, schema: { tags, security, summary: "One photo per request: raw JPEG/PNG/WebP body", params: z.object({ id: z.string().max(40) }) } },
+    async (request, reply) => {
+      const photo = await addReportPhoto(deps, actorOf(request), request.params.id, bodyBuffer(request.body));
+      return reply.status(photo.created ? 201 : 200).send(photo);
+    },
+  );
+};
