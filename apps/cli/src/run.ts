@@ -5,6 +5,7 @@ import { unitsCommand } from "./commands/units.ts";
 import { inviteCommand, invitesCommand } from "./commands/invite.ts";
 import { backupCommand } from "./commands/backup.ts";
 import { clearancesCommand } from "./commands/clearances.ts";
+import { reportsCommand } from "./commands/reports.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
@@ -15,6 +16,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   invites: { run: invitesCommand, usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]" },
   backup: { run: backupCommand, usage: "backup <file> [--force]" },
   clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]" },
+  reports: { run: reportsCommand, usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--json]" },
 };
 
 function usage(): string {
