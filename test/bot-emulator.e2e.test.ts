@@ -8,6 +8,7 @@ import { createTestDb, type TestDb } from "./factories/db.ts";
 import { makeUnit } from "./factories/identity.ts";
 import { createBot, syncCommandMenu, type XieshuiBot } from "../apps/bot/src/bot.ts";
 import { createWebhookServer } from "../apps/bot/src/runtime.ts";
+import { startBotService } from "../apps/bot/src/service.ts";
 
 const EMULATOR_PORT = 9101;
 const WEBHOOK_PORT = 9102;
@@ -96,6 +97,23 @@ describe("bot against the Bot API emulator", () => {
       expect((await fetch(`http://127.0.0.1:${WEBHOOK_PORT + 1}/healthz`)).status).toBe(200);
     } finally {
       await new Promise<void>((resolve) => guarded.close(() => resolve()));
+    }
+  });
+
+  it("runs the bot service with long polling (runner) and stops it cleanly", async () => {
+    const token = "654321:E2E-polling";
+    const service = await startBotService(
+      { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.config.apiURL, BOT_HOST: "127.0.0.1", BOT_PORT: 0, OUTBOX_INTERVAL_MS: 60_000 },
+      t.deps,
+    );
+    try {
+      const client = emulator.getClient(token, { userId: 7010, chatId: 7010 });
+      await client.sendCommand(client.makeCommand("/start"));
+      await expect
+        .poll(() => emulator.storage.botMessages.filter((m) => m.botToken === token).map((m) => String(m.message.text)), { timeout: 10_000, interval: 50 })
+        .toContainEqual(expect.stringContaining("邀请码"));
+    } finally {
+      await service.stop();
     }
   });
 });

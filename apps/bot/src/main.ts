@@ -1,10 +1,7 @@
-// Composition root of the bot: configuration, database, bot, update source, outbox; graceful shutdown.
-import { autoRetry } from "@grammyjs/auto-retry";
+// Composition root of the bot: configuration, database, bot service; graceful shutdown.
 import { createDb, createDeps, createLogger, prepareDatabase } from "@xieshui/core/server";
 import { loadEnv } from "./env.ts";
-import { createBot, syncCommandMenu } from "./bot.ts";
-import { createOutboxWorker } from "./outbox-worker.ts";
-import { startReceiving } from "./runtime.ts";
+import { startBotService } from "./service.ts";
 import { describeError } from "./errors.ts";
 
 const env = loadEnv();
@@ -12,27 +9,7 @@ const logger = createLogger({ level: env.LOG_LEVEL, name: "bot" });
 const db = createDb(env.DATABASE_URL);
 const deps = createDeps(db, { logger });
 await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
-
-const bot = createBot({
-  token: env.TELEGRAM_BOT_TOKEN,
-  deps,
-  config: {
-    ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
-    ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
-  },
-});
-bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
-
-const receiving = await startReceiving(
-  bot,
-  env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET
-    ? { mode: "webhook", url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET, host: env.BOT_HOST, port: env.BOT_PORT }
-    : { mode: "polling" },
-  logger,
-);
-void syncCommandMenu(bot, deps);
-const outbox = createOutboxWorker({ bot, deps, intervalMs: env.OUTBOX_INTERVAL_MS });
-outbox.start();
+const service = await startBotService(env, deps);
 
 let stopping = false;
 async function shutdown(signal: string) {
@@ -40,10 +17,7 @@ async function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal }, "bot stopping");
   try {
-    await receiving.stop();
-    await outbox.stop();
-  } catch (error) {
-    logger.error({ error: describeError(error) }, "error while stopping");
+    await service.stop();
   } finally {
     await db.close();
     process.exit(0);

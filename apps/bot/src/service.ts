@@ -1,0 +1,52 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { Deps } from "@xieshui/core/server";
+import type { BotEnv } from "./env.ts";
+import { createBot, syncCommandMenu, type XieshuiBot } from "./bot.ts";
+import { createOutboxWorker } from "./outbox-worker.ts";
+import { startReceiving } from "./runtime.ts";
+import { describeError } from "./errors.ts";
+
+/** A started bot: receiving updates and draining the outbox. */
+export interface BotService {
+  bot: XieshuiBot;
+  /** Stops receiving and the outbox worker; the caller closes the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the bot over ready deps (migrated database): auto-retry on 429/5xx, long polling or
+ * webhook per the environment, the command menu (best effort) and the outbox worker. Used by
+ * apps/bot/src/main.ts and by the root `npm start`, which runs the API and the bot in one process.
+ */
+export async function startBotService(
+  env: Pick<BotEnv, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "TELEGRAM_WEBHOOK_URL" | "TELEGRAM_WEBHOOK_SECRET" | "BOT_HOST" | "BOT_PORT" | "OUTBOX_INTERVAL_MS">,
+  deps: Deps,
+): Promise<BotService> {
+  const logger = deps.logger;
+  const bot = createBot({
+    token: env.TELEGRAM_BOT_TOKEN,
+    deps,
+    config: {
+      ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
+      ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
+    },
+  });
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
+  const receiving = await startReceiving(
+    bot,
+    env.TELEGRAM_WEBHOOK_URL && env.TELEGRAM_WEBHOOK_SECRET
+      ? { mode: "webhook", url: env.TELEGRAM_WEBHOOK_URL, secretToken: env.TELEGRAM_WEBHOOK_SECRET, host: env.BOT_HOST, port: env.BOT_PORT }
+      : { mode: "polling" },
+    logger,
+  );
+  void syncCommandMenu(bot, deps);
+  const outbox = createOutboxWorker({ bot, deps, intervalMs: env.OUTBOX_INTERVAL_MS });
+  outbox.start();
+  return {
+    bot,
+    async stop() {
+      await receiving.stop().catch((error: unknown) => logger.error({ error: describeError(error) }, "bot: stopping updates failed"));
+      await outbox.stop();
+    },
+  };
+}
