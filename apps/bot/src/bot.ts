@@ -1,6 +1,7 @@
 import { Bot, session, type Composer, type StorageAdapter } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import { conversations, createConversation } from "@grammyjs/conversations";
+import { sequentialize } from "@grammyjs/runner";
 import type { I18n } from "@grammyjs/i18n";
 import { LOCALES, resolveLocale, type Locale } from "@xieshui/core";
 import { actorByTelegram, getLocale, type Deps } from "@xieshui/core/server";
@@ -86,6 +87,9 @@ export function createBot({ token, deps, config = {}, features = FEATURES }: Cre
   const withApp = appContext(deps, commands, sessions);
 
   bot.catch(createGlobalErrorHandler(logger));
+  // The runner handles updates concurrently; one chat's updates must not race on its session
+  // or conversation state.
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
 
   // Groups and channels are out of scope: codes and reports are personal.
   const privateChats = bot.chatType("private") as unknown as Composer<BotContext>;

@@ -103,3 +103,16 @@ describe("Bot API failures", () => {
     expect((await h.say(user, "/link"))[0]).toContain("一次性绑定码");
   });
 });
+
+describe("concurrency", () => {
+  it("handles a burst of updates from one chat in order without losing session state", async () => {
+    const user = tgUser();
+    await Promise.all([h.say(user, "/lang en"), h.say(user, "/help"), h.say(user, "/lang zh"), h.say(user, "/me")]);
+    const texts = h.api.texts(user.id);
+    expect(texts).toHaveLength(4);
+    expect(texts[0]).toBe("Language set to English.");
+    expect(texts[1]).toMatch(/^Commands you can use/);
+    expect(texts[2]).toBe("已切换为中文。");
+    expect(texts[3]).toMatch(/^您还没有注册/);
+  });
+});
