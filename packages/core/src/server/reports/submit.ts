@@ -114,7 +114,7 @@ export async function submitReport(
 
   const dupKey = type.dupKey(value);
   try {
-    const id = await deps.db.prisma.$transaction(async (tx) => {
+    const created = await deps.db.prisma.$transaction(async (tx) => {
       const earlier = await tx.report.findFirst({
         where: { dupKey, type: type.code, status: { not: "returned" } },
         orderBy: { createdAt: "asc" },
@@ -143,9 +143,29 @@ export async function submitReport(
         result: "ok",
         detail: { type: type.code, timeliness, duplicate: earlier ? earlier.id : null },
       });
-      return report.id;
+      return report;
     });
-    return { created: true, report: await viewById(deps, id) };
+    // Built from what we already hold: the accept path stays at one read and one transaction.
+    const report: ReportView = {
+      id: created.id,
+      type: created.type,
+      status: "submitted",
+      timeliness,
+      unit: { code: actor.unit.code, name: actor.unit.name },
+      reporter: actor.name,
+      summary,
+      data: value,
+      period: null,
+      nil: false,
+      rowCount: 0,
+      possibleDuplicateOf: created.duplicateOfId,
+      dueAt: dueAt?.toISOString() ?? null,
+      createdAt: created.createdAt.toISOString(),
+      reviewedAt: null,
+      reviewComment: null,
+      photos: 0,
+    };
+    return { created: true, report };
   } catch (e) {
     if (isUniqueViolation(e)) {
       const again = await existingByClientId(deps, actor.userId, clientId);
