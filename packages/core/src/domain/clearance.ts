@@ -146,6 +146,8 @@ export type ClearanceKeyProblem =
   | "clearance-contract-format";
 
 const CJK = /[\u3400-\u9fff]/;
+/** Already-canonical plate text (province + letters/digits only): normalisation can be skipped. */
+const PLATE_RE_FAST = /^[\u4e00-\u9fff][0-9A-Z]{5,6}[\u4e00-\u9fff]?$/;
 const CONTRACT_RE = /^[0-9A-Z\u3400-\u9fff()（）[\]〔〕第号]{4,40}$/;
 
 /**
@@ -221,6 +223,25 @@ export function parseAmountFen(value: string): number | null {
 }
 
 const CERT_RE = /^[0-9A-Z]{6,40}$/;
+const PLAIN_CODE = /^[0-9A-Z]+$/;
+const PLAIN_NAME = /^[\u4e00-\u9fff]{1,20}$/;
+
+/** normalizeCode, skipped for values that are already canonical (most of an export: a million rows). */
+function code(value: string): string {
+  return PLAIN_CODE.test(value) ? value : normalizeCode(value);
+}
+
+// An export repeats a few hundred distinct dates a million times: remember the verdicts (bounded).
+const dateVerdicts = new Map<string, boolean>();
+function isDate(value: string): boolean {
+  let ok = dateVerdicts.get(value);
+  if (ok === undefined) {
+    ok = isCalendarDate(value);
+    if (dateVerdicts.size > 20_000) dateVerdicts.clear();
+    dateVerdicts.set(value, ok);
+  }
+  return ok;
+}
 const TAXES = new Set<string>(CLEARANCE_TAXES);
 
 /**
@@ -230,7 +251,7 @@ const TAXES = new Set<string>(CLEARANCE_TAXES);
  */
 export function validateClearanceRow(values: Readonly<Record<ClearanceColumn, string>>): { ok: true; row: ClearanceRow } | { ok: false; problem: ClearanceRowProblem } {
   const fail = (column: ClearanceColumn, messageKey: MessageKey, params?: MessageParams) => ({ ok: false as const, problem: params ? { column, messageKey, params } : { column, messageKey } });
-  const certificateNo = normalizeCode(values.certificate_no);
+  const certificateNo = code(values.certificate_no);
   if (!CERT_RE.test(certificateNo)) return fail("certificate_no", "clearance-import-bad-certificate");
   const kind = values.kind.trim();
   if (kind !== "vehicle_vessel" && kind !== "property_transfer") return fail("kind", "clearance-kind-unknown");
@@ -242,37 +263,39 @@ export function validateClearanceRow(values: Readonly<Record<ClearanceColumn, st
   if (kind === "vehicle_vessel") {
     if (tax !== VEHICLE_TAX) return fail("tax", "clearance-import-vehicle-tax");
     if (values.plate.trim()) {
-      plate = normalizePlate(values.plate);
+      plate = PLATE_RE_FAST.test(values.plate) ? values.plate : normalizePlate(values.plate);
       if (!isPlate(plate)) return fail("plate", "clearance-plate-format");
     }
     if (values.vin.trim()) {
-      vin = normalizeVin(values.vin);
+      vin = code(values.vin);
       if (!isVinFormat(vin)) return fail("vin", "clearance-vin-format");
       if (!isVin(vin)) return fail("vin", "clearance-vin-check-digit");
     }
     if (!plate && !vin) return fail("plate", "clearance-import-vehicle-key");
   } else {
     if (tax === VEHICLE_TAX) return fail("tax", "clearance-import-property-tax");
-    const contract = classifyClearanceKey("property_transfer", values.contract_no);
+    const contract = PLAIN_CODE.test(values.contract_no) && values.contract_no.length >= 4 && values.contract_no.length <= 40
+      ? { ok: true as const, key: values.contract_no }
+      : classifyClearanceKey("property_transfer", values.contract_no);
     if (!contract.ok) return fail("contract_no", contract.problem === "clearance-key-required" ? "clearance-import-contract-required" : contract.problem);
     contractNo = contract.key;
   }
-  const taxpayerId = normalizeCode(values.taxpayer_id);
+  const taxpayerId = code(values.taxpayer_id);
   if (!isTaxpayerId(taxpayerId)) return fail("taxpayer_id", "clearance-import-bad-taxpayer-id");
-  const taxpayerName = normalizeText(values.taxpayer_name);
+  const taxpayerName = PLAIN_NAME.test(values.taxpayer_name) ? values.taxpayer_name : normalizeText(values.taxpayer_name);
   if (!taxpayerName) return fail("taxpayer_name", "field-required");
   if (taxpayerName.length > 100) return fail("taxpayer_name", "field-too-long", { max: 100 });
   const periodStart = values.period_start.trim();
-  if (!isCalendarDate(periodStart)) return fail("period_start", "clearance-import-bad-date");
+  if (!isDate(periodStart)) return fail("period_start", "clearance-import-bad-date");
   const periodEnd = values.period_end.trim();
-  if (!isCalendarDate(periodEnd)) return fail("period_end", "clearance-import-bad-date");
+  if (!isDate(periodEnd)) return fail("period_end", "clearance-import-bad-date");
   if (periodStart > periodEnd) return fail("period_end", "clearance-import-bad-period");
   const status = values.status.trim();
   if (status !== "paid" && status !== "exempt") return fail("status", "clearance-import-bad-status");
   const amountFen = parseAmountFen(values.amount);
   if (amountFen === null) return fail("amount", "clearance-import-bad-amount");
   const paidOn = values.paid_on.trim();
-  if (!isCalendarDate(paidOn)) return fail("paid_on", "clearance-import-bad-date");
+  if (!isDate(paidOn)) return fail("paid_on", "clearance-import-bad-date");
   return {
     ok: true,
     row: { certificateNo, kind, tax: tax as ClearanceTax, plate, vin, contractNo, taxpayerId, taxpayerName, periodStart, periodEnd, status, amountFen, paidOn },

@@ -113,6 +113,13 @@ describe("importClearances", () => {
     expect(summary.rejected[5]!.reason).toMatch(/^contract_no:/);
   });
 
+  it("rejects a certificate number repeated in a later batch of the same file, keeping the first", async () => {
+    const summary = await importClearances(t.deps, null, file(csv(line("XBATCH0001"), line("XBATCH0002"), line("XBATCH0003"), line("XBATCH0001", { amount: "9.99" }))), { batchSize: 2 });
+    expect(summary).toMatchObject({ imported: 3, updated: 0 });
+    expect(summary.rejected).toEqual([{ line: 5, reason: expect.stringContaining("XBATCH0001") }]);
+    expect((await t.db.prisma.clearance.findUniqueOrThrow({ where: { certificateNo: "XBATCH0001" } })).amountFen).toBe(48000);
+  });
+
   it("rolls back the batch a truncated file breaks off in, keeps earlier batches and says so", async () => {
     const rows = Array.from({ length: 7 }, (_, i) => line(`TRUNC0000${i}`));
     const content = csv(...rows).trimEnd();

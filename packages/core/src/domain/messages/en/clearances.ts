@@ -32,6 +32,7 @@ export const clearances = {
   "clearance-import-format": "Only CSV or XLSX files can be imported",
   "clearance-import-column-count": "This row has { $found } columns instead of { $expected }",
   "clearance-import-duplicate": "Certificate number { $certificateNo } appears twice in this file (first on line { $first })",
+  "clearance-import-duplicate-earlier": "Certificate number { $certificateNo } appears earlier in this file",
   "clearance-import-truncated": "The file breaks off near line { $line } ({ $detail }): lines { $from }–{ $to } of that batch were rolled back; earlier lines are imported",
   "clearance-import-bad-date": "Dates must be real dates written YYYY-MM-DD",
   "clearance-import-bad-amount": "The amount must be CNY, at least 0, with at most two decimals, e.g. 480.00",

@@ -30,6 +30,7 @@ export const clearances = {
   "clearance-import-format": "只能导入 CSV 或 XLSX 文件",
   "clearance-import-column-count": "这一行有 { $found } 列，应为 { $expected } 列",
   "clearance-import-duplicate": "凭证号 { $certificateNo } 在本文件中重复出现（第 { $first } 行已有）",
+  "clearance-import-duplicate-earlier": "凭证号 { $certificateNo } 在本文件前面已出现过",
   "clearance-import-truncated": "文件在第 { $line } 行附近中断（{ $detail }）：这一批 { $from }–{ $to } 行已回滚，之前的行已导入",
   "clearance-import-bad-date": "日期应为 YYYY-MM-DD 格式的真实日期",
   "clearance-import-bad-amount": "金额应为不小于 0 的人民币元，最多两位小数，例如 480.00",
