@@ -3,7 +3,7 @@ import { normalizeCode } from "../text.ts";
 import { addDays, cstDate, cstStartOfDay, cstYear } from "../time.ts";
 import type { MessageKey } from "../i18n.ts";
 import type { UnitType } from "../units.ts";
-import { objectSchema, parseCstDateTime, type FieldSpec } from "./fields.ts";
+import { objectSchema, parseCstDateTime, whenFieldsValid, type FieldSpec } from "./fields.ts";
 
 /** How a report stands against its deadline. `overdue` also marks a refused, too-late filing. */
 export const TIMELINESS = ["on_time", "late", "overdue"] as const;
@@ -36,6 +36,7 @@ export interface EventReportType<T = Record<string, unknown>> {
   unitTypes: readonly UnitType[];
   fields: readonly FieldSpec[];
   schema: z.ZodType<T>;
+  /** Time-dependent rules. Also called with a partial object (only the fields that passed the schema), so guard every read. */
   check(data: T, now: Date): Record<string, MessageKey>;
   deadline(data: T, filedAt: Date, rules: ReportRulesConfig): DeadlineResult;
   /** When true, an `overdue` filing is refused (and recorded against the unit) instead of stored. */
@@ -107,7 +108,7 @@ export const RentalDataSchema = objectSchema(RENTAL_FIELDS).superRefine((d, ctx)
   if (typeof d.leaseStart === "string" && typeof d.leaseEnd === "string" && d.leaseEnd <= d.leaseStart) {
     ctx.addIssue({ code: "custom", path: ["leaseEnd"], message: "report-lease-end-before-start" });
   }
-}) as unknown as z.ZodType<RentalData>;
+}, whenFieldsValid("leaseStart", "leaseEnd")) as unknown as z.ZodType<RentalData>;
 
 export const rentalType: EventReportType<RentalData> = {
   kind: "event",
@@ -118,7 +119,7 @@ export const rentalType: EventReportType<RentalData> = {
   schema: RentalDataSchema,
   check(d, now): Record<string, MessageKey> {
     // A lease registered more than a year ahead is almost certainly a typo in the year.
-    return d.leaseStart > addDays(cstDate(now), 366) ? { leaseStart: "report-lease-start-too-far" } : {};
+    return typeof d.leaseStart === "string" && d.leaseStart > addDays(cstDate(now), 366) ? { leaseStart: "report-lease-start-too-far" } : {};
   },
   deadline(d, filedAt, rules) {
     const dueAt = endOfCstDay(addDays(d.leaseStart, rules.rentalDueDays));
@@ -170,10 +171,11 @@ export const PerformanceDataSchema = objectSchema(PERFORMANCE_FIELDS).superRefin
   if (s && e && e.getTime() <= s.getTime()) {
     ctx.addIssue({ code: "custom", path: ["endsAt"], message: "report-show-ends-before-start" });
   }
+}, whenFieldsValid("startsAt", "endsAt")).superRefine((d, ctx) => {
   if (typeof d.ticketPriceMin === "number" && typeof d.ticketPriceMax === "number" && d.ticketPriceMin > d.ticketPriceMax) {
     ctx.addIssue({ code: "custom", path: ["ticketPriceMax"], message: "report-ticket-min-over-max" });
   }
-}) as unknown as z.ZodType<PerformanceData>;
+}, whenFieldsValid("ticketPriceMin", "ticketPriceMax")) as unknown as z.ZodType<PerformanceData>;
 
 export const performanceType: EventReportType<PerformanceData> = {
   kind: "event",
@@ -234,6 +236,7 @@ export const vehicleNoClearanceType: EventReportType<VehicleNoClearanceData> = {
   schema: VehicleNoClearanceDataSchema,
   check(d, now): Record<string, MessageKey> {
     const year = cstYear(now);
+    if (!Array.isArray(d.missingYears)) return {};
     if (d.missingYears.some((y) => y > year)) return { missingYears: "report-year-future" };
     if (d.missingYears.some((y) => y < year - MISSING_YEARS_BACK)) return { missingYears: "report-year-too-old" };
     return {};

@@ -138,10 +138,13 @@ function baseSchema(spec: FieldSpec): z.ZodType {
     case "number":
     case "money":
     case "integer": {
-      let n = spec.kind === "integer" ? z.number().int() : z.number();
+      // Not .int(): its issue aborts the object, which would hide cross-field rules until it is fixed.
+      // The refine keeps "integer" in the JSON Schema through meta.
+      let n = z.number();
       if (spec.positive) n = n.positive();
       else n = n.min(spec.min ?? 0);
       if (spec.max !== undefined) n = n.max(spec.max);
+      if (spec.kind === "integer") return n.refine(Number.isInteger, { message: "report-integer" }).meta({ type: "integer" });
       if (spec.kind === "money") {
         return n.refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, { message: "report-money-cents" });
       }
@@ -163,4 +166,17 @@ function baseSchema(spec: FieldSpec): z.ZodType {
 /** The strict object schema of a field list (unknown keys are refused, so typos are noticed). */
 export function objectSchema(fields: readonly FieldSpec[]) {
   return z.strictObject(Object.fromEntries(fields.map((f) => [f.name, fieldSchema(f)])));
+}
+
+/**
+ * Runs a cross-field rule even when other fields failed, as long as the fields it reads are valid,
+ * so a form shows every problem at once ("lease end before start" next to a bad ID number).
+ */
+export function whenFieldsValid(...names: string[]): { when: (payload: { value: unknown; issues: readonly { path?: PropertyKey[] }[] }) => boolean } {
+  return {
+    when: (payload) =>
+      typeof payload.value === "object" &&
+      payload.value !== null &&
+      !payload.issues.some((i) => names.includes(String(i.path?.[0] ?? ""))),
+  };
 }

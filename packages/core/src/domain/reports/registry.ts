@@ -185,11 +185,24 @@ export type ReviewReportInput = z.infer<typeof ReviewReportSchema>;
  */
 export function validateReportData<T>(type: EventReportType<T>, data: unknown, now: Date, locale: Locale): ParseResult<T> {
   const parsed = parseInput(type.schema, data, locale);
-  if (!parsed.ok) return parsed;
-  const timeRules = type.check(parsed.data, now);
-  const keys = Object.keys(timeRules);
-  if (keys.length === 0) return parsed;
-  return { ok: false, fields: Object.fromEntries(keys.map((k) => [k, t(locale, timeRules[k]!)])) };
+  // Time rules run on whatever is valid so far, so every problem is reported in one round trip.
+  const checkable = parsed.ok ? parsed.data : validFieldsOf(type, data);
+  const timeRules = type.check(checkable as T, now);
+  const fields = parsed.ok ? {} : { ...parsed.fields };
+  for (const [k, key] of Object.entries(timeRules)) fields[k] ??= t(locale, key);
+  if (Object.keys(fields).length === 0) return parsed;
+  return { ok: false, fields };
+}
+
+/** The fields of `data` that pass their own schema, normalised (for rules on a partly valid report). */
+function validFieldsOf(type: EventReportType<unknown>, data: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (typeof data !== "object" || data === null) return out;
+  for (const f of type.fields) {
+    const r = fieldSchema(f).safeParse((data as Record<string, unknown>)[f.name]);
+    if (r.success && r.data !== undefined) out[f.name] = r.data;
+  }
+  return out;
 }
 
 /**

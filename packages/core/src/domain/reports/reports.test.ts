@@ -95,6 +95,7 @@ describe("report-type registry", () => {
     );
     expect(rental.required).not.toContain("note");
     expect(rental.properties.address!.maxLength).toBe(200);
+    expect((reportTypeJsonSchema(performanceType) as { properties: Record<string, unknown> }).properties.shows).toEqual({ type: "integer", exclusiveMinimum: 0, maximum: 1000 });
   });
 
   it("keeps the English catalogue in step with the Chinese one", () => {
@@ -282,5 +283,16 @@ describe("dates as people type them", () => {
     expect(normalizeDate("2026/3/5")).toBe("2026-03-05");
     expect(normalizeDate("２０２６年3月5日")).toBe("2026-03-05");
     expect(normalizeDate("2026.03.05")).toBe("2026-03-05");
+  });
+});
+
+describe("every problem at once", () => {
+  it("reports a cross-field rule and a time rule next to field errors", () => {
+    const r = validateReportData(rentalType, rentalData({ landlordIdNo: "1", leaseStart: "2028-01-01", leaseEnd: "2027-01-01" }), NOW, "zh-CN");
+    expect(!r.ok && Object.keys(r.fields).sort()).toEqual(["landlordIdNo", "leaseEnd", "leaseStart"]);
+  });
+  it("does not judge a cross-field rule on a field that is itself invalid", () => {
+    const r = validateReportData(rentalType, rentalData({ leaseStart: "2026-02-30", leaseEnd: "2026-01-01" }), NOW, "zh-CN");
+    expect(!r.ok && Object.keys(r.fields)).toEqual(["leaseStart"]);
   });
 });

@@ -79,6 +79,7 @@ export const reports = {
   "report-date-invalid": "Enter a real date as 2026-03-01",
   "report-datetime-invalid": "Enter a time as 2026-12-01 19:30",
   "report-money-cents": "At most two decimal places",
+  "report-integer": "Enter a whole number",
   "report-years-duplicate": "A year is listed twice",
   "report-lease-end-before-start": "The lease must end after it starts",
   "report-lease-start-too-far": "The lease starts more than a year from now; check the year",

@@ -77,6 +77,7 @@ export const reports = {
   "report-date-invalid": "日期不正确，请按 2026-03-01 的格式填写一个真实的日期",
   "report-datetime-invalid": "时间不正确，请按 2026-12-01 19:30 的格式填写",
   "report-money-cents": "金额最多保留两位小数",
+  "report-integer": "请填写整数",
   "report-years-duplicate": "年度重复了",
   "report-lease-end-before-start": "租期结束必须晚于租期开始",
   "report-lease-start-too-far": "租期开始在一年以后，请核对年份",
