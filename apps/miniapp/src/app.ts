@@ -7,18 +7,22 @@ import './app.css'
 
 const LOGIN_URL = '/pages/login/index'
 
-function goLogin(): void {
-  void Taro.reLaunch({ url: LOGIN_URL })
+// Telegram passes initData in the URL hash, and Taro's H5 router rewrites the URL before launch
+// hooks run: read it while the module loads (a no-op outside the H5 build).
+getTelegramInitData()
+
+function goLogin(from?: string): void {
+  void Taro.reLaunch({ url: from ? `${LOGIN_URL}?from=${from}` : LOGIN_URL })
 }
 
 // The composition root: wires the 401 handler and signs in (stored token or Telegram initData) at launch.
 function App({ children }: PropsWithChildren) {
   useLaunch(() => {
-    getTelegramInitData() // read before the router touches the URL
     signalTelegramReady()
-    setUnauthorizedHandler(goLogin)
+    setUnauthorizedHandler(() => goLogin())
     void bootstrapSession().then((outcome) => {
       if (outcome === 'go-login') goLogin()
+      if (outcome === 'telegram-unknown') goLogin('telegram')
     })
   })
   return children

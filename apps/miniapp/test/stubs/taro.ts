@@ -15,6 +15,9 @@ export const redirectTo = vi.fn(async (_o: { url: string }) => ({}));
 export const setClipboardData = vi.fn(async (_o: { data: string }) => ({}));
 export const useRouter = vi.fn(() => ({ params: {} as Record<string, string | undefined> }));
 export const useLaunch = vi.fn();
+export const setNavigationBarTitle = vi.fn(async (_o: { title: string }) => ({}));
+export const navigateBack = vi.fn(async () => ({}));
+export const getCurrentPages = vi.fn(() => [] as unknown[]);
 
 /** Clears storage and spies between tests. */
 export function resetTaroStub(): void {
@@ -22,5 +25,5 @@ export function resetTaroStub(): void {
   vi.clearAllMocks();
 }
 
-const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch };
+const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages };
 export default Taro;

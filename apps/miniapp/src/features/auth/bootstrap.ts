@@ -4,7 +4,7 @@ import { getTelegramInitData } from '../../lib/telegram'
 import { fetchMe, logout, signInWithTelegram } from './api'
 
 /** What the app should do after launch. */
-export type BootstrapOutcome = 'signed-in' | 'anonymous' | 'go-login'
+export type BootstrapOutcome = 'signed-in' | 'anonymous' | 'go-login' | 'telegram-unknown'
 
 /**
  * Runs once at launch. Inside Telegram without a session: sign in with initData (the endpoint may not
@@ -21,7 +21,7 @@ export async function bootstrapSession(): Promise<BootstrapOutcome> {
       setSession(result.token, result.user)
       return 'signed-in'
     } catch {
-      return 'go-login'
+      return 'telegram-unknown'
     }
   }
   try {

@@ -1,4 +1,4 @@
-import Taro from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { useCallback } from 'react'
 import { Text, View } from '@tarojs/components'
 import { useLoginForm, type LoginMode } from '../../features/login/use-login-form'
@@ -6,11 +6,13 @@ import { useT } from '../../lib/i18n'
 import { Field } from '../../components/field'
 import { ActionButton } from '../../components/action-button'
 import { Notice } from '../../components/notice'
+import { PageHeader } from '../../components/page-header'
 
 export default function LoginPage() {
   const t = useT()
   const onSignedIn = useCallback(() => void Taro.reLaunch({ url: '/pages/index/index' }), [])
   const form = useLoginForm(onSignedIn)
+  const fromTelegram = useRouter().params.from === 'telegram'
   const tabs: { mode: LoginMode; label: string }[] = [
     { mode: 'invite', label: t('app-login-tab-invite') },
     { mode: 'link', label: t('app-login-tab-link') },
@@ -18,6 +20,7 @@ export default function LoginPage() {
 
   return (
     <View className='page page--form'>
+      <PageHeader title={t('app-login-submit')} />
       <Text className='page__title'>{t('app-login-title')}</Text>
       <View className='tabs'>
         {tabs.map((tab) => (
@@ -33,6 +36,7 @@ export default function LoginPage() {
       </View>
 
       <View className='card'>
+        {fromTelegram ? <Notice id='telegram-unknown' kind='info' text={t('app-login-telegram-unknown')} /> : null}
         <Notice id='form-error' text={form.formError} />
         <Field
           id='login-code'

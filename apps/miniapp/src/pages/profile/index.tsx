@@ -7,6 +7,7 @@ import { setLocale, useLocale, useT } from '../../lib/i18n'
 import { useSession } from '../../lib/session'
 import { ActionButton } from '../../components/action-button'
 import { Notice } from '../../components/notice'
+import { PageHeader } from '../../components/page-header'
 
 const LOCALE_LABELS: Record<Locale, string> = { 'zh-CN': '中文', en: 'English' }
 
@@ -18,6 +19,7 @@ export default function ProfilePage() {
 
   return (
     <View className='page page--form'>
+      <PageHeader title={t('app-profile-title')} />
       {user ? (
         <View className='card' id='profile-card'>
           <Text className='page__title' id='profile-name'>{user.name}</Text>

@@ -4,6 +4,7 @@ import type { app as zh } from "../zh-CN/app.ts";
 export const app = {
   "app-error-network": "Cannot reach the server. Check your connection and try again.",
   "app-working": "Please wait…",
+  "app-back": "Back",
   "app-back-home": "Back to home",
   "app-copy": "Copy",
   "app-soon": "This feature is coming soon.",
@@ -27,6 +28,7 @@ export const app = {
   "app-login-link-hint": "Signed in to the Telegram bot? Send it /link to get an 8-character code",
   "app-login-name-label": "Your name (optional)",
   "app-login-name-hint": "Leave empty to use the name on the invite",
+  "app-login-telegram-unknown": "This Telegram account is not linked yet. Sign in with your invite code; if you already use the mini-app, get a link code on the “Me” page and send it to the bot.",
   "app-login-submit": "Sign in",
   "app-logout": "Sign out",
   "app-profile-title": "Me",

@@ -2,6 +2,7 @@
 export const app = {
   "app-error-network": "网络连接失败，请检查网络后重试",
   "app-working": "请稍候…",
+  "app-back": "返回",
   "app-back-home": "返回首页",
   "app-copy": "复制",
   "app-soon": "此功能即将上线，敬请期待。",
@@ -25,6 +26,7 @@ export const app = {
   "app-login-link-hint": "已在 Telegram 机器人中登录？向机器人发送 /link 获取 8 位绑定码",
   "app-login-name-label": "您的姓名（可选）",
   "app-login-name-hint": "不填则使用邀请中的姓名",
+  "app-login-telegram-unknown": "这个 Telegram 账号还没有绑定。请输入邀请码登录；已在小程序登录过的用户可在“我的”页面获取绑定码，发送给机器人完成绑定。",
   "app-login-submit": "登录",
   "app-logout": "退出登录",
   "app-profile-title": "我的",
