@@ -25,6 +25,13 @@ export const clearances = {
   "clearance-explain-property":
     "I know this trip is a bother; let me see what is missing. Under the Deed Tax Law, property registration requires proof that deed tax and the other taxes were paid or exempted (tax before certificate), and the system will not let it through without it. Please pay or apply for the exemption at the tax service hall or online, get the certificate, and come back to register. The tax office has the final word.",
   "clearance-report-action": "Report to the tax bureau",
+  "bot-cmd-check": "Check a tax certificate: /check plate, VIN or contract number",
+  "bot-check-usage": "Write a plate number after /check (e.g. /check 豫A12345), a 17-character VIN or a property contract number. Checkers may also just send a plate number.",
+  "bot-check-forbidden": "Only certificate checkers may check tax certificates. Ask your unit's administrator for a checker invite code.",
+  "bot-check-header-vehicle": "🚗 { $key } vehicle and vessel tax",
+  "bot-check-header-property": "🏠 { $key } property transfer taxes",
+  "bot-check-line": "{ $label }: { $status }{ $detail }",
+  "bot-check-detail": " (certificate { $certificateNo }, { $name })",
   "clearance-import-missing-columns": "The file lacks columns: { $columns }. The header must be: { $expected }",
   "clearance-import-extra-columns": "The file has extra columns: { $columns }. The header must be: { $expected }",
   "clearance-import-empty": "The file is empty: no header",

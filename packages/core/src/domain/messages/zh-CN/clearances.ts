@@ -23,6 +23,13 @@ export const clearances = {
   "clearance-explain-property":
     "您跑一趟不容易，我帮您看看还缺什么。按《契税法》，不动产登记前要核验契税等税费的完税或减免税信息（先税后证），没有的话系统通不过。请到办税服务厅或电子税务局办理缴税或减免手续、开具完税证明后再来登记。具体以税务窗口审核为准。",
   "clearance-report-action": "一键报告税务局",
+  "bot-cmd-check": "核验完（免）税凭证：/check 车牌号、车架号或合同编号",
+  "bot-check-usage": "请在 /check 后面输入车牌号（如 /check 豫A12345）、17 位车架号或不动产交易合同编号。核验员也可以直接发送车牌号。",
+  "bot-check-forbidden": "只有凭证核验员可以核验完税凭证。如需开通，请联系本单位管理员发放“凭证核验员”邀请码。",
+  "bot-check-header-vehicle": "🚗 { $key } 车船税",
+  "bot-check-header-property": "🏠 { $key } 不动产交易税费",
+  "bot-check-line": "{ $label }：{ $status }{ $detail }",
+  "bot-check-detail": "（凭证 { $certificateNo }，{ $name }）",
   "clearance-import-missing-columns": "文件缺少列：{ $columns }。表头应为：{ $expected }",
   "clearance-import-extra-columns": "文件有多余的列：{ $columns }。表头应为：{ $expected }",
   "clearance-import-empty": "文件是空的，没有表头",

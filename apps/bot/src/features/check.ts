@@ -1,0 +1,70 @@
+import { Composer } from "grammy";
+import { classifyClearanceKey, hasRole, isPlate, type ClearanceCheckResult, type ClearanceKind } from "@xieshui/core";
+import { checkClearance, DEFAULT_CHECK_RATE_LIMIT_PER_HOUR, isAppError } from "@xieshui/core/server";
+import type { BotContext } from "../context.ts";
+import type { BotFeature } from "../registry.ts";
+import { stringParams } from "../i18n.ts";
+
+/** A vehicle key (plate or VIN) is a vehicle check; anything else shaped like a contract number is a property check. */
+function kindOf(key: string): ClearanceKind {
+  const vehicle = classifyClearanceKey("vehicle_vessel", key);
+  if (vehicle.ok || vehicle.problem !== "clearance-key-vehicle") {
+    if (vehicle.ok || /^[\u3400-\u9fff]/.test(key.trim()) || key.replace(/\s/g, "").length === 17) return "vehicle_vessel";
+  }
+  return classifyClearanceKey("property_transfer", key).ok ? "property_transfer" : "vehicle_vessel";
+}
+
+function formatResult(ctx: BotContext, result: ClearanceCheckResult): string {
+  const lines = [ctx.t(result.kind === "vehicle_vessel" ? "bot-check-header-vehicle" : "bot-check-header-property", { key: result.key })];
+  for (const r of result.results) {
+    const label = "year" in r ? ctx.t("clearance-year", { year: String(r.year) }) : r.tax;
+    const detail = r.certificateNo ? ctx.t("bot-check-detail", { certificateNo: r.certificateNo, name: r.taxpayerName ?? "" }) : "";
+    lines.push(ctx.t("bot-check-line", { label, status: ctx.t(`clearance-status-${r.status}`), detail }));
+  }
+  lines.push("", result.cleared ? `✅ ${ctx.t("clearance-cleared")}` : `⚠️ ${ctx.t("clearance-missing")}`);
+  if (!result.cleared) {
+    lines.push("", `💬 ${ctx.t("clearance-explain-title")}`, ctx.t(result.kind === "vehicle_vessel" ? "clearance-explain-vehicle" : "clearance-explain-property"));
+  }
+  return lines.join("\n");
+}
+
+async function runCheck(ctx: BotContext, key: string, rateLimitPerHour: number) {
+  try {
+    const result = await checkClearance(ctx.deps, ctx.actor, { kind: kindOf(key), key }, { rateLimitPerHour, locale: ctx.locale });
+    return await ctx.reply(formatResult(ctx, result));
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    if (error.code === "forbidden" || error.code === "unauthorized") return ctx.reply(ctx.t("bot-check-forbidden"));
+    if (error.code === "invalid_input") return ctx.reply(Object.values(error.fields ?? {})[0] ?? ctx.t("bot-check-usage"));
+    if (error.messageKey) return ctx.reply(ctx.t(error.messageKey, stringParams(error.params)));
+    throw error;
+  }
+}
+
+/**
+ * /check <plate | VIN | contract no>, or a plate number sent on its own by a checker. The check
+ * itself (roles, rate limit, audit, masking) is core's checkClearance; this only reads and replies.
+ */
+export function createCheckFeature(opts: { rateLimitPerHour: number }): BotFeature {
+  const composer = new Composer<BotContext>();
+  composer.command("check", async (ctx) => {
+    const key = ctx.match.trim();
+    if (!ctx.actor || !hasRole(ctx.actor, "checker")) return runCheck(ctx, key || "-", opts.rateLimitPerHour);
+    if (!key) return ctx.reply(ctx.t("bot-check-usage"));
+    return runCheck(ctx, key, opts.rateLimitPerHour);
+  });
+  // A checker may simply send a plate number; everyone else's text goes on to other features.
+  composer.on("message:text", async (ctx, next) => {
+    const text = ctx.msg.text;
+    if (text.startsWith("/") || text.length > 20 || !ctx.actor || !hasRole(ctx.actor, "checker") || !isPlate(text)) return next();
+    return runCheck(ctx, text, opts.rateLimitPerHour);
+  });
+  return {
+    name: "check",
+    composer,
+    commands: [{ command: "check", description: "bot-cmd-check", feature: "check" }],
+  };
+}
+
+// TODO(bot env owner): pass CHECK_RATE_LIMIT_PER_HOUR from the bot's env instead of the default.
+export const checkFeature: BotFeature = createCheckFeature({ rateLimitPerHour: DEFAULT_CHECK_RATE_LIMIT_PER_HOUR });

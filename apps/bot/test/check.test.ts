@@ -1,0 +1,95 @@
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Role } from "@xieshui/core";
+import { importClearances } from "@xieshui/core/server";
+import { makeTelegramUser } from "../../../test/factories/identity.ts";
+import { TEST_BOT_INFO } from "../../../test/factories/telegram.ts";
+import { createBot } from "../src/bot.ts";
+import { FEATURES } from "../src/features/index.ts";
+import { createCheckFeature } from "../src/features/check.ts";
+import { createHarness, tgUser, type BotHarness } from "./harness.ts";
+
+const SAMPLE = join(import.meta.dirname, "../../../../shared/data/clearances/sample.csv");
+
+let h: BotHarness;
+beforeEach(async () => {
+  h = createHarness();
+  await importClearances(h.t.deps, null, SAMPLE);
+});
+afterEach(async () => {
+  await h.close();
+});
+
+async function member(roles: Role[], opts: { language_code?: string } = {}) {
+  const user = tgUser(opts);
+  await makeTelegramUser(h.t.deps, { roles, telegramId: user.id, name: "李警官", unitType: "traffic_police" });
+  return user;
+}
+
+describe("/check", () => {
+  it("answers a vehicle check with this year and last year, masked", async () => {
+    const [reply] = await h.say(await member(["checker"]), "/check 豫hmc8r6");
+    expect(reply).toContain("豫HMC8R6");
+    expect(reply).toContain("2026 年度：已完税（凭证 264100000000027，黎*燕）");
+    expect(reply).toContain("2025 年度：已免税");
+    expect(reply).toContain("凭证齐全");
+    expect(reply).not.toContain("黎志燕");
+  });
+
+  it("treats a plate number sent on its own as a check, in any typed form", async () => {
+    const checker = await member(["checker"]);
+    for (const typed of ["豫ＢＹＴＹ８０", "豫B·YTY80", "豫b ytY80"]) {
+      const [reply] = await h.say(checker, typed);
+      expect(reply).toContain("豫BYTY80");
+      expect(reply).toContain("2026 年度：未查到");
+    }
+  });
+
+  it("explains politely what is missing (K040)", async () => {
+    const [reply] = await h.say(await member(["checker"]), "/check 豫BYTY80");
+    expect(reply).toContain("缺少完（免）税凭证");
+    expect(reply).toContain("您跑一趟不容易");
+    expect(reply).toContain("车船税法");
+  });
+
+  it("checks a property contract, one line per tax, in English when asked", async () => {
+    const [reply] = await h.say(await member(["checker"], { language_code: "en" }), "/check HT202610000039");
+    expect(reply).toContain("property transfer taxes");
+    expect(reply).toContain("契税: Paid");
+    expect(reply).toContain("城市维护建设税: Paid");
+  });
+
+  it("refuses a non-checker with a clear reply and audits the attempt", async () => {
+    const [reply] = await h.say(await member(["reporter"]), "/check 豫A12345");
+    expect(reply).toContain("只有凭证核验员");
+    const [guest] = await h.say(tgUser(), "/check 豫A12345");
+    expect(guest).toContain("只有凭证核验员");
+    expect(await h.t.db.prisma.auditLog.count({ where: { action: "clearance.check", result: "denied" } })).toBe(1);
+  });
+
+  it("lets a reporter's plate-shaped text go on to the other features", async () => {
+    const [reply] = await h.say(await member(["reporter"]), "豫A12345");
+    expect(reply).not.toContain("只有凭证核验员");
+    expect(await h.t.db.prisma.auditLog.count({ where: { action: "clearance.check" } })).toBe(0);
+  });
+
+  it("explains bad keys and an empty /check", async () => {
+    const checker = await member(["checker"]);
+    expect((await h.say(checker, "/check"))[0]).toContain("/check 豫A12345");
+    expect((await h.say(checker, "/check LSV3E28J197KB6CP6"))[0]).toContain("校验码");
+    expect((await h.say(checker, "/check 豫I12345"))[0]).toContain("车牌号格式不正确");
+  });
+
+  it("applies the hourly rate limit with a clear message", async () => {
+    const bot = createBot({
+      token: "42:TEST",
+      deps: h.t.deps,
+      config: { botInfo: TEST_BOT_INFO, fetch: h.api.fetch },
+      features: [...FEATURES.filter((f) => f.name !== "check"), createCheckFeature({ rateLimitPerHour: 2 })],
+    });
+    const checker = await member(["checker"]);
+    const { textUpdate } = await import("../../../test/factories/telegram.ts");
+    for (let i = 0; i < 3; i++) await bot.handleUpdate(textUpdate(checker, "/check 豫A12345"));
+    expect(h.api.texts().at(-1)).toContain("每人每小时最多 2 次");
+  });
+});
