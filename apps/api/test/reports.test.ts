@@ -228,6 +228,9 @@ describe("feeds", () => {
     const officer = (await makeUser(api.t.deps, { roles: ["tax_officer"], unitType: "tax_bureau" })).token;
     const missing = await api.app.inject({ method: "GET", url: "/api/v1/reports/missing?period=2026-10", headers: bearer(officer) });
     expect(missing.json().missing.filter((m: { type: string }) => m.type === "feed_construction_permits")).toHaveLength(1);
+    const stats = await api.app.inject({ method: "GET", url: "/api/v1/reports/timeliness?period=2026-10", headers: bearer(officer) });
+    const construction = stats.json().units.filter((u: { unit: { type: string } }) => u.unit.type === "construction_bureau");
+    expect(construction.map((u: { late: number; overdue: number }) => [u.late, u.overdue]).sort()).toEqual([[0, 1], [1, 0]]);
   });
 });
 
@@ -245,6 +248,14 @@ describe("photos", () => {
     expect((await post(Buffer.alloc(6 * 1024 * 1024, 0xff), "image/jpeg")).statusCode).toBe(413);
     expect((await post(png, "text/plain")).statusCode).toBe(415);
     expect(await api.t.db.prisma.reportPhoto.count()).toBe(1);
+    const officer = (await makeUser(api.t.deps, { roles: ["tax_officer"], unitType: "tax_bureau" })).token;
+    const list = await api.app.inject({ method: "GET", url: `/api/v1/reports/${id}/photos`, headers: bearer(officer) });
+    const [photo] = list.json().photos;
+    const img = await api.app.inject({ method: "GET", url: `/api/v1/reports/${id}/photos/${photo.id}`, headers: bearer(officer) });
+    expect(img.headers["content-type"]).toBe("image/png");
+    expect(img.rawPayload.equals(png)).toBe(true);
+    const stranger = await reporter("village");
+    expect((await api.app.inject({ method: "GET", url: `/api/v1/reports/${id}/photos/${photo.id}`, headers: bearer(stranger) })).statusCode).toBe(404);
   });
 });
 

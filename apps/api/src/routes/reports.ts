@@ -9,6 +9,9 @@ import {
   fileNilReport,
   findPossibleDuplicates,
   getReport,
+  listReportPhotos,
+  readReportPhoto,
+  reportTimeliness,
   listMyReports,
   MAX_FEED_BYTES,
   MAX_PHOTO_BYTES,
@@ -88,6 +91,12 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
     async (request) => ({ missing: await missingFeeds(deps, actorOf(request), request.query.period) }),
   );
 
+  app.get(
+    "/reports/timeliness",
+    { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, summary: "Per-unit on time / late / overdue for a period", querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }) } },
+    async (request) => ({ units: await reportTimeliness(deps, actorOf(request), request.query.period) }),
+  );
+
   app.get("/reports/export", { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, summary: "?type=&period=YYYY-MM&format=csv|xlsx" } }, async (request, reply) => {
     const out = await exportReports(deps, actorOf(request), request.query, { locale: localeOf(request) });
     return reply.type(out.contentType).header("content-disposition", `attachment; filename="${out.fileName}"`).send(out.body);
@@ -138,6 +147,19 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
     async (request, reply) => {
       const photo = await addReportPhoto(deps, actorOf(request), request.params.id, bodyBuffer(request.body));
       return reply.status(photo.created ? 201 : 200).send(photo);
+    },
+  );
+
+  app.get("/reports/:id/photos", { onRequest: auth.required, schema: { tags, security, params: z.object({ id: z.string().max(40) }) } }, async (request) => ({
+    photos: await listReportPhotos(deps, actorOf(request), request.params.id),
+  }));
+
+  app.get(
+    "/reports/:id/photos/:photoId",
+    { onRequest: auth.required, schema: { tags, security, params: z.object({ id: z.string().max(40), photoId: z.string().max(40) }) } },
+    async (request, reply) => {
+      const photo = await readReportPhoto(deps, actorOf(request), request.params.id, request.params.photoId);
+      return reply.type(photo.mime).header("cache-control", "private, max-age=86400").send(photo.bytes);
     },
   );
 };

@@ -3,3 +3,4 @@ export * from "./fields.ts";
 export * from "./field-types.ts";
 export * from "./feeds.ts";
 export * from "./registry.ts";
+export * from "./drafts.ts";

@@ -296,3 +296,19 @@ describe("every problem at once", () => {
     expect(!r.ok && Object.keys(r.fields)).toEqual(["leaseStart"]);
   });
 });
+
+describe("vehicle report draft from a failed clearance check", () => {
+  it("takes the plate and the years without clearance", async () => {
+    const { vehicleReportDraft } = await import("./drafts.ts");
+    const draft = vehicleReportDraft({
+      key: "豫A12345",
+      keyType: "plate",
+      results: [
+        { year: 2026, status: "none" },
+        { year: 2025, status: "paid", certificateNo: "X" },
+      ],
+    });
+    expect(draft).toEqual({ plate: "豫A12345", missingYears: [2026] });
+    expect(vehicleReportDraft({ key: "LSVAU2A37N2183294", keyType: "vin", results: [{ year: 2025, status: "none" }] })).toEqual({ missingYears: [2025] });
+  });
+});

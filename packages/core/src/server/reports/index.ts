@@ -3,5 +3,7 @@ export * from "./common.ts";
 export * from "./submit.ts";
 export * from "./feed-file.ts";
 export * from "./feeds.ts";
+export * from "./feed-status.ts";
 export * from "./photos.ts";
 export * from "./export.ts";
+export * from "./oversight.ts";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity.ts";
@@ -63,4 +63,27 @@ export async function addReportPhoto(deps: Deps, actor: Actor | null, reportId: 
     return p;
   });
   return { id: photo.id, sha256, mime: photo.mime, size: photo.size, created: true };
+}
+
+/** Who may see a report's photos: its unit, tax officers and coordinators (as for the report itself). */
+async function visibleReport(deps: Deps, actor: Actor | null, reportId: string) {
+  if (!actor) throw new AppError("unauthorized");
+  const report = await deps.db.prisma.report.findUnique({ where: { id: reportId }, select: { unitId: true } });
+  const allowed = report && (report.unitId === actor.unitId || actor.roles.includes("tax_officer") || actor.roles.includes("coordinator"));
+  if (!allowed) throw new AppError("not_found", { reason: "report_not_found" });
+}
+
+/** The photos of a report (metadata only), oldest first. */
+export async function listReportPhotos(deps: Deps, actor: Actor | null, reportId: string): Promise<Omit<PhotoView, "created">[]> {
+  await visibleReport(deps, actor, reportId);
+  const photos = await deps.db.prisma.reportPhoto.findMany({ where: { reportId }, orderBy: { createdAt: "asc" } });
+  return photos.map((p) => ({ id: p.id, sha256: p.sha256, mime: p.mime, size: p.size }));
+}
+
+/** One photo's bytes and type, for the reviewer's screen. */
+export async function readReportPhoto(deps: Deps, actor: Actor | null, reportId: string, photoId: string): Promise<{ mime: string; bytes: Buffer }> {
+  await visibleReport(deps, actor, reportId);
+  const photo = await deps.db.prisma.reportPhoto.findFirst({ where: { id: photoId, reportId } });
+  if (!photo) throw new AppError("not_found", { reason: "photo_not_found" });
+  return { mime: photo.mime, bytes: readFileSync(join(uploadsDir(deps), photo.path)) };
 }

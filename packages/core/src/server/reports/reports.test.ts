@@ -14,6 +14,7 @@ import {
   findPossibleDuplicates,
   listMyReports,
   missingFeeds,
+  reportTimeliness,
   reviewInbox,
   reviewReport,
   scheduleReminders,
@@ -95,6 +96,8 @@ describe("submitReport", () => {
     }
     expect(await t.db.prisma.report.count()).toBe(0);
     expect(await t.db.prisma.refusedReport.count({ where: { unitId: venue.unitId } })).toBe(1);
+    const stats = await reportTimeliness(t.deps, officer, "2026-11");
+    expect(stats.find((s) => s.unit.code === venue.unit.code)).toMatchObject({ refused: 1, overdue: 1, onTime: 0 });
     const late = await submitReport(t.deps, venue, { type: "performance", clientId: "show-0002", data: makePerformanceData({ startsAt: "2026-11-28 19:30" }) });
     expect(late.report.timeliness).toBe("late");
   });
