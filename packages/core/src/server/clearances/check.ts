@@ -39,25 +39,25 @@ export async function checkClearance(deps: Deps, actor: Actor | null, input: unk
   if (!actor) throw new AppError("unauthorized");
   const store = clearanceStore(deps.db.sqlite);
   const now = deps.clock.now();
-  const audit = (subject: string | null, result: string, detail: Record<string, unknown> | null): void => {
+  const audit = (subject: string | null, result: string, detail: Record<string, unknown> | null): Promise<void> => {
     const entry: CheckAuditEntry = { at: now, userId: actor.userId, unitId: actor.unitId, subject, result, detail: detail ? JSON.stringify(detail) : null };
-    store.insertCheckAudit(entry);
+    return store.insertCheckAudit(entry);
   };
   const kind = (input as { kind?: unknown } | null)?.kind;
   const kindDetail = typeof kind === "string" && kind.length <= 40 ? { kind } : null;
 
   if (!actor.roles.includes("checker")) {
-    audit(null, "denied", kindDetail);
+    await audit(null, "denied", kindDetail);
     throw new AppError("forbidden", { reason: "role_required" });
   }
   const limit = opts.rateLimitPerHour;
   if (limit > 0 && store.countChecksSince(actor.userId, new Date(now.getTime() - HOUR_MS)) >= limit) {
-    audit(null, "rate_limited", kindDetail);
+    await audit(null, "rate_limited", kindDetail);
     throw new AppError("rate_limited", { messageKey: "clearance-rate-limited", params: { limit }, reason: "check_rate_limited" });
   }
   const parsed = parseInput(ClearanceCheckSchema, input, opts.locale ?? DEFAULT_LOCALE);
   if (!parsed.ok) {
-    audit(null, "invalid", kindDetail);
+    await audit(null, "invalid", kindDetail);
     throw new AppError("invalid_input", { fields: parsed.fields, reason: "invalid_clearance_check" });
   }
   const { kind: checkKind, key, keyType, taxes } = parsed.data;
@@ -71,7 +71,7 @@ export async function checkClearance(deps: Deps, actor: Actor | null, input: unk
     results = propertyClearanceResults(store.propertyRows(key), taxes);
   }
   const cleared = isCleared(results);
-  audit(`${checkKind}:${key}`, cleared ? "cleared" : "missing", {
+  await audit(`${checkKind}:${key}`, cleared ? "cleared" : "missing", {
     keyType,
     results: results.map((r) => ({ ...("year" in r ? { year: r.year } : { tax: r.tax }), status: r.status, ...(r.certificateNo ? { certificateNo: r.certificateNo } : {}) })),
   });
