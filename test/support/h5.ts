@@ -8,6 +8,14 @@ const miniapp = join(root, "apps/miniapp");
 
 /** Where the API serves the H5 build from. */
 export const H5_DIR = join(miniapp, "dist/h5");
+/** The WeChat mini-program build. */
+export const WEAPP_DIR = join(miniapp, "dist/weapp");
+
+type Target = "h5" | "weapp";
+const outputs: Record<Target, { dir: string; marker: string }> = {
+  h5: { dir: H5_DIR, marker: "index.html" },
+  weapp: { dir: WEAPP_DIR, marker: "app.js" },
+};
 
 // Everything that ends up in the H5 bundle.
 const SOURCES = [
@@ -31,9 +39,9 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** True when dist/h5 is missing or older than any source that goes into it. */
-export function isH5BuildStale(): boolean {
-  const index = join(H5_DIR, "index.html");
+/** True when the build is missing or older than any source that goes into it. */
+export function isBuildStale(target: Target = "h5"): boolean {
+  const index = join(outputs[target].dir, outputs[target].marker);
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
   return SOURCES.some((s) => newestMtime(s) > built);
@@ -44,16 +52,22 @@ export function isH5BuildStale(): boolean {
  * processes from building into the same folder at once.
  */
 export function ensureH5Build(): string {
-  if (!isH5BuildStale()) return H5_DIR;
-  const result = spawnSync("flock", ["/tmp/xieshui-h5-build.lock", "npm", "run", "build:h5", "-w", "apps/miniapp"], {
+  return ensureBuild("h5");
+}
+
+/** Builds the H5 or WeChat app when missing or stale; returns its folder. */
+export function ensureBuild(target: Target): string {
+  const { dir, marker } = outputs[target];
+  if (!isBuildStale(target)) return dir;
+  const result = spawnSync("flock", [`/tmp/xieshui-${target}-build.lock`, "npm", "run", `build:${target}`, "-w", "apps/miniapp"], {
     cwd: root,
     encoding: "utf8",
     timeout: 300_000,
     env: { ...process.env, NODE_ENV: "production" },
   });
-  if (result.status !== 0 || !existsSync(join(H5_DIR, "index.html"))) {
+  if (result.status !== 0 || !existsSync(join(dir, marker))) {
     const output = `${result.stdout ?? ""}\n${result.stderr ?? ""}`.slice(-4000);
-    throw new Error(`H5 build failed (status ${result.status}):\n${output}`);
+    throw new Error(`${target} build failed (status ${result.status}):\n${output}`);
   }
-  return H5_DIR;
+  return dir;
 }
