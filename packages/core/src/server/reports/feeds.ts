@@ -23,6 +23,7 @@ import type { Actor } from "../hot-path.ts";
 import type { Deps } from "../deps.ts";
 import { isUniqueViolation, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
 import { readFeedFile } from "./feed-file.ts";
+import { insertFeedFiling, isSqliteUniqueViolation } from "./feed-store.ts";
 
 /** At most this many row problems are returned; the count says how many there were in all. */
 const MAX_REPORTED_ROW_ERRORS = 200;
@@ -108,41 +109,25 @@ export async function uploadFeed(
   const flagged = rows.filter((r) => r.flag).map((r) => ({ line: r.line, flag: r.flag! }));
   const fileName = (input.fileName ?? "").slice(0, 200);
   try {
-    const id = await deps.db.prisma.$transaction(async (tx) => {
-      const report = await tx.report.create({
-        data: {
-          type: feed.code,
-          unitId: actor.unitId,
-          userId: actor.userId,
-          clientId,
-          data: JSON.stringify({ nil: false, fileName, sha256, format: table.format, encoding: table.encoding, rows: rows.length, flagged: flagged.length }),
-          summary: `${period} · ${rows.length}`,
-          timeliness,
-          dueAt,
-          period,
-          rowCount: rows.length,
-          createdAt: now,
-        },
-      });
-      for (let i = 0; i < rows.length; i += 500) {
-        await tx.feedRow.createMany({
-          data: rows.slice(i, i + 500).map((r) => ({ reportId: report.id, line: r.line, data: JSON.stringify(r.data), flag: r.flag })),
-        });
-      }
-      await writeAudit(tx, deps.clock, {
-        userId: actor.userId,
-        unitId: actor.unitId,
-        action: "report.feed_upload",
-        subject: report.id,
-        result: "ok",
-        detail: { type: feed.code, period, rows: rows.length, timeliness },
-      });
-      return report.id;
-    }, { timeout: 120_000 });
+    const id = insertFeedFiling(deps.db.sqlite, {
+      type: feed.code,
+      unitId: actor.unitId,
+      userId: actor.userId,
+      clientId,
+      data: JSON.stringify({ nil: false, fileName, sha256, format: table.format, encoding: table.encoding, rows: rows.length, flagged: flagged.length }),
+      summary: `${period} · ${rows.length}`,
+      timeliness,
+      dueAt,
+      period,
+      nil: false,
+      createdAt: now,
+      rows: rows.map((r) => ({ line: r.line, data: JSON.stringify(r.data), flag: r.flag })),
+      audit: { action: "report.feed_upload", result: "ok", detail: JSON.stringify({ type: feed.code, period, rows: rows.length, timeliness }) },
+    });
     const report = (await toViews(deps, [await deps.db.prisma.report.findUniqueOrThrow({ where: { id } })]))[0]!;
     return { created: true, report, format: table.format, encoding: table.encoding, rows: rows.length, flagged };
   } catch (e) {
-    if (isUniqueViolation(e)) {
+    if (isSqliteUniqueViolation(e)) {
       const again = await byClientId(deps, actor.userId, clientId);
       if (again) return { created: false, report: again, format: table.format, encoding: table.encoding, rows: again.rowCount, flagged };
     }

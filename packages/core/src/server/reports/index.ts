@@ -7,3 +7,4 @@ export * from "./feed-status.ts";
 export * from "./photos.ts";
 export * from "./export.ts";
 export * from "./oversight.ts";
+export * from "./feed-store.ts";
