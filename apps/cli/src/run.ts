@@ -16,7 +16,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   invites: { run: invitesCommand, usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]" },
   backup: { run: backupCommand, usage: "backup <file> [--force]" },
   clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]" },
-  reports: { run: reportsCommand, usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--json]" },
+  reports: { run: reportsCommand, usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]" },
 };
 
 function usage(): string {

@@ -57,4 +57,13 @@ describe("reports export", () => {
     expect((await cli("reports", "export", "--type", "nope", "--period", "2026-11", "--out", join(dir, "y.csv"))).code).toBe(1);
     expect((await cli("reports", "export", "--type", "rental", "--period", "2026-11", "--json")).code).toBe(2);
   });
+
+  it("lists missing feeds and queues reminders as JSON", async () => {
+    const missing = await cli("reports", "missing", "--period", "2026-10", "--json");
+    expect(missing.code).toBe(0);
+    expect(Array.isArray(JSON.parse(missing.stdout))).toBe(true);
+    const remind = await cli("reports", "remind", "--json");
+    expect(JSON.parse(remind.stdout)).toEqual({ queued: expect.any(Number) });
+    expect((await cli("reports", "frobnicate")).code).toBe(2);
+  });
 });

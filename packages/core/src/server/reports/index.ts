@@ -8,3 +8,4 @@ export * from "./photos.ts";
 export * from "./export.ts";
 export * from "./oversight.ts";
 export * from "./feed-store.ts";
+export * from "./reminders.ts";

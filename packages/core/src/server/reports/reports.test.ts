@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
 import ExcelJS from "exceljs";
 import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
+import { createDb } from "../db.ts";
+import { createDeps } from "../deps.ts";
 import { makeUnit, makeUser } from "../../../../../test/factories/identity.ts";
 import { makeConstructionCsv, makePerformanceData, makeRentalData, makeVehicleData, TEST_USCC } from "../../../../../test/factories/reports.ts";
 import { constructionPermitsFeed } from "../../domain/reports/feeds.ts";
@@ -18,6 +20,7 @@ import {
   reviewInbox,
   reviewReport,
   scheduleReminders,
+  createReminderScheduler,
   submitReport,
   uploadFeed,
 } from "./index.ts";
@@ -210,6 +213,17 @@ describe("feeds", () => {
     expect(keys.sort()).toEqual(["feed-reminder-before", "feed-reminder-today"]);
     clock.set("2026-12-15T01:00:00Z");
     expect(await t.db.prisma.outbox.count({ where: { userId: bureau.userId } })).toBe(2);
+  });
+
+  it("sends a reminder once even after a restart (a second process on the same database)", async () => {
+    clock.set("2026-12-08T02:00:00Z");
+    expect(await createReminderScheduler(t.deps).runOnce()).toBeGreaterThanOrEqual(1);
+    const db2 = createDb(t.url);
+    try {
+      expect(await createReminderScheduler(createDeps(db2, { clock })).runOnce()).toBe(0);
+    } finally {
+      await db2.close();
+    }
   });
 });
 
