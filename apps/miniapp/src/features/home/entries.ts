@@ -17,7 +17,7 @@ export const MANAGE_FEATURES = ['review', 'training', 'tips_inbox', 'oversight',
  * Pages that exist. A feature without a page opens the "coming soon" placeholder.
  * Adding a page: register it in app.config.ts and map its feature here.
  */
-export const FEATURE_PAGES: Partial<Record<Feature, string>> = {}
+export const FEATURE_PAGES: Partial<Record<Feature, string>> = { check: '/pages/check/index' }
 
 const DESCRIPTIONS: Record<Feature, MessageKey> = {
   report: 'feature-report-desc',
