@@ -80,6 +80,7 @@ describe("submitReport", () => {
     const hint = await findPossibleDuplicates(t.deps, other, { type: "rental", data: { address: "幸福镇东村3组12号", landlordIdNo: makeRentalData().landlordIdNo, leaseStart: "2026-11-01" } });
     expect(hint).toHaveLength(1);
     expect(hint[0]!.message).toContain("已于 2026-11-26 报送过相同的内容");
+    expect(hint[0]!.summary).toBeNull(); // another unit's tenant details stay with that unit
     const b = await submitReport(t.deps, other, { type: "rental", clientId: "draft-0005", data: makeRentalData({ address: "幸福镇东村３组１２号" }) });
     expect(b.report.possibleDuplicateOf).toBe(a.report.id);
   });

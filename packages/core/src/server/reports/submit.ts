@@ -179,7 +179,8 @@ export async function submitReport(
 export interface PossibleDuplicate {
   id: string;
   unit: { code: string; name: string };
-  summary: string;
+  /** only for the reporter's own unit and for tax officers */
+  summary: string | null;
   status: string;
   createdAt: string;
   /** "幸福镇东村村委会 已于 2026-11-20 报送过相同的内容：…" in the caller's language */
@@ -219,14 +220,20 @@ export async function findPossibleDuplicates(
     take: 5,
   });
   const views = await toViews(deps, rows);
-  return views.map((v) => ({
-    id: v.id,
-    unit: v.unit,
-    summary: v.summary,
-    status: v.status,
-    createdAt: v.createdAt,
-    message: t(locale, "report-possible-duplicate", { unit: v.unit.name, date: cstDate(new Date(v.createdAt)), summary: v.summary }),
-  }));
+  // Another unit's report shows who and when, not its contents (tenant names stay with that unit).
+  const unitIdOf = new Map(rows.map((r) => [r.id, r.unitId]));
+  return views.map((v) => {
+    const open = unitIdOf.get(v.id) === actor.unitId || actor.roles.includes("tax_officer");
+    const params = { unit: v.unit.name, date: cstDate(new Date(v.createdAt)), summary: v.summary };
+    return {
+      id: v.id,
+      unit: v.unit,
+      summary: open ? v.summary : null,
+      status: v.status,
+      createdAt: v.createdAt,
+      message: t(locale, open ? "report-possible-duplicate" : "report-possible-duplicate-other", params),
+    };
+  });
 }
 
 /** A reporter's own reports, newest first, with status and reviewer comments ("my reports"). */

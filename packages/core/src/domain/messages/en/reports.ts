@@ -98,6 +98,7 @@ export const reports = {
   "report-show-started": "The show has already started ({ $startsAt }); it can no longer be reported and this has been recorded as overdue. Report shows before they start, at least 3 days ahead to be on time",
   "report-already-reviewed": "This report has already been reviewed",
   "report-possible-duplicate": "{ $unit } reported the same on { $date }: { $summary }",
+  "report-possible-duplicate-other": "{ $unit } reported the same on { $date }; contact them to compare",
   "report-flag-low-plot-ratio": "Plot ratio below 1.0",
   "report-deadline-rental": "Register within { $days } days of the lease start",
   "report-deadline-performance": "Report before the show, at least { $lead } days ahead to be on time; not accepted once it has started",

@@ -96,6 +96,7 @@ export const reports = {
   "report-show-started": "演出已经开始（{ $startsAt }），不能再补报；本次逾期已记录。演出须在开始前报送，提前 3 天以上为按时",
   "report-already-reviewed": "这份报告已经审核过了",
   "report-possible-duplicate": "{ $unit } 已于 { $date } 报送过相同的内容：{ $summary }",
+  "report-possible-duplicate-other": "{ $unit } 已于 { $date } 报送过相同的内容，可联系该单位核实",
   "report-flag-low-plot-ratio": "容积率小于 1.0",
   "report-deadline-rental": "租期开始后 { $days } 天内登记",
   "report-deadline-performance": "演出开始前报送，提前 { $lead } 天以上为按时；开始后不再受理",
