@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
 import ExcelJS from "exceljs";
-import type { UnitType } from "@xieshui/core";
+import { performanceType, rentalType, vehicleNoClearanceType, type UnitType } from "@xieshui/core";
 import { makeUser } from "../../../test/factories/identity.ts";
 import { makeConstructionCsv, makePerformanceData, makeRentalData, makeVehicleData, TEST_ID, TEST_USCC } from "../../../test/factories/reports.ts";
 import { createTestApi, bearer, type TestApi } from "./helpers.ts";
@@ -108,6 +108,37 @@ describe("POST /api/v1/reports", () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe("invalid_input");
     expect(Object.keys(res.json().error.fields)).toEqual([path]);
+    expect(await reportCount()).toBe(0);
+  });
+
+  const kinds = [
+    { type: rentalType, unit: "village" as const, data: makeRentalData },
+    { type: performanceType, unit: "venue" as const, data: makePerformanceData },
+    { type: vehicleNoClearanceType, unit: "traffic_police" as const, data: makeVehicleData },
+  ];
+  it.each(kinds)("refuses every $type.code field given the wrong type, one field at a time", async ({ type, unit, data }) => {
+    const token = await reporter(unit);
+    for (const f of type.fields) {
+      const wrong = ["number", "money", "integer"].includes(f.kind) ? "12" : f.kind === "years" ? "2025" : 12;
+      const res = await file(token, { type: type.code, clientId: clientId(), data: data({ [f.name]: wrong }) });
+      expect(res.statusCode, f.name).toBe(400);
+      expect(Object.keys(res.json().error.fields), f.name).toEqual([`data.${f.name}`]);
+    }
+    expect(await reportCount()).toBe(0);
+  });
+
+  it("keeps injection strings and odd Unicode as plain text, drops zero-width characters", async () => {
+    const token = await reporter("village");
+    const res = await file(token, { type: "rental", clientId: clientId(), data: makeRentalData({ address: "东村'; DROP TABLE \"Report\"; --\u200b 🏠", tenantName: "<script>alert(1)</script>" }) });
+    expect(res.statusCode).toBe(201);
+    const mine = await api.app.inject({ method: "GET", url: "/api/v1/reports/mine", headers: bearer(token) });
+    expect(mine.json().reports[0].data).toMatchObject({ address: "东村'; DROP TABLE \"Report\"; -- 🏠", tenantName: "<script>alert(1)</script>" });
+  });
+
+  it("answers 413 for a JSON body over 1 MB", async () => {
+    const token = await reporter("village");
+    const res = await file(token, { type: "rental", clientId: clientId(), data: makeRentalData({ note: "x".repeat(1_100_000) }) });
+    expect(res.statusCode).toBe(413);
     expect(await reportCount()).toBe(0);
   });
 
