@@ -7,7 +7,7 @@ import { TEST_BOT_INFO } from "../../../test/factories/telegram.ts";
 import { createBot } from "../src/bot.ts";
 import { FEATURES } from "../src/features/index.ts";
 import { createCheckFeature } from "../src/features/check.ts";
-import { createHarness, tgUser, type BotHarness } from "./harness.ts";
+import { createHarness, makeCallbackQuery, makeUpdate, tgUser, type BotHarness } from "./harness.ts";
 
 const SAMPLE = join(import.meta.dirname, "../../../../shared/data/clearances/sample.csv");
 
@@ -50,6 +50,19 @@ describe("/check", () => {
     expect(reply).toContain("缺少完（免）税凭证");
     expect(reply).toContain("您跑一趟不容易");
     expect(reply).toContain("车船税法");
+  });
+
+  it("offers a reporter-checker one tap to the vehicle report when clearance is missing", async () => {
+    const officer = await member(["checker", "reporter"]);
+    await h.say(officer, "/check 豫BYTY80");
+    const sent = h.api.calls.filter((c) => c.method === "sendMessage").at(-1)!;
+    const markup = sent.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
+    expect(markup.inline_keyboard[0]![0]).toMatchObject({ text: "一键报告税务局", callback_data: "chk:report" });
+    const replies = await h.handle(makeUpdate({ callback_query: makeCallbackQuery(officer, "chk:report") }));
+    expect(replies.join("\n")).toContain("车牌号");
+    const onlyChecker = await member(["checker"]);
+    await h.say(onlyChecker, "/check 豫BYTY80");
+    expect(h.api.calls.filter((c) => c.method === "sendMessage").at(-1)!.payload.reply_markup).toBeUndefined();
   });
 
   it("checks a property contract, one line per tax, in English when asked", async () => {

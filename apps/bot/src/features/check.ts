@@ -1,9 +1,13 @@
-import { Composer } from "grammy";
-import { classifyClearanceKey, hasRole, isPlate, type ClearanceCheckResult, type ClearanceKind } from "@xieshui/core";
+import { Composer, InlineKeyboard } from "grammy";
+import { canUse, classifyClearanceKey, hasRole, isPlate, type ClearanceCheckResult, type ClearanceKind } from "@xieshui/core";
 import { checkClearance, DEFAULT_CHECK_RATE_LIMIT_PER_HOUR, isAppError } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
 import { stringParams } from "../i18n.ts";
+
+/** The report feature's conversation id and the report type a missing vehicle clearance is filed as. */
+const REPORT_CONVERSATION = "report";
+const REPORT_CALLBACK = "chk:report";
 
 /** A vehicle key (plate or VIN) is a vehicle check; anything else shaped like a contract number is a property check. */
 function kindOf(key: string): ClearanceKind {
@@ -31,7 +35,9 @@ function formatResult(ctx: BotContext, result: ClearanceCheckResult): string {
 async function runCheck(ctx: BotContext, key: string, rateLimitPerHour: number) {
   try {
     const result = await checkClearance(ctx.deps, ctx.actor, { kind: kindOf(key), key }, { rateLimitPerHour, locale: ctx.locale });
-    return await ctx.reply(formatResult(ctx, result));
+    // A vehicle without clearance: one tap opens the vehicle_no_clearance report (reporters only).
+    const offerReport = !result.cleared && result.kind === "vehicle_vessel" && canUse(ctx.actor, "report");
+    return await ctx.reply(formatResult(ctx, result), offerReport ? { reply_markup: new InlineKeyboard().text(ctx.t("clearance-report-action"), REPORT_CALLBACK) } : {});
   } catch (error) {
     if (!isAppError(error)) throw error;
     if (error.code === "forbidden" || error.code === "unauthorized") return ctx.reply(ctx.t("bot-check-forbidden"));
@@ -53,6 +59,8 @@ export function createCheckFeature(opts: { rateLimitPerHour: number }): BotFeatu
     if (!key) return ctx.reply(ctx.t("bot-check-usage"));
     return runCheck(ctx, key, opts.rateLimitPerHour);
   });
+  // TODO(report feature): pass vehicleReportDraft(result) so plate and missing years are pre-filled.
+  composer.callbackQuery(REPORT_CALLBACK, (ctx) => ctx.conversation.enter(REPORT_CONVERSATION, "vehicle_no_clearance"));
   // A checker may simply send a plate number; everyone else's text goes on to other features.
   composer.on("message:text", async (ctx, next) => {
     const text = ctx.msg.text;
