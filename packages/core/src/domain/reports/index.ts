@@ -4,3 +4,4 @@ export * from "./field-types.ts";
 export * from "./feeds.ts";
 export * from "./registry.ts";
 export * from "./drafts.ts";
+export * from "./answers.ts";
