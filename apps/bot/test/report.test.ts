@@ -245,6 +245,41 @@ describe("/report: rental", () => {
   });
 });
 
+describe("/report: bad input", () => {
+  it("re-asks text over the limit and control characters, and keeps injection strings as plain text", async () => {
+    const u = await reporter("village");
+    await say(u, "/report rental");
+    expect((await say(u, "路".repeat(201)))[0]).toMatch(/^❌ 地址：/);
+    expect((await say(u, "幸福\u0007村"))[0]).toMatch(/^❌ 地址：/);
+    expect((await say(u, "'; DROP TABLE Report; -- <script>"))[0]).toContain("（2/11）");
+    expect((await say(u, "   "))[0]).toMatch(/^❌ 房东姓名：/);
+    expect((await say(u, "ＡＢＣ　张三"))[0]).toContain("（3/11）");
+    for (const a of [TEST_ID, "李四", TEST_USCC]) await say(u, a);
+    expect((await say(u, "住宅"))[0]).toMatch(/^❌ 用途：/);
+    await say(u, "经营");
+    expect((await say(u, "一千二"))[0]).toMatch(/^❌ 月租金（元）：/);
+    expect((await say(u, "-5"))[0]).toMatch(/^❌ 月租金（元）：/);
+    expect((await say(u, "1200.555"))[0]).toMatch(/^❌ 月租金（元）：金额最多保留两位小数/);
+    await say(u, "１２００");
+    await say(u, "80");
+    expect((await say(u, "2026-02-30"))[0]).toMatch(/^❌ 租期开始：/);
+    await say(u, "2026年9月1日");
+    await say(u, "2027-08-31");
+    await press(u, button("跳过"));
+    const done = await press(u, button("确认提交"));
+    expect(done.at(-1)).toContain("时效：迟报");
+    const row = await h.t.db.prisma.report.findFirstOrThrow();
+    expect(JSON.parse(row.data)).toMatchObject({ address: "'; DROP TABLE Report; -- <script>", landlordName: "ABC 张三", use: "business", monthlyRent: 1200, leaseStart: "2026-09-01" });
+  });
+
+  it("speaks English to a reporter who chose English", async () => {
+    const u = await reporter("village");
+    await say(u, "/lang en");
+    await say(u, "/report rental");
+    expect(h.api.lastText()).toBe("(1/11) Please enter: Address");
+  });
+});
+
 describe("/report: who may file what", () => {
   it("shows a village reporter only the types their unit files, and refuses a forced one with the 403 message", async () => {
     const u = await reporter("village");
@@ -338,12 +373,14 @@ describe("/feeds", () => {
     expect(bad[0]).toMatch(/第 2 行 · 建设单位统一社会信用代码：/);
     expect(bad[0]).toMatch(/第 2 行 · 建筑面积（平方米）：/);
     expect(await reportCount()).toBe(0);
-    // The construction bureau files one feed: a file sent directly goes to it.
+    // Still waiting after a refused file: the corrected one is simply sent again.
     files.set("good", Buffer.from(makeConstructionCsv()));
+    expect(bad[0]).toContain("请发送 CSV 或 Excel（.xlsx）文件");
     const good = await doc("good");
     expect(good[0]).toContain("✅ 已收到“施工许可及容积率小于1.0项目（月报）”2026-10 期数据：2 行（迟报）");
     expect(good[0]).toContain("其中 1 行需要关注");
     expect(await reportCount()).toBe(1);
+    // The construction bureau files one feed: a file sent outside the upload step goes to it.
     expect((await doc("good"))[0]).toBe("这个文件已经上传过了，不会重复保存。");
   });
 

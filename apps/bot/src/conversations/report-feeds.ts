@@ -81,6 +81,11 @@ export function createFeedUploadConversation(download: DownloadFile) {
       const text = await conversation.external((outside) =>
         uploadFeedDocument({ deps: outside.deps, actor: outside.actor, api: outside.api, locale: u.locale, t: (k, p) => u.t(k, p) }, download, doc, feed, period),
       );
+      // A refused file: stay here, so the corrected file can simply be sent again.
+      if (text.startsWith("❌")) {
+        await u.reply(`${text}\n\n${u.t("bot-feeds-file-expected")}`);
+        continue;
+      }
       await u.reply(text);
       return;
     }
