@@ -61,6 +61,14 @@ describe("submitReport", () => {
     expect(await t.db.prisma.auditLog.count({ where: { action: "report.submit", result: "ok" } })).toBe(1);
   });
 
+  it("never stores a second report when two retries of the same clientId race", async () => {
+    const body = { type: "rental", clientId: "draft-race1", data: makeRentalData() };
+    const results = await Promise.all([submitReport(t.deps, village, body), submitReport(t.deps, village, body), submitReport(t.deps, village, body)]);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.report.id)).size).toBe(1);
+    expect(await t.db.prisma.report.count()).toBe(1);
+  });
+
   it("refuses a type the unit may not file with 403", async () => {
     const e = await rejects(submitReport(t.deps, village, { type: "performance", clientId: "draft-0002", data: makePerformanceData() }));
     expect(e.code).toBe("forbidden");
@@ -195,6 +203,8 @@ describe("feeds", () => {
     const construction = missing.filter((m) => m.type === "feed_construction_permits");
     expect(construction.map((m) => m.unit.code)).toEqual([other]);
     expect(construction[0]!.overdue).toBe(true);
+    await uploadFeed(t.deps, bureau, { type: "feed_construction_permits", period: "2026-09", bytes: Buffer.from(makeConstructionCsv()) });
+    expect((await rejects(fileNilReport(t.deps, bureau, { type: "feed_construction_permits", period: "2026-09" }))).code).toBe("conflict");
     const future = await rejects(fileNilReport(t.deps, bureau, { type: "feed_construction_permits", period: "2026-12" }));
     expect(future.fields?.period).toBeDefined();
   });
