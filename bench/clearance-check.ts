@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import Fastify from "fastify";
 import { createDb, createDeps, createInvite, importClearances, migrate, redeemInvite, sqlDate } from "@xieshui/core/server";
 import { createServer } from "../apps/api/src/server.ts";
-import { writeSyntheticClearances, syntheticPlate, syntheticVin } from "./lib/synthetic.ts";
+import { generateInChild, syntheticPlate, syntheticVin } from "./lib/synthetic.ts";
 import { runLoad } from "./lib/http.ts";
 import { report } from "./lib/report.ts";
 
@@ -22,7 +22,7 @@ try {
   migrate(db.sqlite);
   const deps = createDeps(db);
   const csv = join(dir, "clearances.csv");
-  const { vehicles } = await writeSyntheticClearances(csv, rows);
+  const { vehicles } = await generateInChild(csv, rows);
   const t0 = performance.now();
   await importClearances(deps, null, csv);
   rmSync(csv);

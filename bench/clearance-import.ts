@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
 import { createDb, createDeps, migrate, importClearances } from "@xieshui/core/server";
-import { writeSyntheticClearances } from "./lib/synthetic.ts";
+import { generateInChild } from "./lib/synthetic.ts";
 import { report } from "./lib/report.ts";
 
 const rows = Math.min(Math.max(Number(process.argv[2] ?? 1_000_000), 1), 5_000_000);
@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), "xs-bench-import-"));
 try {
   const csv = join(dir, "clearances.csv");
   let t0 = performance.now();
-  await writeSyntheticClearances(csv, rows);
+  await generateInChild(csv, rows);
   console.error(`generated ${rows} rows (${(statSync(csv).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const db = createDb(`file:${join(dir, "bench.db")}`);

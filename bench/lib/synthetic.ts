@@ -28,7 +28,10 @@ export function syntheticVin(v: number): string {
   return `${draft.slice(0, 8)}${vinCheckDigit(draft)}${draft.slice(9)}`;
 }
 
-const IDS = Array.from({ length: 500 }, (_, i) => withIdCheckChar(`410106${1960 + (i % 40)}0${1 + (i % 9)}1${i % 10}${String(i).padStart(3, "0")}`));
+/** A distinct, valid ID number per owner (GB 11643 check character), so validation is not flattered by repeats. */
+function ownerId(n: number): string {
+  return withIdCheckChar(`41${String(1000 + (n % 9000)).padStart(4, "0")}${1950 + (n % 50)}0${1 + (n % 9)}1${n % 10}${String(Math.floor(n / 9000) % 1000).padStart(3, "0")}`);
+}
 const NAMES = ["张三", "李小明", "王芳", "欧阳秀英", "陈建", "刘伟", "杜英", "夏兰红"];
 const TAXES = ["契税", "增值税", "个人所得税", "印花税"];
 
@@ -42,7 +45,7 @@ export async function writeSyntheticClearances(path: string, rows: number): Prom
   const vehicleRows = Math.floor(rows * 0.8) & ~1;
   let chunk: string[] = [];
   for (let i = 0; i < rows; i++) {
-    const id = IDS[i % IDS.length]!;
+    const id = ownerId(i < vehicleRows ? i >> 1 : i);
     const name = NAMES[i % NAMES.length]!;
     const cert = String(300000000000000 + i);
     if (i < vehicleRows) {
@@ -63,4 +66,17 @@ export async function writeSyntheticClearances(path: string, rows: number): Prom
   out.end();
   await once(out, "finish");
   return { vehicles: vehicleRows / 2 };
+}
+
+/** Runs generate.ts in a child process and returns how many vehicles the file holds. */
+export async function generateInChild(path: string, rows: number): Promise<{ vehicles: number }> {
+  const { execFile } = await import("node:child_process");
+  const { fileURLToPath } = await import("node:url");
+  const script = fileURLToPath(new URL("./generate.ts", import.meta.url));
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["--import", "tsx", script, path, String(rows)], { timeout: 300_000 }, (error, stdout) => {
+      if (error) return reject(error);
+      resolve(JSON.parse(stdout) as { vehicles: number });
+    });
+  });
 }

@@ -231,17 +231,26 @@ function code(value: string): string {
   return PLAIN_CODE.test(value) ? value : normalizeCode(value);
 }
 
-// An export repeats a few hundred distinct dates a million times: remember the verdicts (bounded).
-const dateVerdicts = new Map<string, boolean>();
-function isDate(value: string): boolean {
-  let ok = dateVerdicts.get(value);
-  if (ok === undefined) {
-    ok = isCalendarDate(value);
-    if (dateVerdicts.size > 20_000) dateVerdicts.clear();
-    dateVerdicts.set(value, ok);
-  }
-  return ok;
+/**
+ * Remembers a predicate's verdicts (bounded). An export repeats a few hundred dates a million
+ * times, and a vehicle's plate, VIN and owner once per tax year, so most checks are repeats.
+ */
+function remembered(predicate: (value: string) => boolean, limit: number): (value: string) => boolean {
+  const verdicts = new Map<string, boolean>();
+  return (value) => {
+    let ok = verdicts.get(value);
+    if (ok === undefined) {
+      ok = predicate(value);
+      if (verdicts.size >= limit) verdicts.clear();
+      verdicts.set(value, ok);
+    }
+    return ok;
+  };
 }
+const isDate = remembered(isCalendarDate, 20_000);
+const isKnownPlate = remembered(isPlate, 20_000);
+const isKnownVin = remembered(isVin, 20_000);
+const isKnownTaxpayerId = remembered(isTaxpayerId, 20_000);
 const TAXES = new Set<string>(CLEARANCE_TAXES);
 
 /**
@@ -264,12 +273,12 @@ export function validateClearanceRow(values: Readonly<Record<ClearanceColumn, st
     if (tax !== VEHICLE_TAX) return fail("tax", "clearance-import-vehicle-tax");
     if (values.plate.trim()) {
       plate = PLATE_RE_FAST.test(values.plate) ? values.plate : normalizePlate(values.plate);
-      if (!isPlate(plate)) return fail("plate", "clearance-plate-format");
+      if (!isKnownPlate(plate)) return fail("plate", "clearance-plate-format");
     }
     if (values.vin.trim()) {
       vin = code(values.vin);
       if (!isVinFormat(vin)) return fail("vin", "clearance-vin-format");
-      if (!isVin(vin)) return fail("vin", "clearance-vin-check-digit");
+      if (!isKnownVin(vin)) return fail("vin", "clearance-vin-check-digit");
     }
     if (!plate && !vin) return fail("plate", "clearance-import-vehicle-key");
   } else {
@@ -281,7 +290,7 @@ export function validateClearanceRow(values: Readonly<Record<ClearanceColumn, st
     contractNo = contract.key;
   }
   const taxpayerId = code(values.taxpayer_id);
-  if (!isTaxpayerId(taxpayerId)) return fail("taxpayer_id", "clearance-import-bad-taxpayer-id");
+  if (!isKnownTaxpayerId(taxpayerId)) return fail("taxpayer_id", "clearance-import-bad-taxpayer-id");
   const taxpayerName = PLAIN_NAME.test(values.taxpayer_name) ? values.taxpayer_name : normalizeText(values.taxpayer_name);
   if (!taxpayerName) return fail("taxpayer_name", "field-required");
   if (taxpayerName.length > 100) return fail("taxpayer_name", "field-too-long", { max: 100 });

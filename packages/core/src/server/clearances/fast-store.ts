@@ -39,7 +39,7 @@ export interface ClearanceStore {
   /** The highest Clearance id (0 when empty): ids above it were inserted afterwards. */
   maxId(): number;
   /**
-   * Runs a bulk job with a larger page cache (64 MB instead of SQLite's 2 MB): a million-row
+   * Runs a bulk job with a larger page cache (32 MB instead of SQLite's 2 MB): a million-row
    * import touches four indexes whose pages would otherwise be evicted and re-read per batch.
    */
   withBulkCache<T>(fn: () => Promise<T>): Promise<T>;
@@ -149,7 +149,7 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
     },
     async withBulkCache(fn) {
       const previous = sqlite.pragma("cache_size", { simple: true }) as number;
-      sqlite.pragma("cache_size = -65536");
+      sqlite.pragma("cache_size = -32768");
       try {
         return await fn();
       } finally {
