@@ -1,7 +1,8 @@
 // Every page is registered here (first = start page). Adding a page: add its path below and create
 // src/pages/<name>/index.tsx + index.config.ts.
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/login/index', 'pages/profile/index', 'pages/soon/index', 'pages/check/index'],
+  pages: ['pages/index/index', 'pages/login/index', 'pages/profile/index', 'pages/soon/index', 'pages/check/index',
+    'pages/report/index', 'pages/report-form/index', 'pages/report-mine/index', 'pages/report-feeds/index', 'pages/review/index', 'pages/review-detail/index'],
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f4f5f7',

@@ -17,7 +17,8 @@ export const MANAGE_FEATURES = ['review', 'training', 'tips_inbox', 'oversight',
  * Pages that exist. A feature without a page opens the "coming soon" placeholder.
  * Adding a page: register it in app.config.ts and map its feature here.
  */
-export const FEATURE_PAGES: Partial<Record<Feature, string>> = { check: '/pages/check/index' }
+export const FEATURE_PAGES: Partial<Record<Feature, string>> = { check: '/pages/check/index',
+  report: '/pages/report/index', review: '/pages/review/index' }
 
 const DESCRIPTIONS: Record<Feature, MessageKey> = {
   report: 'feature-report-desc',

@@ -1,0 +1,166 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { EventReportType, FieldErrors } from '@xieshui/core'
+import { getLocale, translate } from '../../lib/i18n'
+import { isApiError } from '../../lib/request'
+import { findDuplicates, submitReport, uploadPhoto, type PossibleDuplicate, type SubmittedReport } from './api'
+import { clearDraft, createDraft, hasContent, loadDraft, saveDraft, type DraftPhoto, type ReportDraft } from './drafts'
+import { emptyValues, splitServerFields, validateForm, type FormValues } from './form-model'
+import { choosePhotos, MAX_PHOTOS, notImageMessage, type PickedPhoto } from './photos'
+
+/** The outcome shown after a successful submit. */
+export interface ReportResult extends SubmittedReport {
+  photosUploaded: number
+  photoErrors: string[]
+}
+
+/**
+ * State of one report form: values restored from the device draft, errors per field, the
+ * duplicates question, photos and the submit. A submit never runs twice at once, and every attempt
+ * of one draft carries the same clientId, so the server files it once.
+ */
+export function useReportForm(type: EventReportType, deps = { submitReport, findDuplicates, uploadPhoto, choosePhotos }) {
+  const [draft, setDraft] = useState<ReportDraft>(() => {
+    const stored = loadDraft(type.code)
+    return stored ? { ...stored, values: { ...emptyValues(type), ...stored.values } } : createDraft(type.code, emptyValues(type))
+  })
+  const [restored] = useState(() => {
+    const stored = loadDraft(type.code)
+    return stored !== null && hasContent(stored)
+  })
+  const [fields, setFields] = useState<FieldErrors>({})
+  const [formError, setFormError] = useState<string | null>(null)
+  const [duplicates, setDuplicates] = useState<PossibleDuplicate[] | null>(null)
+  const [submitting, setSubmitting] = useState(false)
+  const [result, setResult] = useState<ReportResult | null>(null)
+  // Blobs of photos picked on H5 this session (a draft keeps only paths).
+  const blobs = useRef(new Map<string, Blob>())
+  const inFlight = useRef(false)
+
+  useEffect(() => {
+    if (!result) saveDraft(draft)
+  }, [draft, result])
+
+  const setValue = useCallback((name: string, value: string) => {
+    setDraft((d) => ({ ...d, values: { ...d.values, [name]: value } }))
+    setFields((f) => {
+      if (!(name in f)) return f
+      const { [name]: _gone, ...rest } = f
+      return rest
+    })
+  }, [])
+
+  const addPhotos = useCallback(async () => {
+    const room = MAX_PHOTOS - draft.photos.length
+    if (room <= 0) return
+    const picked: PickedPhoto[] = await deps.choosePhotos(room)
+    const good = picked.filter((p) => p.mime)
+    if (good.length < picked.length) setFormError(notImageMessage())
+    else setFormError(null)
+    for (const p of good) if (p.blob) blobs.current.set(p.path, p.blob)
+    if (good.length) setDraft((d) => ({ ...d, photos: [...d.photos, ...good.map((p) => ({ path: p.path }))].slice(0, MAX_PHOTOS) }))
+  }, [deps, draft.photos.length])
+
+  const removePhoto = useCallback((path: string) => {
+    setDraft((d) => ({ ...d, photos: d.photos.filter((p) => p.path !== path) }))
+  }, [])
+
+  /** Starts a new, empty report of the same type (new clientId). */
+  const reset = useCallback(() => {
+    clearDraft(type.code)
+    blobs.current.clear()
+    setDraft(createDraft(type.code, emptyValues(type)))
+    setFields({})
+    setFormError(null)
+    setDuplicates(null)
+    setResult(null)
+  }, [type])
+
+  const uploadPhotos = useCallback(
+    async (reportId: string, photos: DraftPhoto[]) => {
+      const errors: string[] = []
+      const done: DraftPhoto[] = []
+      for (const p of photos) {
+        if (p.uploadedId) {
+          done.push(p)
+          continue
+        }
+        try {
+          const blob = blobs.current.get(p.path)
+          const mime = blob?.type || (p.path.toLowerCase().endsWith('.png') ? 'image/png' : 'image/jpeg')
+          const photo = await deps.uploadPhoto(reportId, blob ? { blob } : { filePath: p.path }, mime)
+          done.push({ ...p, uploadedId: photo.id })
+        } catch (e) {
+          errors.push(isApiError(e) ? e.message : String(e))
+          done.push(p)
+        }
+      }
+      return { photos: done, errors }
+    },
+    [deps],
+  )
+
+  /** Validates, asks about duplicates (once), then files the report and uploads its photos. */
+  const submit = useCallback(
+    async (opts: { confirmDuplicates?: boolean } = {}) => {
+      if (inFlight.current || result) return
+      const locale = getLocale()
+      const checked = validateForm(type, draft.values, locale)
+      if (!checked.ok) {
+        setFields(checked.fields)
+        setFormError(translate('app-report-fix-fields'))
+        return
+      }
+      inFlight.current = true
+      setSubmitting(true)
+      setFields({})
+      setFormError(null)
+      try {
+        if (!opts.confirmDuplicates) {
+          const dups = await deps.findDuplicates(type.code, checked.data, type.dupFields).catch(() => [])
+          if (dups.length > 0) {
+            setDuplicates(dups)
+            return
+          }
+        }
+        setDuplicates(null)
+        const report = await deps.submitReport({ type: type.code, clientId: draft.clientId, data: checked.data })
+        const { photos, errors } = await uploadPhotos(report.id, draft.photos)
+        clearDraft(type.code)
+        setResult({ ...report, photosUploaded: photos.filter((p) => p.uploadedId).length, photoErrors: errors })
+      } catch (e) {
+        if (isApiError(e)) {
+          const split = splitServerFields(e.fields)
+          setFields(split.fields)
+          setFormError(split.other.length ? split.other.join('；') : e.message)
+        } else {
+          setFormError(translate('app-error-network'))
+        }
+      } finally {
+        inFlight.current = false
+        setSubmitting(false)
+      }
+    },
+    [deps, draft, result, type, uploadPhotos],
+  )
+
+  return {
+    values: draft.values,
+    clientId: draft.clientId,
+    photos: draft.photos,
+    restored,
+    fields,
+    formError,
+    duplicates,
+    submitting,
+    result,
+    setValue,
+    addPhotos,
+    removePhoto,
+    submit,
+    dismissDuplicates: () => setDuplicates(null),
+    reset,
+  }
+}
+
+export type ReportForm = ReturnType<typeof useReportForm>
+export type { FormValues }

@@ -1,0 +1,39 @@
+import { Text, View } from '@tarojs/components'
+import { cstDate, getReportType } from '@xieshui/core'
+import { useT } from '../../lib/i18n'
+import { PageHeader } from '../../components/page-header'
+import { Notice } from '../../components/notice'
+import { listMyReports } from '../../features/report/api'
+import { useAsync } from '../../features/report/use-async'
+import '../../features/report/report.css'
+
+/** 我的报送: the user's reports, newest first, with status, timeliness and the reviewer's comment. */
+export default function MyReportsPage() {
+  const t = useT()
+  const mine = useAsync(listMyReports, [])
+  const reports = mine.value ?? []
+  return (
+    <View className='page'>
+      <PageHeader title={t('app-report-mine-title')} />
+      <Notice text={mine.error} />
+      {!mine.loading && reports.length === 0 && !mine.error ? <Text className='empty'>{t('app-report-mine-empty')}</Text> : null}
+      <View id='mine-list'>
+        {reports.map((r) => {
+          const type = getReportType(r.type)
+          return (
+            <View key={r.id} className='ritem' id={`mine-${r.id}`}>
+              <View className='ritem__head'>
+                <Text className='ritem__type'>{type ? t(type.titleKey) : r.type}</Text>
+                <Text className={`badge badge--${r.status}`}>{t(`report-status-${r.status}`)}</Text>
+                <Text className={`badge badge--${r.timeliness}`}>{t(`report-timeliness-${r.timeliness}`)}</Text>
+              </View>
+              <Text className='ritem__summary'>{r.nil ? `${r.period ?? ''} · ${t('report-nil')}` : r.summary}</Text>
+              <Text className='ritem__meta'>{cstDate(new Date(r.createdAt))}{r.photos ? ` · ${t('app-report-photos-uploaded', { count: r.photos })}` : ''}</Text>
+              {r.reviewComment ? <Text className='ritem__comment'>{t('app-report-review-comment', { comment: r.reviewComment })}</Text> : null}
+            </View>
+          )
+        })}
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,88 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, renderHook, render, screen, waitFor, fireEvent } from "@testing-library/react";
+import Taro from "@tarojs/taro";
+import { useReview } from "../src/features/review/use-review";
+import { filterQuery } from "../src/features/review/api";
+import { feedErrorLines, feedRows, currentFeedPeriod } from "../src/features/report/feeds";
+import { constructionPermitsFeed } from "@xieshui/core";
+import ReviewPage from "../src/pages/review/index";
+import { clearSession, setSession } from "../src/lib/session";
+import { setLocale } from "../src/lib/i18n";
+import type { ReportView } from "../src/features/report/api";
+
+const officerUnit = { code: "shuiwu", name: "税务分局", type: "tax_bureau" as const };
+const view = (over: Partial<ReportView> = {}): ReportView => ({
+  id: "r1", type: "rental", status: "submitted", timeliness: "on_time", unit: { code: "dongcun", name: "东村村委会" }, reporter: "王芳",
+  summary: "幸福镇东村3组12号 · 李四 · 2026-11-01", data: {}, period: null, nil: false, rowCount: 0, possibleDuplicateOf: null, dueAt: null,
+  createdAt: "2026-11-20T02:00:00Z", reviewedAt: null, reviewComment: null, photos: 0, ...over,
+});
+
+beforeEach(() => setLocale("zh-CN"));
+afterEach(() => clearSession());
+
+describe("review decision", () => {
+  it("refuses to return a report without a reason, next to the comment field, and sends nothing", async () => {
+    const reviewReport = vi.fn();
+    const { result } = renderHook(() => useReview("r1", { reviewReport }));
+    await act(() => result.current.returnReport());
+    expect(result.current.fields.comment).toBe("退回时请写明原因，方便报送人修改");
+    expect(reviewReport).not.toHaveBeenCalled();
+  });
+
+  it("returns with a reason and accepts without one", async () => {
+    const reviewReport = vi.fn(async (_id: string, decision: "accept" | "return", comment: string) =>
+      view({ status: decision === "accept" ? "accepted" : "returned", reviewComment: comment || null }));
+    const { result } = renderHook(() => useReview("r1", { reviewReport }));
+    act(() => result.current.setComment("与西村重复"));
+    await act(() => result.current.returnReport());
+    expect(reviewReport).toHaveBeenCalledWith("r1", "return", "与西村重复");
+    expect(result.current.done).toMatchObject({ status: "returned", reviewComment: "与西村重复" });
+
+    const other = renderHook(() => useReview("r2", { reviewReport }));
+    await act(() => other.result.current.accept());
+    expect(reviewReport).toHaveBeenLastCalledWith("r2", "accept", "");
+  });
+});
+
+describe("review inbox page", () => {
+  it("is closed to a reporter", () => {
+    setSession("tok", { id: "u1", name: "王芳", unit: { code: "dongcun", name: "东村村委会", type: "village" }, roles: ["reporter"] });
+    render(<ReviewPage />);
+    expect(screen.getByText("您的角色或单位无权进行此操作")).toBeTruthy();
+  });
+
+  it("lists the inbox with the duplicate flag and refilters by type", async () => {
+    setSession("tok", { id: "u9", name: "李税", unit: officerUnit, roles: ["tax_officer"] });
+    const request = vi.mocked(Taro.request);
+    request.mockImplementation(async () => ({ statusCode: 200, data: { reports: [view({ possibleDuplicateOf: "r0" })] } }));
+    render(<ReviewPage />);
+    await screen.findByText("可能重复");
+    expect((request.mock.calls[0]![0] as { url: string }).url).toMatch(/\/api\/v1\/reports\/inbox\?status=submitted&period=\d{4}-\d{2}$/);
+    fireEvent.click(document.getElementById("filter-type-rental")!);
+    await waitFor(() => expect((request.mock.lastCall![0] as { url: string }).url).toContain("type=rental"));
+    expect(document.getElementById("export-xlsx")).toBeTruthy();
+    fireEvent.click(document.getElementById("inbox-r1")!);
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/review-detail/index?id=r1" });
+  });
+
+  it("builds export and inbox queries without empty filters", () => {
+    expect(filterQuery({ type: "rental", unit: " ", status: "", period: "2026-11", format: "xlsx" })).toBe("type=rental&period=2026-11&format=xlsx");
+  });
+});
+
+describe("periodic feeds", () => {
+  it("files last month's period and marks a feed missing after its due day", () => {
+    expect(currentFeedPeriod(new Date("2026-11-05T00:00:00+08:00"))).toBe("2026-10");
+    const [open] = feedRows([constructionPermitsFeed], [], "2026-10", "2026-11-05");
+    expect(open).toMatchObject({ dueDate: "2026-11-10", overdue: false, filed: null });
+    const [late] = feedRows([constructionPermitsFeed], [], "2026-10", "2026-11-11");
+    expect(late!.overdue).toBe(true);
+    const filed = view({ type: constructionPermitsFeed.code, period: "2026-10", nil: true });
+    expect(feedRows([constructionPermitsFeed], [filed], "2026-10", "2026-11-11")[0]!.filed).toBe(filed);
+  });
+
+  it("turns a refused upload into a per-row report in line order", () => {
+    const lines = feedErrorLines(constructionPermitsFeed.code, { "rows.12.plotRatio": "须大于 0", "rows.2.issuedOn": "日期不正确", "columns.其他": "不认识的列" }, "zh-CN");
+    expect(lines).toEqual(["列“其他”：不认识的列", "第 2 行 · 发证日期：日期不正确", "第 12 行 · 容积率：须大于 0"]);
+  });
+});
