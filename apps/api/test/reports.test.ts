@@ -224,6 +224,16 @@ describe("feeds", () => {
     const xlsx = await upload(token, Buffer.from(await wb.xlsx.writeBuffer()), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "feed_construction_permits/2026-09");
     expect(xlsx.json()).toMatchObject({ rows: 2, format: "xlsx" });
     expect(await api.t.db.prisma.feedRow.count()).toBe(6);
+    const officer = (await makeUser(api.t.deps, { roles: ["tax_officer"], unitType: "tax_bureau" })).token;
+    const rows = await api.app.inject({ method: "GET", url: `/api/v1/reports/${utf8.json().id}/rows?limit=1&offset=1`, headers: bearer(officer) });
+    expect(rows.json()).toMatchObject({ total: 2, rows: [{ line: 3, flag: null, data: { permitNo: "施许2026-002", plotRatio: 2.5 } }] });
+    // a corrected upload for the same period replaces the first in the export
+    api.clock.advance(60_000);
+    await upload(token, makeConstructionCsv([["施许2026-003", "更正项目", "某某置业", TEST_USCC, "幸福路 3 号", "100", "0.9", "", "2026-10-20"]]));
+    const csv = await api.app.inject({ method: "GET", url: "/api/v1/reports/export?type=feed_construction_permits&period=2026-10&format=csv", headers: bearer(officer) });
+    expect(csv.body).toContain("施许2026-003");
+    expect(csv.body).not.toContain("施许2026-001");
+    expect(csv.body).toContain("容积率小于 1.0");
   });
 
   it("refuses wrong columns, bad rows, a 50 MB file, an unknown period and a unit that does not file it, saving nothing", async () => {

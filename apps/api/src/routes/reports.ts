@@ -9,6 +9,7 @@ import {
   fileNilReport,
   findPossibleDuplicates,
   getReport,
+  listFeedRows,
   listReportPhotos,
   readReportPhoto,
   reportTimeliness,
@@ -161,5 +162,20 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
       const photo = await readReportPhoto(deps, actorOf(request), request.params.id, request.params.photoId);
       return reply.type(photo.mime).header("cache-control", "private, max-age=86400").send(photo.bytes);
     },
+  );
+
+  app.get(
+    "/reports/:id/rows",
+    {
+      onRequest: auth.required,
+      schema: {
+        tags,
+        security,
+        summary: "The rows of a feed filing, paged",
+        params: z.object({ id: z.string().max(40) }),
+        querystring: z.object({ offset: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(500).optional() }),
+      },
+    },
+    async (request) => listFeedRows(deps, actorOf(request), request.params.id, request.query),
   );
 };

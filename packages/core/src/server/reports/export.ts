@@ -44,7 +44,7 @@ function csvLine(cells: (string | number)[]): string {
 /**
  * Exports the reports of one type and period for the tax bureau, with Chinese column headers.
  * Single facts: one row per report filed in that CST month. Feeds: one row per data row of every
- * filing for that period, plus a row per 本期无 filing. CSV is UTF-8 with a BOM so Excel opens it.
+ * unit's latest filing for that period (a later upload corrects an earlier one), plus a row per 本期无 filing. CSV is UTF-8 with a BOM so Excel opens it.
  * Tax officers, coordinators and admins; `actor = null` is the local operator (CLI).
  */
 export async function exportReports(deps: Deps, actor: Actor | null, input: unknown, opts?: ReportOptions): Promise<ReportExport> {
@@ -56,10 +56,16 @@ export async function exportReports(deps: Deps, actor: Actor | null, input: unkn
   const type = getReportType(code);
   if (!type) throw new AppError("invalid_input", { reason: "unknown_type", fields: { type: t(locale, "report-type-unknown") } });
 
-  const reports = await deps.db.prisma.report.findMany({
+  let reports = await deps.db.prisma.report.findMany({
     where: await reportWhere(deps, { type: code, period }),
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
   });
+  if (type.kind === "feed") {
+    // A later filing for the same unit and period is a correction: export only the latest one that was not returned.
+    const latest = new Map<string, (typeof reports)[number]>();
+    for (const r of reports) if (r.status !== "returned") latest.set(r.unitId, r);
+    reports = [...latest.values()];
+  }
   const [units, users] = await Promise.all([
     deps.db.prisma.unit.findMany({ where: { id: { in: [...new Set(reports.map((r) => r.unitId))] } } }),
     deps.db.prisma.user.findMany({ where: { id: { in: [...new Set(reports.map((r) => r.userId))] } }, select: { id: true, name: true } }),

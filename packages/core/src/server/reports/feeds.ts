@@ -261,3 +261,23 @@ export async function scheduleReminders(deps: Deps): Promise<number> {
   }
   return queued;
 }
+
+/** The rows of a feed filing, a page at a time, for the reviewer (same visibility as the report). */
+export async function listFeedRows(
+  deps: Deps,
+  actor: Actor | null,
+  reportId: string,
+  page: { offset?: number; limit?: number } = {},
+): Promise<{ total: number; rows: { line: number; data: Record<string, unknown>; flag: string | null }[] }> {
+  if (!actor) throw new AppError("unauthorized");
+  const report = await deps.db.prisma.report.findUnique({ where: { id: reportId }, select: { unitId: true, rowCount: true } });
+  const allowed = report && (report.unitId === actor.unitId || actor.roles.includes("tax_officer") || actor.roles.includes("coordinator"));
+  if (!report || !allowed) throw new AppError("not_found", { reason: "report_not_found" });
+  const rows = await deps.db.prisma.feedRow.findMany({
+    where: { reportId },
+    orderBy: { line: "asc" },
+    skip: Math.max(0, page.offset ?? 0),
+    take: Math.min(Math.max(1, page.limit ?? 100), 500),
+  });
+  return { total: report.rowCount, rows: rows.map((r) => ({ line: r.line, data: JSON.parse(r.data) as Record<string, unknown>, flag: r.flag })) };
+}
