@@ -87,6 +87,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
     const error = page.locator("#f-landlordIdNo-error").filter({ visible: true });
     await error.waitFor();
     await expect(error.textContent()).resolves.toContain("身份证号不正确");
+    await error.scrollIntoViewIfNeeded();
     await page.screenshot({ path: "/tmp/xieshui-h5-report-error.png" });
     await expect(testDb.deps.db.prisma.report.count()).resolves.toBe(0);
 

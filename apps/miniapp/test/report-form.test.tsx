@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { ReactNode } from "react";
 import Taro from "@tarojs/taro";
@@ -27,7 +27,7 @@ const ID = withIdCheckChar("41010619800101001");
 const USCC = withUsccCheckChar("91410100MA0000001");
 const today = cstDate(new Date());
 const unit = { code: "dongcun", name: "东村村委会", type: "village" as const };
-const request = vi.mocked(Taro.request);
+const request = Taro.request as unknown as Mock<(o: unknown) => Promise<{ statusCode: number; data: unknown }>>;
 
 type Call = { url: string; method?: string; data?: unknown };
 function routeApi(routes: Record<string, (c: Call) => { statusCode: number; data: unknown }>) {
@@ -42,7 +42,7 @@ const posts = () => request.mock.calls.map((c) => c[0] as Call).filter((c) => c.
 const noDuplicates = () => ({ statusCode: 200, data: { duplicates: [] } });
 
 function openForm(type = "rental") {
-  vi.mocked(Taro.useRouter).mockReturnValue({ params: { type } });
+  vi.mocked(Taro.useRouter).mockReturnValue({ params: { type } } as never);
   return render(<ReportFormPage />);
 }
 const input = (name: string) => document.querySelector(`#f-${name}`) as HTMLInputElement;
@@ -193,5 +193,32 @@ describe("duplicates before submitting", () => {
     fireEvent.click(document.getElementById("dup-continue")!);
     await screen.findByText("与已有报告可能重复，审核人员会一并核对。");
     expect(posts()).toHaveLength(1);
+  });
+});
+
+describe("photos", () => {
+  it("refuses a file that is not an image, keeps the photos, and uploads each once after submit", async () => {
+    const { renderHook } = await import("@testing-library/react");
+    const { useReportForm } = await import("../src/features/report/use-report-form");
+    const uploadPhoto = vi.fn(async () => ({ id: "p1", created: true }));
+    const deps = {
+      submitReport: vi.fn(async () => ({ id: "r1", status: "submitted" as const, timeliness: "on_time" as const })),
+      findDuplicates: vi.fn(async () => []),
+      uploadPhoto,
+      choosePhotos: vi.fn(async () => [{ path: "wxfile://a.jpg", mime: "image/jpeg" }, { path: "wxfile://notes.pdf", mime: null }]),
+    };
+    const { result } = renderHook(() => useReportForm(eventType("rental")!, deps));
+    await act(() => result.current.addPhotos());
+    expect(result.current.photos.map((p) => p.path)).toEqual(["wxfile://a.jpg"]);
+    expect(result.current.formError).toBe("照片必须是 JPEG、PNG 或 WebP 图片");
+    for (const [k, v] of Object.entries({ address: "幸福镇东村3组12号", landlordName: "张三", landlordIdNo: ID, tenantName: "李四", tenantIdNo: USCC, use: "business", monthlyRent: "1200", area: "80", leaseStart: today, leaseEnd: "2099-01-01" })) {
+      act(() => result.current.setValue(k, v));
+    }
+    await act(() => result.current.submit());
+    await act(() => result.current.submit());
+    expect(deps.submitReport).toHaveBeenCalledTimes(1);
+    expect(uploadPhoto).toHaveBeenCalledTimes(1);
+    expect(uploadPhoto).toHaveBeenCalledWith("r1", { filePath: "wxfile://a.jpg" }, "image/jpeg");
+    expect(result.current.result).toMatchObject({ photosUploaded: 1, photoErrors: [] });
   });
 });

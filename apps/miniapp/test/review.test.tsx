@@ -54,7 +54,7 @@ describe("review inbox page", () => {
   it("lists the inbox with the duplicate flag and refilters by type", async () => {
     setSession("tok", { id: "u9", name: "李税", unit: officerUnit, roles: ["tax_officer"] });
     const request = vi.mocked(Taro.request);
-    request.mockImplementation(async () => ({ statusCode: 200, data: { reports: [view({ possibleDuplicateOf: "r0" })] } }));
+    request.mockImplementation((async () => ({ statusCode: 200, data: { reports: [view({ possibleDuplicateOf: "r0" })] } })) as never);
     render(<ReviewPage />);
     await screen.findByText("可能重复");
     expect((request.mock.calls[0]![0] as { url: string }).url).toMatch(/\/api\/v1\/reports\/inbox\?status=submitted&period=\d{4}-\d{2}$/);
