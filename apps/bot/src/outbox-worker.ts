@@ -1,8 +1,7 @@
-import { isMessageKey, LOCALES, DEFAULT_LOCALE, type Locale } from "@xieshui/core";
-import { dueMessages, markFailed, markSent, type Deps, type DueMessage } from "@xieshui/core/server";
+import { LOCALES, DEFAULT_LOCALE, type Locale } from "@xieshui/core";
+import { dueMessages, markFailed, markSent, renderOutboxPayload, type Deps, type DueMessage } from "@xieshui/core/server";
 import type { XieshuiBot } from "./bot.ts";
 import { describeError } from "./errors.ts";
-import { translator } from "./i18n.ts";
 
 export interface OutboxWorkerOptions {
   bot: XieshuiBot;
@@ -32,17 +31,13 @@ function localeOf(value: string | null): Locale {
  * a user who links Telegram later still gets recent messages, and nothing is retried forever.
  */
 export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 50 }: OutboxWorkerOptions): OutboxWorker {
-  const t = translator(bot.i18n);
   const log = deps.logger;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
   let stopped = true;
 
   function render(msg: DueMessage): string | null {
-    const payload = msg.payload as { key?: unknown; params?: Record<string, string | number>; text?: unknown };
-    if (typeof payload.key === "string" && isMessageKey(payload.key)) return t(localeOf(msg.locale), payload.key, payload.params);
-    if (typeof payload.text === "string" && payload.text) return payload.text;
-    return null;
+    return renderOutboxPayload(msg.payload, localeOf(msg.locale));
   }
 
   async function deliver(msg: DueMessage): Promise<boolean> {

@@ -1,11 +1,30 @@
-import type { MessageKey, MessageParams } from "../domain/i18n.ts";
+import { isMessageKey, t, type Locale, type MessageKey, type MessageParams } from "../domain/i18n.ts";
 import type { Deps } from "./deps.ts";
 import type { PrismaClient } from "./db.ts";
 
-/** What the bot delivers: a catalogue message rendered in the recipient's language. */
+/**
+ * What the bot delivers: a catalogue message rendered in the recipient's language. `keyParams`
+ * names params that are themselves catalogue keys (a report type's title), so they are rendered
+ * in the recipient's language too instead of being frozen in Chinese at enqueue time.
+ */
 export interface OutboxPayload {
   key: MessageKey;
   params?: MessageParams;
+  keyParams?: Record<string, MessageKey>;
+}
+
+/** Renders an outbox payload for a recipient; null when it names no known message. */
+export function renderOutboxPayload(payload: unknown, locale: Locale): string | null {
+  const p = payload as { key?: unknown; params?: MessageParams; keyParams?: Record<string, unknown>; text?: unknown } | null;
+  if (!p) return null;
+  if (typeof p.key === "string" && isMessageKey(p.key)) {
+    const params: MessageParams = { ...(p.params ?? {}) };
+    for (const [name, key] of Object.entries(p.keyParams ?? {})) {
+      if (typeof key === "string" && isMessageKey(key)) params[name] = t(locale, key);
+    }
+    return t(locale, p.key, params);
+  }
+  return typeof p.text === "string" && p.text ? p.text : null;
 }
 
 /** An outbox row due for delivery, with the recipient's Telegram chat and language. */

@@ -254,7 +254,7 @@ export async function scheduleReminders(deps: Deps): Promise<number> {
         now,
         sendAfter,
         dedupeKey,
-        payload: { key: kind === "d0" ? "feed-reminder-today" : "feed-reminder-before", params: { type: t("zh-CN", feed.titleKey), period, due } },
+        payload: { key: kind === "d0" ? "feed-reminder-today" : "feed-reminder-before", params: { period, due }, keyParams: { type: feed.titleKey } },
       });
       queued++;
     }

@@ -321,7 +321,8 @@ export async function reviewReport(
       dedupeKey: `review:${id}`,
       payload: {
         key: decision === "accept" ? "report-accepted-notice" : "report-returned-notice",
-        params: { type: type ? t("zh-CN", type.titleKey) : report.type, summary: report.summary, comment: comment ?? "" },
+        params: { type: report.type, summary: report.summary, comment: comment ?? "" },
+        ...(type ? { keyParams: { type: type.titleKey } } : {}),
       },
     });
     await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: `report.${decision}`, subject: id, result: "ok" });
