@@ -1,5 +1,5 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import type { Deps } from "@xieshui/core/server";
+import { createReminderScheduler, type Deps } from "@xieshui/core/server";
 import type { BotEnv } from "./env.ts";
 import { createBot, syncCommandMenu, type XieshuiBot } from "./bot.ts";
 import { createOutboxWorker } from "./outbox-worker.ts";
@@ -42,10 +42,14 @@ export async function startBotService(
   void syncCommandMenu(bot, deps);
   const outbox = createOutboxWorker({ bot, deps, intervalMs: env.OUTBOX_INTERVAL_MS });
   outbox.start();
+  // Periodic-feed reminders (3 days before and on the due day) go through the outbox this worker drains.
+  const reminders = createReminderScheduler(deps);
+  reminders.start();
   return {
     bot,
     async stop() {
       await receiving.stop().catch((error: unknown) => logger.error({ error: describeError(error) }, "bot: stopping updates failed"));
+      reminders.stop();
       await outbox.stop();
     },
   };
