@@ -17,6 +17,8 @@ export const UNIT_TYPES = [
   "tax_bureau",
   "finance_bureau",
   "supervision_office",
+  "market_regulation",
+  "power_supply",
   "other",
 ] as const;
 /** Validates a unit type code. */

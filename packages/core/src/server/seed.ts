@@ -31,6 +31,8 @@ export const DEMO_UNITS: DemoUnit[] = [
   { code: "tax-bureau", name: "国家税务总局本区税务局", type: "tax_bureau" },
   { code: "finance-bureau", name: "区财政局", type: "finance_bureau" },
   { code: "finance-supervision", name: "区财政监督检查办公室", type: "supervision_office" },
+  { code: "market-regulation", name: "区市场监督管理局", type: "market_regulation" },
+  { code: "power-supply", name: "国网本区供电公司", type: "power_supply" },
 ];
 
 /** Which demo unit each role's demo invite belongs to. */
@@ -77,15 +79,12 @@ export async function issueDemoInvites(deps: Deps): Promise<{ role: Role; unit: 
 }
 
 /**
- * Brings a database to a usable state: applies pending migrations and, when `demo` is on and no
- * unit exists yet, seeds the demo district. Safe to call on every start: existing data is kept.
+ * Brings a database to a usable state: applies pending migrations and, when `demo` is on, adds the
+ * demo units that are missing. Safe to call on every start: existing data is kept.
  */
 export async function prepareDatabase(deps: Deps, opts: { demo: boolean }): Promise<{ migrations: string[]; seeded: boolean }> {
   const migrations = migrate(deps.db.sqlite);
-  let seeded = false;
-  if (opts.demo && (await deps.db.prisma.unit.count()) === 0) {
-    await seedDemo(deps);
-    seeded = true;
-  }
+  // Demo mode adds any demo unit that is missing (new demo units arrive with upgrades); it never changes existing rows.
+  const seeded = opts.demo ? (await seedDemo(deps)) > 0 : false;
   return { migrations, seeded };
 }

@@ -56,12 +56,12 @@ export const constructionPermitsFeed: FeedReportType = {
   flag: (row) => (typeof row.plotRatio === "number" && row.plotRatio < 1 ? "report-flag-low-plot-ratio" : null),
 };
 
-/** New business registrations (市场监管), by the 10th. Filed by an `other` unit until a dedicated type exists. */
+/** New business registrations from the market regulation bureau (市场监管, formerly 工商), by the 10th. */
 export const businessRegistrationsFeed: FeedReportType = {
   kind: "feed",
   code: "feed_business_registrations",
   titleKey: "report-type-feed_business_registrations",
-  unitTypes: ["other"],
+  unitTypes: ["market_regulation"],
   dueDay: 10,
   columns: [
     col({ name: "uscc", header: "统一社会信用代码", kind: "uscc", required: true }),
@@ -117,7 +117,7 @@ export const electricityUseFeed: FeedReportType = {
   kind: "feed",
   code: "feed_electricity_use",
   titleKey: "report-type-feed_electricity_use",
-  unitTypes: ["other"],
+  unitTypes: ["power_supply"],
   dueDay: 15,
   columns: [
     col({ name: "accountNo", header: "用电户号", kind: "text", required: true, max: 50 }),

@@ -55,6 +55,8 @@ export const common = {
   "unit-type-tax_bureau": "Tax bureau",
   "unit-type-finance_bureau": "Finance bureau",
   "unit-type-supervision_office": "Finance supervision office",
+  "unit-type-market_regulation": "Market regulation bureau",
+  "unit-type-power_supply": "Power supply company",
   "unit-type-other": "Other unit",
   "feature-report": "Report",
   "feature-report-desc": "Rented housing, outside performances, vehicles without clearance, department feeds",

@@ -53,6 +53,8 @@ export const common = {
   "unit-type-tax_bureau": "税务局",
   "unit-type-finance_bureau": "财政局",
   "unit-type-supervision_office": "财监办",
+  "unit-type-market_regulation": "市场监管局",
+  "unit-type-power_supply": "供电公司",
   "unit-type-other": "其他单位",
   "feature-report": "报送信息",
   "feature-report-desc": "出租房屋、外来演出、车辆未完税、部门定期数据",
