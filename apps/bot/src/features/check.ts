@@ -9,12 +9,15 @@ import { stringParams } from "../i18n.ts";
 const REPORT_CONVERSATION = "report";
 const REPORT_CALLBACK = "chk:report";
 
-/** A vehicle key (plate or VIN) is a vehicle check; anything else shaped like a contract number is a property check. */
+/**
+ * Which check a bare key asks for: a plate or VIN is a vehicle; text starting with a province
+ * character or 17 characters long is meant as one (so a typo gets the plate/VIN message); anything
+ * else shaped like a contract or certificate number is a property transfer.
+ */
 function kindOf(key: string): ClearanceKind {
-  const vehicle = classifyClearanceKey("vehicle_vessel", key);
-  if (vehicle.ok || vehicle.problem !== "clearance-key-vehicle") {
-    if (vehicle.ok || /^[\u3400-\u9fff]/.test(key.trim()) || key.replace(/\s/g, "").length === 17) return "vehicle_vessel";
-  }
+  if (classifyClearanceKey("vehicle_vessel", key).ok) return "vehicle_vessel";
+  const compact = key.replace(/\s/g, "");
+  if (/^[\u3400-\u9fff]/.test(compact) || compact.length === 17) return "vehicle_vessel";
   return classifyClearanceKey("property_transfer", key).ok ? "property_transfer" : "vehicle_vessel";
 }
 

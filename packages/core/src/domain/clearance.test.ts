@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   ClearanceCheckSchema,
+  ClearanceImportRowSchema,
   classifyClearanceKey,
   parseAmountFen,
   parseInput,
@@ -90,6 +91,11 @@ describe("clearance import rows", () => {
     expect(parseAmountFen("1200.00")).toBe(120000);
     expect(parseAmountFen("-1")).toBeNull();
     expect(parseAmountFen("1.234")).toBeNull();
+  });
+
+  it("offers the same rules as a zod schema, with the column as the path", () => {
+    expect(ClearanceImportRowSchema.safeParse(row()).success).toBe(true);
+    expect(parseInput(ClearanceImportRowSchema, row({ amount: "x" }), "en")).toEqual({ ok: false, fields: { amount: en["clearance-import-bad-amount"] } });
   });
 
   it.each([

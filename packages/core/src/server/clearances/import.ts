@@ -214,7 +214,7 @@ function message(locale: Locale, key: MessageKey, params?: MessageParams): strin
 }
 
 /** Maps the header to column positions; refuses missing or extra columns with one clear message. */
-function readHeader(values: string[], locale: Locale): Record<ClearanceColumn, number> {
+function readHeader(values: string[]): Record<ClearanceColumn, number> {
   const header = values.map((v) => v.replace(/^\uFEFF/, "").trim().toLowerCase());
   while (header.length && header[header.length - 1] === "") header.pop();
   const expected = CLEARANCE_COLUMNS.join(",");
@@ -227,7 +227,6 @@ function readHeader(values: string[], locale: Locale): Record<ClearanceColumn, n
   if (extra.length) {
     throw new AppError("invalid_input", { messageKey: "clearance-import-extra-columns", params: { columns: extra.map((e) => e || "(空)").join(", "), expected }, reason: "import_extra_columns" });
   }
-  void locale;
   return Object.fromEntries(CLEARANCE_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<ClearanceColumn, number>;
 }
 
@@ -329,7 +328,7 @@ async function runImport(
         continue;
       }
       if (!columns) {
-        columns = readHeader(record.values, locale);
+        columns = readHeader(record.values);
         if (!dryRun) {
           const created = await deps.db.prisma.clearanceImportBatch.create({
             data: { fileName: fileName.slice(0, 200), userId: actor?.userId ?? null, startedAt, status: "running" },
