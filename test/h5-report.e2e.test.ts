@@ -19,6 +19,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let baseUrl: string;
   let invite: string;
+  let officerInvite: string;
   let page: Page;
 
   beforeAll(async () => {
@@ -26,6 +27,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
     testDb = createTestDb();
     await seedDemo(testDb.deps);
     invite = (await createInvite(testDb.deps, null, { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
+    officerInvite = (await createInvite(testDb.deps, null, { unit: "tax-bureau", roles: ["tax_officer"], name: "李税" })).code;
     server = createServer({ deps: testDb.deps, config: { h5Dir, checkRateLimitPerHour: 120, logLevel: "silent" } });
     await server.listen({ port: 0, host: "127.0.0.1" });
     const address = server.server.address();
@@ -115,5 +117,34 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
     expect(text).toContain("待审核");
     expect(text).toContain("按时");
     expect(text).toContain("幸福镇东村5组8号");
+  });
+
+  it("lets a tax officer open the report with labelled fields and return it only with a reason", async () => {
+    // The profile is shared by every page of the context: the officer signs in after the clerk's session is cleared.
+    const op = await browser.context.newPage();
+    await op.goto(`${baseUrl}/`);
+    await op.evaluate("localStorage.clear()");
+    await op.goto(`${baseUrl}/`);
+    const see = (id: string) => op.locator(`#${id}`).filter({ visible: true });
+    await see("go-login").click();
+    await op.locator("#login-code input").filter({ visible: true }).fill(officerInvite);
+    await see("login-submit").click();
+    await see("entry-review").click();
+    const item = op.locator("#inbox-list .ritem").filter({ visible: true });
+    await item.first().waitFor({ timeout: 15_000 });
+    await expect(item.first().textContent()).resolves.toContain("幸福镇东村5组8号");
+    await item.first().click();
+    await op.locator("#kv-landlordIdNo").filter({ visible: true }).waitFor();
+    await expect(op.locator("#kv-use").filter({ visible: true }).textContent()).resolves.toBe("居住");
+    await see("review-return").click();
+    await expect(see("review-comment-error").textContent()).resolves.toContain("退回时请写明原因");
+    await op.locator("#review-comment input").filter({ visible: true }).fill("租期结束日期请核对");
+    await see("review-return").click();
+    await expect.poll(() => see("review-status").textContent()).toBe("已退回");
+    await op.screenshot({ path: "/tmp/xieshui-h5-review.png" });
+    await op.close();
+
+    const row = await testDb.deps.db.prisma.report.findFirstOrThrow();
+    expect(row).toMatchObject({ status: "returned", reviewComment: "租期结束日期请核对" });
   });
 });
