@@ -66,6 +66,16 @@ describe("importClearances", () => {
     expect(batch).toMatchObject({ status: "done", updated: 42, userId: coordinator.userId });
   });
 
+  it("gives the same answer when reading in-thread instead of in the worker", async () => {
+    const content = csv(line("INTHREAD01"), line("INTHREAD02", { amount: "x" }), line("INTHREAD01"));
+    const inWorker = await importClearances(t.deps, null, file(content), { dryRun: true });
+    const inThread = await importClearances(t.deps, null, file(content), { dryRun: true, parallel: false });
+    expect(inThread).toEqual(inWorker);
+    expect(inThread).toMatchObject({ imported: 1, rejected: [{ line: 3 }, { line: 4 }] });
+    const truncated = await importClearances(t.deps, null, file(content.slice(0, -20)), { parallel: false });
+    expect(truncated).toMatchObject({ complete: false, failedBatch: { fromLine: 2 } });
+  });
+
   it("changes nothing on a dry run", async () => {
     const before = await t.db.prisma.clearance.count();
     const summary = await importClearances(t.deps, null, file(csv(line("DRY0000001"))), { dryRun: true });

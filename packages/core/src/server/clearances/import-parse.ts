@@ -1,0 +1,349 @@
+import { Readable, pipeline } from "node:stream";
+import { parse } from "csv-parse";
+import iconv from "iconv-lite";
+import ExcelJS from "exceljs";
+import {
+  CLEARANCE_COLUMNS,
+  validateClearanceRow,
+  type ClearanceColumn,
+  type ClearanceRow,
+} from "../../domain/clearance.ts";
+import { t, type Locale, type MessageKey, type MessageParams } from "../../domain/i18n.ts";
+import { AppError } from "../errors.ts";
+
+/**
+ * Reading a clearance export: format and encoding detection, CSV/XLSX records, header check,
+ * row validation and duplicates inside the file. No database: it runs in the import worker thread
+ * (import-worker.ts) while the main thread writes, or in-thread (`parallel: false`).
+ */
+
+/** A row that was not imported: its line in the file (header = line 1) and why. */
+export interface RejectedRow {
+  line: number;
+  reason: string;
+}
+
+/** One valid row and its line. */
+export interface ParsedRow {
+  line: number;
+  row: ClearanceRow;
+}
+
+/** What reading a file yields, in order: the header was accepted; batches of rows; the end. */
+export type ParseEvent =
+  | { t: "header" }
+  | { t: "batch"; rows: ParsedRow[]; rejects: RejectedRow[]; rowsRead: number }
+  | {
+      t: "end";
+      rejects: RejectedRow[];
+      rowsRead: number;
+      /** The file broke off: the rows read since the last batch are not written. */
+      broke?: { detail: string; lastLine: number; rows: ParsedRow[] };
+    };
+
+/** How to read: rows per batch, whether this is a dry run (duplicates then need a whole-file memory), the language of reasons. */
+export interface ParseOptions {
+  batchSize: number;
+  dryRun: boolean;
+  locale: Locale;
+}
+
+interface SourceRecord {
+  line: number;
+  values: string[];
+}
+
+/** A failure that ends the file early (truncation, broken quoting, bad bytes, a corrupt XLSX). */
+class FileBrokeOff extends Error {}
+
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Bytes read ahead to decide format and encoding (also the file read chunk size). */
+export const SNIFF_BYTES = 64 * 1024;
+
+export async function* countBytes(source: AsyncIterable<Buffer | string>, counter: { bytes: number }): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    counter.bytes += buf.length;
+    yield buf;
+  }
+}
+
+/** Reads the first bytes (up to 64 KB) so the format and encoding can be decided, then replays them. */
+async function sniff(source: AsyncIterable<Buffer>): Promise<{ head: Buffer; rest: AsyncIterator<Buffer> }> {
+  const it = source[Symbol.asyncIterator]();
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size < SNIFF_BYTES) {
+    const next = await it.next();
+    if (next.done) break;
+    parts.push(next.value);
+    size += next.value.length;
+  }
+  return { head: Buffer.concat(parts), rest: it };
+}
+
+async function* replay(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<Buffer> {
+  if (head.length) yield head;
+  for (;;) {
+    const next = await rest.next();
+    if (next.done) return;
+    yield next.value;
+  }
+}
+
+/**
+ * Decodes CSV bytes to text. UTF-8 (with or without BOM) is the format; Excel's GBK/GB18030
+ * exports are recognised by failing UTF-8 validation on the first 64 KB and decoded with
+ * iconv-lite. UTF-16 is refused. Bytes that stop being valid UTF-8 later end the file early.
+ */
+async function* decodeCsv(head: Buffer, rest: AsyncIterator<Buffer>): AsyncGenerator<string> {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw new AppError("invalid_input", { messageKey: "clearance-import-encoding", reason: "import_encoding" });
+  }
+  let utf8 = true;
+  if (!head.subarray(0, 3).equals(UTF8_BOM)) {
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
+    } catch {
+      utf8 = false;
+    }
+  }
+  if (utf8) {
+    const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+    try {
+      for await (const chunk of replay(head, rest)) yield decoder.decode(chunk, { stream: true });
+      yield decoder.decode();
+    } catch (e) {
+      if (e instanceof TypeError) throw new FileBrokeOff("invalid UTF-8");
+      throw e;
+    }
+    return;
+  }
+  const decoder = iconv.getDecoder("gb18030");
+  for await (const chunk of replay(head, rest)) yield decoder.write(chunk);
+  const tail = decoder.end();
+  if (tail) yield tail;
+}
+
+/**
+ * CSV records with their line numbers. Broken records are skipped by the parser (so records it
+ * already buffered are not lost) and reported afterwards: an unclosed quote at the end means the
+ * file was cut off; any other broken record is one bad row.
+ */
+async function* csvRecords(text: AsyncIterable<string>): AsyncGenerator<SourceRecord | { line: number; broken: string }> {
+  const skipped: { line: number; code: string }[] = [];
+  const parser = parse({
+    relax_column_count: true,
+    info: true,
+    skip_empty_lines: true,
+    bom: true,
+    skip_records_with_error: true,
+    on_skip: (err) => {
+      skipped.push({ line: (err as { lines?: number } | undefined)?.lines ?? 0, code: (err as { code?: string } | undefined)?.code ?? "CSV_ERROR" });
+    },
+  });
+  pipeline(Readable.from(text), parser, () => {});
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    while (skipped.length && skipped[0]!.line <= info.lines) {
+      const s = skipped.shift()!;
+      yield { line: s.line, broken: s.code };
+    }
+    yield { line: info.lines, values: record };
+  }
+  for (const s of skipped) {
+    if (s.code === "CSV_QUOTE_NOT_CLOSED") throw new FileBrokeOff(`${s.code}: unclosed quote`);
+    yield { line: s.line, broken: s.code };
+  }
+}
+
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === "object") {
+    if ("richText" in value) return value.richText.map((r) => r.text).join("");
+    if ("text" in value) return String(value.text);
+    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("error" in value) return "";
+  }
+  return String(value);
+}
+
+/** Rows of the first worksheet, streamed (exceljs WorkbookReader); empty trailing cells are padded later. */
+async function* xlsxRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
+    entries: "emit",
+    sharedStrings: "cache",
+    hyperlinks: "ignore",
+    styles: "cache",
+    worksheets: "emit",
+  });
+  try {
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const cells = row.values as ExcelJS.CellValue[];
+        const values: string[] = [];
+        for (let i = 1; i < cells.length; i++) values.push(cellText(cells[i]));
+        yield { line: row.number, values };
+      }
+      return; // the first worksheet only
+    }
+  } catch (e) {
+    if (e instanceof AppError || e instanceof FileBrokeOff) throw e;
+    throw new FileBrokeOff(`XLSX: ${(e as Error).message}`.slice(0, 200));
+  }
+}
+
+function isBlank(values: string[]): boolean {
+  for (const v of values) if (v !== "" && v.trim() !== "") return false;
+  return true;
+}
+
+export function message(locale: Locale, key: MessageKey, params?: MessageParams): string {
+  return t(locale, key, params);
+}
+
+/** Maps the header to column positions; refuses missing or extra columns with one clear message. */
+function readHeader(values: string[]): Record<ClearanceColumn, number> {
+  const header = values.map((v) => v.replace(/^\uFEFF/, "").trim().toLowerCase());
+  while (header.length && header[header.length - 1] === "") header.pop();
+  const expected = CLEARANCE_COLUMNS.join(",");
+  const missing = CLEARANCE_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) {
+    throw new AppError("invalid_input", { messageKey: "clearance-import-missing-columns", params: { columns: missing.join(", "), expected }, reason: "import_missing_columns" });
+  }
+  const known = new Set<string>(CLEARANCE_COLUMNS);
+  const extra = header.filter((h, i) => !known.has(h) || header.indexOf(h) !== i);
+  if (extra.length) {
+    throw new AppError("invalid_input", { messageKey: "clearance-import-extra-columns", params: { columns: extra.map((e) => e || "(空)").join(", "), expected }, reason: "import_extra_columns" });
+  }
+  return Object.fromEntries(CLEARANCE_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<ClearanceColumn, number>;
+}
+
+
+/**
+ * Reads a clearance export from bytes and yields ParseEvents. Refusals of the whole file
+ * (empty, not CSV/XLSX, unknown encoding, missing or extra columns) throw AppError before any
+ * row is yielded. Inside a batch, a certificate number seen twice is rejected at its second line;
+ * across batches the writer recognises it (its row already carries this import's batch id).
+ */
+export async function* parseClearanceFile(bytes: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions): AsyncGenerator<ParseEvent> {
+  const { locale, dryRun, batchSize } = opts;
+  const { head, rest } = await sniff(bytes);
+  if (head.length === 0) throw new AppError("invalid_input", { messageKey: "clearance-import-empty", reason: "import_empty" });
+  const isXlsx = head.subarray(0, 4).equals(ZIP_MAGIC);
+  if (!isXlsx && /\.(xlsx?|xlsm|ods|zip)$/i.test(fileName)) {
+    throw new AppError("invalid_input", { messageKey: "clearance-import-format", reason: "import_format" });
+  }
+  const records: AsyncIterable<SourceRecord | { line: number; broken: string }> = isXlsx ? xlsxRecords(replay(head, rest)) : csvRecords(decodeCsv(head, rest));
+
+  let rejects: RejectedRow[] = [];
+  const reject = (line: number, reason: string) => rejects.push({ line, reason });
+  let seen = new Map<string, number>();
+  let columns: Record<ClearanceColumn, number> | null = null;
+  let batch: ParsedRow[] = [];
+  let rowsRead = 0;
+  let lastLine = 1;
+  let pendingShort: { line: number; found: number } | null = null;
+  const emit = (): ParseEvent => {
+    const event: ParseEvent = { t: "batch", rows: batch, rejects, rowsRead };
+    batch = [];
+    rejects = [];
+    if (!dryRun) seen = new Map();
+    return event;
+  };
+
+  try {
+    for await (const record of records) {
+      lastLine = record.line;
+      if ("broken" in record) {
+        reject(record.line, `CSV: ${record.broken}`);
+        continue;
+      }
+      if (!columns) {
+        columns = readHeader(record.values);
+        yield { t: "header" };
+        continue;
+      }
+      if (pendingShort) {
+        reject(pendingShort.line, message(locale, "clearance-import-column-count", { found: pendingShort.found, expected: CLEARANCE_COLUMNS.length }));
+        pendingShort = null;
+      }
+      const values = record.values;
+      if (isBlank(values)) continue;
+      rowsRead++;
+      let width = values.length;
+      while (width > 0 && values[width - 1]!.trim() === "") width--;
+      if (width > CLEARANCE_COLUMNS.length || (!isXlsx && values.length < CLEARANCE_COLUMNS.length)) {
+        // A short last row is a truncated file; a short row in the middle is just a bad row.
+        if (values.length < CLEARANCE_COLUMNS.length) pendingShort = { line: record.line, found: values.length };
+        else reject(record.line, message(locale, "clearance-import-column-count", { found: width, expected: CLEARANCE_COLUMNS.length }));
+        continue;
+      }
+      const c = columns;
+      const result = validateClearanceRow({
+        certificate_no: values[c.certificate_no] ?? "",
+        kind: values[c.kind] ?? "",
+        tax: values[c.tax] ?? "",
+        plate: values[c.plate] ?? "",
+        vin: values[c.vin] ?? "",
+        contract_no: values[c.contract_no] ?? "",
+        taxpayer_id: values[c.taxpayer_id] ?? "",
+        taxpayer_name: values[c.taxpayer_name] ?? "",
+        period_start: values[c.period_start] ?? "",
+        period_end: values[c.period_end] ?? "",
+        status: values[c.status] ?? "",
+        amount: values[c.amount] ?? "",
+        paid_on: values[c.paid_on] ?? "",
+      });
+      if (!result.ok) {
+        reject(record.line, `${result.problem.column}: ${message(locale, result.problem.messageKey, result.problem.params)}`);
+        continue;
+      }
+      const first = seen.get(result.row.certificateNo);
+      if (first !== undefined) {
+        reject(record.line, `certificate_no: ${message(locale, "clearance-import-duplicate", { certificateNo: result.row.certificateNo, first })}`);
+        continue;
+      }
+      seen.set(result.row.certificateNo, record.line);
+      batch.push({ line: record.line, row: result.row });
+      if (batch.length >= batchSize) yield emit();
+    }
+    if (!columns) throw new AppError("invalid_input", { messageKey: "clearance-import-empty", reason: "import_empty" });
+    if (pendingShort) {
+      lastLine = pendingShort.line;
+      throw new FileBrokeOff(message(locale, "clearance-import-column-count", { found: pendingShort.found, expected: CLEARANCE_COLUMNS.length }));
+    }
+  } catch (e) {
+    if (!(e instanceof FileBrokeOff)) throw e;
+    yield { t: "end", rejects, rowsRead, broke: { detail: e.message, lastLine, rows: batch } };
+    return;
+  }
+  if (batch.length) yield emit();
+  yield { t: "end", rejects, rowsRead };
+}
+
+const ROW_FIELDS = ["certificateNo", "kind", "tax", "plate", "vin", "contractNo", "taxpayerId", "taxpayerName", "periodStart", "periodEnd", "status", "amountFen", "paidOn"] as const;
+const STRIDE = ROW_FIELDS.length + 1;
+
+/** Rows as one flat array of primitives (line, then the fields): far cheaper to post between threads than objects. */
+export function flattenRows(rows: readonly ParsedRow[]): (string | number | null)[] {
+  const flat: (string | number | null)[] = new Array(rows.length * STRIDE);
+  let i = 0;
+  for (const { line, row } of rows) {
+    flat[i++] = line;
+    for (const f of ROW_FIELDS) flat[i++] = row[f];
+  }
+  return flat;
+}
+
+/** The inverse of flattenRows. */
+export function unflattenRows(flat: readonly (string | number | null)[]): ParsedRow[] {
+  const rows: ParsedRow[] = [];
+  for (let i = 0; i < flat.length; i += STRIDE) {
+    const row = {} as Record<(typeof ROW_FIELDS)[number], unknown>;
+    for (let f = 0; f < ROW_FIELDS.length; f++) row[ROW_FIELDS[f]!] = flat[i + 1 + f];
+    rows.push({ line: flat[i] as number, row: row as unknown as ClearanceRow });
+  }
+  return rows;
+}
