@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importClearances } from "@xieshui/core/server";
 import { makeUser } from "../../../test/factories/identity.ts";
 import { createTestApi, bearer, type TestApi } from "./helpers.ts";
+import { SAMPLE_CLEARANCES_CSV } from "../../../test/factories/paths.ts";
 
-const SAMPLE = join(import.meta.dirname, "../../../../shared/data/clearances/sample.csv");
+const SAMPLE = SAMPLE_CLEARANCES_CSV;
 
 let api: TestApi;
 let checker: string;

@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "@xieshui/core";
 import { importClearances } from "@xieshui/core/server";
@@ -8,8 +7,9 @@ import { createBot } from "../src/bot.ts";
 import { FEATURES } from "../src/features/index.ts";
 import { createCheckFeature } from "../src/features/check.ts";
 import { createHarness, makeCallbackQuery, makeUpdate, tgUser, type BotHarness } from "./harness.ts";
+import { SAMPLE_CLEARANCES_CSV } from "../../../test/factories/paths.ts";
 
-const SAMPLE = join(import.meta.dirname, "../../../../shared/data/clearances/sample.csv");
+const SAMPLE = SAMPLE_CLEARANCES_CSV;
 
 let h: BotHarness;
 beforeEach(async () => {

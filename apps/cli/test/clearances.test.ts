@@ -7,8 +7,9 @@ import ExcelJS from "exceljs";
 import { CLEARANCE_COLUMNS, withIdCheckChar } from "@xieshui/core";
 import { createTestDb, type TestDb } from "../../../test/factories/db.ts";
 import { runCli } from "../src/run.ts";
+import { SAMPLE_CLEARANCES_CSV } from "../../../test/factories/paths.ts";
 
-const SAMPLE = join(import.meta.dirname, "../../../../shared/data/clearances/sample.csv");
+const SAMPLE = SAMPLE_CLEARANCES_CSV;
 const HEADER = CLEARANCE_COLUMNS.join(",");
 const ID = withIdCheckChar("41010619900101123");
 const row = (cert: string, over: Record<string, string> = {}) => {

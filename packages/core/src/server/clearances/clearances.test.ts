@@ -10,8 +10,9 @@ import { makeUser } from "../../../../../test/factories/identity.ts";
 import { isAppError } from "../errors.ts";
 import type { Actor } from "../hot-path.ts";
 import { checkClearance, importClearances, listChecks, unusualCheckers } from "./index.ts";
+import { SAMPLE_CLEARANCES_CSV } from "../../../../../test/factories/paths.ts";
 
-const SAMPLE = join(import.meta.dirname, "../../../../../../shared/data/clearances/sample.csv");
+const SAMPLE = SAMPLE_CLEARANCES_CSV;
 const HEADER = CLEARANCE_COLUMNS.join(",");
 const ID = withIdCheckChar("41010619900101123");
 const line = (cert: string, over: Partial<Record<string, string>> = {}) => {
