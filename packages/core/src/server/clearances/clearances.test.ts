@@ -144,6 +144,12 @@ describe("importClearances", () => {
     expect(await t.db.prisma.clearanceImportBatch.findUniqueOrThrow({ where: { id: quote.batchId! } })).toMatchObject({ status: "partial" });
   });
 
+  it("rejects an overlong name with its line and keeps the rows around it", async () => {
+    const summary = await importClearances(t.deps, null, file(csv(line("BIG0000001"), line("BIG0000002", { taxpayer_name: "长".repeat(70_000) }), line("BIG0000003"))));
+    expect(summary.imported).toBe(2);
+    expect(summary.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^taxpayer_name:/) }]);
+  });
+
   it("imports an XLSX workbook, streamed", async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet("凭证");
