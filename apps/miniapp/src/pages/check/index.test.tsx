@@ -3,6 +3,7 @@ import { act, fireEvent, render, screen } from "@testing-library/react";
 import Taro from "@tarojs/taro";
 import CheckPage from "./index";
 import { pressPlateKey } from "../../features/check/plate-keyboard";
+import { loadDraft } from "../../features/report/drafts";
 import { setSession } from "../../lib/session";
 import { setLocale } from "../../lib/i18n";
 
@@ -47,6 +48,34 @@ describe("check page", () => {
     await click("check-submit");
     expect(await screen.findByText("缺少完（免）税凭证，暂不能办理")).toBeTruthy();
     expect(document.getElementById("check-explain")!.textContent).toContain("先税后证");
+  });
+
+  it("takes a reporter from a missing vehicle clearance to the vehicle report, pre-filled", async () => {
+    setSession("tok", { id: "u1", name: "李警官", unit, roles: ["checker", "reporter"] });
+    mockRequest.mockResolvedValueOnce({
+      statusCode: 200,
+      data: { kind: "vehicle_vessel", key: "豫BYTY80", keyType: "plate", cleared: false, results: [{ year: 2026, status: "none" }, { year: 2025, status: "paid", certificateNo: "C9", taxpayerName: "闫*志" }] },
+    });
+    render(<CheckPage />);
+    for (const k of ["B", "Y", "T", "Y", "8", "0"]) await click(`key-${k}`);
+    await click("check-submit");
+    await screen.findByText("缺少完（免）税凭证，暂不能办理");
+    await click("check-report");
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: "/pages/report-form/index?type=vehicle_no_clearance" });
+    const draft = loadDraft("vehicle_no_clearance");
+    expect(draft?.values).toMatchObject({ plate: "豫BYTY80", missingYears: "2026" });
+  });
+
+  it("offers no report button to a checker who may not report", async () => {
+    mockRequest.mockResolvedValueOnce({
+      statusCode: 200,
+      data: { kind: "vehicle_vessel", key: "豫BYTY80", keyType: "plate", cleared: false, results: [{ year: 2026, status: "none" }, { year: 2025, status: "none" }] },
+    });
+    render(<CheckPage />);
+    for (const k of ["B", "Y", "T", "Y", "8", "0"]) await click(`key-${k}`);
+    await click("check-submit");
+    await screen.findByText("缺少完（免）税凭证，暂不能办理");
+    expect(document.getElementById("check-report")).toBeNull();
   });
 
   it("validates a VIN before sending and shows server refusals", async () => {

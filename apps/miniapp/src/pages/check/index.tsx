@@ -1,16 +1,18 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import type { ClearanceCheckResult } from '@xieshui/core'
+import { canUse, type ClearanceCheckResult } from '@xieshui/core'
 import { useCheck, type CheckMode } from '../../features/check/use-check'
 import { PLATE_KEY_ROWS, PROVINCES } from '../../features/check/plate-keyboard'
+import { openVehicleReport } from '../../features/check/report-link'
 import { useT, type Translate } from '../../lib/i18n'
+import { useSession } from '../../lib/session'
 import { Field } from '../../components/field'
 import { ActionButton } from '../../components/action-button'
 import { Notice } from '../../components/notice'
 import { PageHeader } from '../../components/page-header'
 import './index.css'
 
-function Result({ result, t }: { result: ClearanceCheckResult; t: Translate }) {
+function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Translate; canReport: boolean }) {
   return (
     <View className='card' id='check-result'>
       <Text className='card__title'>{`${result.key} · ${t(`clearance-kind-${result.kind}`)}`}</Text>
@@ -31,6 +33,11 @@ function Result({ result, t }: { result: ClearanceCheckResult; t: Translate }) {
         <View id='check-explain'>
           <Text className='card__title'>{t('clearance-explain-title')}</Text>
           <Text className='card__text'>{t(result.kind === 'vehicle_vessel' ? 'clearance-explain-vehicle' : 'clearance-explain-property')}</Text>
+          {canReport && result.kind === 'vehicle_vessel' ? (
+            <ActionButton id='check-report' kind='danger' onClick={() => openVehicleReport(result)}>
+              {t('clearance-report-action')}
+            </ActionButton>
+          ) : null}
         </View>
       )}
     </View>
@@ -40,6 +47,7 @@ function Result({ result, t }: { result: ClearanceCheckResult; t: Translate }) {
 export default function CheckPage() {
   const t = useT()
   const check = useCheck()
+  const { user } = useSession()
   const [picking, setPicking] = useState(false)
   const tabs: { mode: CheckMode; label: string }[] = [
     { mode: 'plate', label: t('clearance-ui-tab-plate') },
@@ -111,7 +119,7 @@ export default function CheckPage() {
         </ActionButton>
       </View>
 
-      {check.result ? <Result result={check.result} t={t} /> : null}
+      {check.result ? <Result result={check.result} t={t} canReport={canUse(user, 'report')} /> : null}
     </View>
   )
 }
