@@ -103,7 +103,7 @@ describe("bot against the Bot API emulator", () => {
   it("runs the bot service with long polling (runner) and stops it cleanly", async () => {
     const token = "654321:E2E-polling";
     const service = await startBotService(
-      { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.config.apiURL, BOT_HOST: "127.0.0.1", BOT_PORT: 0, OUTBOX_INTERVAL_MS: 60_000 },
+      { TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: emulator.config.apiURL, BOT_HOST: "127.0.0.1", BOT_PORT: 0, OUTBOX_INTERVAL_MS: 60_000, CHECK_RATE_LIMIT_PER_HOUR: 120 },
       t.deps,
     );
     try {

@@ -4,7 +4,7 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import type { I18n } from "@grammyjs/i18n";
 import { LOCALES, resolveLocale, type Locale } from "@xieshui/core";
-import { actorByTelegram, getLocale, type Deps } from "@xieshui/core/server";
+import { actorByTelegram, DEFAULT_CHECK_RATE_LIMIT_PER_HOUR, getLocale, type Deps } from "@xieshui/core/server";
 import type { BotContext, ConversationContext, SessionData } from "./context.ts";
 import { createI18n, translator } from "./i18n.ts";
 import { createPrismaStorage } from "./storage.ts";
@@ -22,6 +22,8 @@ export interface BotConfig {
   fetch?: typeof fetch;
   /** Secret Telegram sends with webhook updates (checked by main.ts's webhook server). */
   webhookSecret?: string;
+  /** CHECK_RATE_LIMIT_PER_HOUR (default 120; 0 = off). */
+  checkRateLimitPerHour?: number;
 }
 
 export interface CreateBotOptions {
@@ -47,11 +49,12 @@ function isLocale(value: unknown): value is Locale {
  * saved choice, else a guest's /lang choice in the session, else their Telegram language.
  * Also installed inside conversations, where there is no session.
  */
-function appContext(deps: Deps, commands: readonly CommandSpec[], sessions: StorageAdapter<SessionData>) {
+function appContext(deps: Deps, commands: readonly CommandSpec[], sessions: StorageAdapter<SessionData>, checkRateLimitPerHour: number) {
   return async (ctx: ConversationContext | BotContext, next: () => Promise<void>) => {
     const c = ctx as ConversationContext & Partial<Pick<BotContext, "session">>;
     c.deps = deps;
     c.commands = commands;
+    c.checkRateLimitPerHour = checkRateLimitPerHour;
     c.actor = ctx.from ? actorByTelegram(deps, ctx.from.id) : null;
     let chosen: unknown = c.actor ? await getLocale(deps, c.actor.userId) : undefined;
     if (!chosen && !c.actor) {
@@ -84,7 +87,7 @@ export function createBot({ token, deps, config = {}, features = FEATURES }: Cre
   const i18n = createI18n<BotContext>((ctx) => ctx.locale);
   const convI18n = createI18n<ConversationContext>((ctx) => ctx.locale);
   const sessions = createPrismaStorage<SessionData>(deps.db, "session:");
-  const withApp = appContext(deps, commands, sessions);
+  const withApp = appContext(deps, commands, sessions, config.checkRateLimitPerHour ?? DEFAULT_CHECK_RATE_LIMIT_PER_HOUR);
 
   bot.catch(createGlobalErrorHandler(logger));
   // The runner handles updates concurrently; one chat's updates must not race on its session

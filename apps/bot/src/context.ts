@@ -20,6 +20,8 @@ export interface AppFlavor {
   locale: Locale;
   /** Every command registered by the installed features (for /help). */
   commands: readonly CommandSpec[];
+  /** Clearance checks per user per hour (CHECK_RATE_LIMIT_PER_HOUR; 0 = off), shared with the API through the audit rows. */
+  checkRateLimitPerHour: number;
 }
 
 /** Context inside conversations: app state and i18n, no session (conversations keep their own state). */

@@ -15,6 +15,8 @@ export const BotEnvSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     XIESHUI_DEMO: z.enum(["0", "1"]).default("1"),
     OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+    /** Clearance checks per user per hour; 0 turns the limit off (DESIGN.md). */
+    CHECK_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(120),
   })
   .refine((e) => !e.TELEGRAM_WEBHOOK_URL || e.TELEGRAM_WEBHOOK_SECRET, {
     message: "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL",

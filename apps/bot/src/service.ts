@@ -19,7 +19,7 @@ export interface BotService {
  * apps/bot/src/main.ts and by the root `npm start`, which runs the API and the bot in one process.
  */
 export async function startBotService(
-  env: Pick<BotEnv, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "TELEGRAM_WEBHOOK_URL" | "TELEGRAM_WEBHOOK_SECRET" | "BOT_HOST" | "BOT_PORT" | "OUTBOX_INTERVAL_MS">,
+  env: Pick<BotEnv, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "TELEGRAM_WEBHOOK_URL" | "TELEGRAM_WEBHOOK_SECRET" | "BOT_HOST" | "BOT_PORT" | "OUTBOX_INTERVAL_MS" | "CHECK_RATE_LIMIT_PER_HOUR">,
   deps: Deps,
 ): Promise<BotService> {
   const logger = deps.logger;
@@ -29,6 +29,7 @@ export async function startBotService(
     config: {
       ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
       ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
+      checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,
     },
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));

@@ -4,8 +4,6 @@ import { importClearances } from "@xieshui/core/server";
 import { makeTelegramUser } from "../../../test/factories/identity.ts";
 import { TEST_BOT_INFO } from "../../../test/factories/telegram.ts";
 import { createBot } from "../src/bot.ts";
-import { FEATURES } from "../src/features/index.ts";
-import { createCheckFeature } from "../src/features/check.ts";
 import { createHarness, makeCallbackQuery, makeUpdate, tgUser, type BotHarness } from "./harness.ts";
 import { SAMPLE_CLEARANCES_CSV } from "../../../test/factories/paths.ts";
 
@@ -57,9 +55,20 @@ describe("/check", () => {
     await h.say(officer, "/check 豫BYTY80");
     const sent = h.api.calls.filter((c) => c.method === "sendMessage").at(-1)!;
     const markup = sent.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] };
-    expect(markup.inline_keyboard[0]![0]).toMatchObject({ text: "一键报告税务局", callback_data: "chk:report" });
-    const replies = await h.handle(makeUpdate({ callback_query: makeCallbackQuery(officer, "chk:report") }));
-    expect(replies.join("\n")).toContain("车牌号");
+    const button = markup.inline_keyboard[0]![0]!;
+    expect(button.text).toBe("一键报告税务局");
+    // 豫BYTY80 has only a paid 2025 row in the sample: this year is missing.
+    const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+    expect(button.callback_data).toBe(`chk:report:豫BYTY80:${year}`);
+    const replies = (await h.handle(makeUpdate({ callback_query: makeCallbackQuery(officer, button.callback_data) }))).join("\n");
+    expect(replies).toContain("已根据核验结果预填");
+    expect(replies).toContain("豫BYTY80");
+    expect(replies).not.toMatch(/请填写：车牌号/);
+    // A forged button cannot smuggle a bad plate in: it is simply asked again.
+    const other = await member(["checker", "reporter"]);
+    const forged = (await h.handle(makeUpdate({ callback_query: makeCallbackQuery(other, `chk:report:XX123:${year}`) }))).join("\n");
+    expect(forged).toContain("已根据核验结果预填：未完税年度");
+    expect(forged).toMatch(/请填写：车牌号/);
     const onlyChecker = await member(["checker"]);
     await h.say(onlyChecker, "/check 豫BYTY80");
     expect(h.api.calls.filter((c) => c.method === "sendMessage").at(-1)!.payload.reply_markup).toBeUndefined();
@@ -97,8 +106,7 @@ describe("/check", () => {
     const bot = createBot({
       token: "42:TEST",
       deps: h.t.deps,
-      config: { botInfo: TEST_BOT_INFO, fetch: h.api.fetch },
-      features: [...FEATURES.filter((f) => f.name !== "check"), createCheckFeature({ rateLimitPerHour: 2 })],
+      config: { botInfo: TEST_BOT_INFO, fetch: h.api.fetch, checkRateLimitPerHour: 2 },
     });
     const checker = await member(["checker"]);
     const { textUpdate } = await import("../../../test/factories/telegram.ts");

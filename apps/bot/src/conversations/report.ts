@@ -115,7 +115,7 @@ function refusal(ctx: Ctx, e: unknown): Refusal {
  * duplicates), then submit once under a clientId derived from the chat and the starting message.
  */
 export function createReportConversation(download: DownloadFile) {
-  return async function reportConversation(conversation: Conv, ctx: Ctx, code?: string): Promise<void> {
+  return async function reportConversation(conversation: Conv, ctx: Ctx, code?: string, prefill?: Record<string, unknown>): Promise<void> {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     const actor = ctx.actor;
     if (!actor) return void (await ctx.reply(ctx.t("bot-me-guest")));
@@ -250,7 +250,22 @@ export function createReportConversation(download: DownloadFile) {
       }
     }
 
+    // Answers known in advance (a failed clearance check gives plate and missing years) are taken
+    // when the shared field schema accepts them; everything else is asked.
+    const prefilled: FieldSpec[] = [];
     for (const field of fields) {
+      if (prefill?.[field.name] === undefined) continue;
+      const r = validateField(field, prefill[field.name], current.locale);
+      if (r.ok && r.data !== undefined && r.data !== "") {
+        put(field, r.data);
+        prefilled.push(field);
+      }
+    }
+    if (prefilled.length > 0) {
+      await current.reply(current.t("bot-report-prefilled", { fields: prefilled.map((f) => `${current.t(f.labelKey)} ${displayValue(current, f, data[f.name])}`).join("，") }));
+    }
+    for (const field of fields) {
+      if (prefilled.includes(field)) continue;
       const a = await ask(field);
       if (!a) return cancelled(current);
       put(field, a.value);

@@ -1,13 +1,20 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { canUse, classifyClearanceKey, hasRole, isPlate, type ClearanceCheckResult, type ClearanceKind } from "@xieshui/core";
-import { checkClearance, DEFAULT_CHECK_RATE_LIMIT_PER_HOUR, isAppError } from "@xieshui/core/server";
+import { canUse, classifyClearanceKey, hasRole, isPlate, vehicleReportDraft, type ClearanceCheckResult, type ClearanceKind } from "@xieshui/core";
+import { checkClearance, isAppError } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
 import { stringParams } from "../i18n.ts";
 
 /** The report feature's conversation id and the report type a missing vehicle clearance is filed as. */
 const REPORT_CONVERSATION = "report";
-const REPORT_CALLBACK = "chk:report";
+/** `chk:report:<plate>:<year,year>` — the failed check's draft rides in the button (≤ 64 bytes; validated again by the form). */
+const REPORT_CALLBACK = /^chk:report(?::([^:]*):([\d,]*))?$/;
+
+function reportButtonData(result: ClearanceCheckResult): string {
+  const draft = vehicleReportDraft(result);
+  const data = `chk:report:${draft.plate ?? ""}:${(draft.missingYears ?? []).join(",")}`;
+  return Buffer.byteLength(data) <= 64 ? data : "chk:report";
+}
 
 /**
  * Which check a bare key asks for: a plate or VIN is a vehicle; text starting with a province
@@ -35,12 +42,12 @@ function formatResult(ctx: BotContext, result: ClearanceCheckResult): string {
   return lines.join("\n");
 }
 
-async function runCheck(ctx: BotContext, key: string, rateLimitPerHour: number) {
+async function runCheck(ctx: BotContext, key: string) {
   try {
-    const result = await checkClearance(ctx.deps, ctx.actor, { kind: kindOf(key), key }, { rateLimitPerHour, locale: ctx.locale });
+    const result = await checkClearance(ctx.deps, ctx.actor, { kind: kindOf(key), key }, { rateLimitPerHour: ctx.checkRateLimitPerHour, locale: ctx.locale });
     // A vehicle without clearance: one tap opens the vehicle_no_clearance report (reporters only).
     const offerReport = !result.cleared && result.kind === "vehicle_vessel" && canUse(ctx.actor, "report");
-    return await ctx.reply(formatResult(ctx, result), offerReport ? { reply_markup: new InlineKeyboard().text(ctx.t("clearance-report-action"), REPORT_CALLBACK) } : {});
+    return await ctx.reply(formatResult(ctx, result), offerReport ? { reply_markup: new InlineKeyboard().text(ctx.t("clearance-report-action"), reportButtonData(result)) } : {});
   } catch (error) {
     if (!isAppError(error)) throw error;
     if (error.code === "forbidden" || error.code === "unauthorized") return ctx.reply(ctx.t("bot-check-forbidden"));
@@ -54,21 +61,27 @@ async function runCheck(ctx: BotContext, key: string, rateLimitPerHour: number) 
  * /check <plate | VIN | contract no>, or a plate number sent on its own by a checker. The check
  * itself (roles, rate limit, audit, masking) is core's checkClearance; this only reads and replies.
  */
-export function createCheckFeature(opts: { rateLimitPerHour: number }): BotFeature {
+function createCheckFeature(): BotFeature {
   const composer = new Composer<BotContext>();
   composer.command("check", async (ctx) => {
     const key = ctx.match.trim();
-    if (!ctx.actor || !hasRole(ctx.actor, "checker")) return runCheck(ctx, key || "-", opts.rateLimitPerHour);
+    if (!ctx.actor || !hasRole(ctx.actor, "checker")) return runCheck(ctx, key || "-");
     if (!key) return ctx.reply(ctx.t("bot-check-usage"));
-    return runCheck(ctx, key, opts.rateLimitPerHour);
+    return runCheck(ctx, key);
   });
-  // TODO(report feature): pass vehicleReportDraft(result) so plate and missing years are pre-filled.
-  composer.callbackQuery(REPORT_CALLBACK, (ctx) => ctx.conversation.enter(REPORT_CONVERSATION, "vehicle_no_clearance"));
+  composer.callbackQuery(REPORT_CALLBACK, (ctx) => {
+    const [, plate, years] = ctx.match;
+    const prefill = {
+      ...(plate ? { plate } : {}),
+      ...(years ? { missingYears: years.split(",").map(Number) } : {}),
+    };
+    return ctx.conversation.enter(REPORT_CONVERSATION, "vehicle_no_clearance", prefill);
+  });
   // A checker may simply send a plate number; everyone else's text goes on to other features.
   composer.on("message:text", async (ctx, next) => {
     const text = ctx.msg.text;
     if (text.startsWith("/") || text.length > 20 || !ctx.actor || !hasRole(ctx.actor, "checker") || !isPlate(text)) return next();
-    return runCheck(ctx, text, opts.rateLimitPerHour);
+    return runCheck(ctx, text);
   });
   return {
     name: "check",
@@ -77,5 +90,4 @@ export function createCheckFeature(opts: { rateLimitPerHour: number }): BotFeatu
   };
 }
 
-// TODO(bot env owner): pass CHECK_RATE_LIMIT_PER_HOUR from the bot's env instead of the default.
-export const checkFeature: BotFeature = createCheckFeature({ rateLimitPerHour: DEFAULT_CHECK_RATE_LIMIT_PER_HOUR });
+export const checkFeature: BotFeature = createCheckFeature();

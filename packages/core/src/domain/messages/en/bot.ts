@@ -38,6 +38,7 @@ export const bot = {
   "bot-report-choose-type": "Which report do you want to file?",
   "bot-report-no-types": "Your unit has no reports to file here.",
   "bot-report-feeds-hint": "Send /feeds for periodic data.",
+  "bot-report-prefilled": "Filled in from the check: { $fields } (you can change them at the summary)",
   "bot-report-start": "Filing “{ $type }”: { $count } questions.\n{ $deadline }\nSend /cancel at any time to leave (nothing is saved); you may send photos at any time.",
   "bot-report-ask": "({ $n }/{ $count }) Please enter: { $label }",
   "bot-report-ask-optional": " (optional, tap “Skip”)",
