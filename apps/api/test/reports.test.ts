@@ -275,6 +275,31 @@ describe("feeds", () => {
   });
 });
 
+describe("GET /api/v1/reports/feeds/status", () => {
+  it("shows every reporter of a unit what the unit filed, and what is missing", async () => {
+    const first = await makeUser(api.t.deps, { roles: ["reporter"], unitType: "construction_bureau" });
+    const colleague = await makeUser(api.t.deps, { roles: ["reporter"], unit: first.actor.unit.code });
+    const nil = await api.app.inject({ method: "POST", url: "/api/v1/reports/feeds/nil", payload: { type: "feed_construction_permits", period: "2026-10" }, headers: bearer(first.token) });
+    expect(nil.statusCode).toBe(201);
+    const res = await api.app.inject({ method: "GET", url: "/api/v1/reports/feeds/status?period=2026-10", headers: bearer(colleague.token) });
+    expect(res.statusCode).toBe(200);
+    const body = res.json() as { period: string; feeds: { type: string; dueDate: string; filed: { nil: boolean } | null }[] };
+    expect(body.period).toBe("2026-10");
+    expect(body.feeds).toEqual([expect.objectContaining({ type: "feed_construction_permits", dueDate: "2026-11-10", filed: expect.objectContaining({ nil: true }) })]);
+    const september = await api.app.inject({ method: "GET", url: "/api/v1/reports/feeds/status?period=2026-09", headers: bearer(colleague.token) });
+    expect(september.json().feeds[0].filed).toBeNull();
+  });
+
+  it("refuses a malformed period and users who are not reporters", async () => {
+    const token = await reporter("construction_bureau");
+    const bad = await api.app.inject({ method: "GET", url: "/api/v1/reports/feeds/status?period=2026-13", headers: bearer(token) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields.period).toBeTruthy();
+    const officer = (await makeUser(api.t.deps, { roles: ["tax_officer"], unitType: "tax_bureau" })).token;
+    expect((await api.app.inject({ method: "GET", url: "/api/v1/reports/feeds/status", headers: bearer(officer) })).statusCode).toBe(403);
+  });
+});
+
 describe("photos", () => {
   it("accepts a PNG once and refuses text posing as an image and an oversize photo", async () => {
     const token = await reporter("village");

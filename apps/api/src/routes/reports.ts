@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { describeReportType, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
+import { cstDate, describeReportType, periodOf, previousPeriod, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
 import {
   addReportPhoto,
   AppError,
@@ -20,6 +20,7 @@ import {
   reviewInbox,
   reviewReport,
   submitReport,
+  unitFeedStatus,
   uploadFeed,
   type ReportView,
 } from "@xieshui/core/server";
@@ -102,6 +103,23 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
     const out = await exportReports(deps, actorOf(request), request.query, { locale: localeOf(request) });
     return reply.type(out.contentType).header("content-disposition", `attachment; filename="${out.fileName}"`).send(out.body);
   });
+
+  app.get(
+    "/reports/feeds/status",
+    {
+      onRequest: auth.roles("reporter"),
+      schema: {
+        tags,
+        security,
+        summary: "The unit's periodic feeds for a period (default: the one due this month): filed by anyone of the unit, or missing",
+        querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }),
+      },
+    },
+    async (request) => {
+      const period = request.query.period ?? previousPeriod(periodOf(deps.clock.now()));
+      return { period, today: cstDate(deps.clock.now()), feeds: await unitFeedStatus(deps, actorOf(request), period) };
+    },
+  );
 
   app.post("/reports/feeds/nil", { onRequest: auth.required, schema: { tags, security, summary: "本期无: { type, period, clientId? }" } }, async (request, reply) => {
     const { created, report } = await fileNilReport(deps, actorOf(request), request.body, { locale: localeOf(request) });

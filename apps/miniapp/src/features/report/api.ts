@@ -67,6 +67,20 @@ export function getReport(id: string): Promise<ReportView> {
   return request<ReportView>(`/api/v1/reports/${encodeURIComponent(id)}`)
 }
 
+/** One feed of the unit for a period as the API reports it: filed by anyone of the unit, or missing. */
+export interface FeedStatus {
+  type: string
+  period: string
+  dueDate: string
+  overdue: boolean
+  filed: { id: string; nil: boolean; rowCount: number; timeliness: Timeliness; status: ReportStatus; createdAt: string } | null
+}
+
+/** The unit's feeds for a period (the unit's duty, whoever of the unit filed). */
+export async function feedStatus(period: string): Promise<FeedStatus[]> {
+  return (await request<{ feeds: FeedStatus[] }>(`/api/v1/reports/feeds/status?period=${encodeURIComponent(period)}`)).feeds
+}
+
 export function fileNilReport(type: string, period: string, clientId: string): Promise<SubmittedReport> {
   return request<SubmittedReport>('/api/v1/reports/feeds/nil', { method: 'POST', data: { type, period, clientId } })
 }

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
-import { feedDueDate, getReportType, periodOf, previousPeriod, reportFields, t, type FeedReportType, type FieldErrors, type Locale } from '@xieshui/core'
+import { getReportType, periodOf, previousPeriod, reportFields, t, type FeedReportType, type FieldErrors, type Locale } from '@xieshui/core'
 import { isH5 } from '../../lib/env'
-import type { ReportView } from './api'
+import type { FeedStatus } from './api'
 
 /** The period a feed is due for now: last month (due by day N of this month). */
 export function currentFeedPeriod(now: Date = new Date()): string {
@@ -9,20 +9,15 @@ export function currentFeedPeriod(now: Date = new Date()): string {
 }
 
 /** One feed of the unit for a period, as the feeds page lists it. */
-export interface FeedRow {
+export interface FeedRow extends FeedStatus {
   feed: FeedReportType
-  period: string
-  dueDate: string
-  filed: ReportView | null
-  overdue: boolean
 }
 
-/** Joins the unit's feeds with the user's filings for the period (a returned filing does not count). */
-export function feedRows(feeds: readonly FeedReportType[], mine: readonly ReportView[], period: string, today: string): FeedRow[] {
-  return feeds.map((feed) => {
-    const filed = mine.find((r) => r.type === feed.code && r.period === period && r.status !== 'returned') ?? null
-    const dueDate = feedDueDate(feed, period)
-    return { feed, period, dueDate, filed, overdue: !filed && today > dueDate }
+/** Pairs the API's feed statuses with their registry entries (statuses of unknown types are dropped). */
+export function feedRows(statuses: readonly FeedStatus[]): FeedRow[] {
+  return statuses.flatMap((s) => {
+    const feed = getReportType(s.type)
+    return feed && feed.kind === 'feed' ? [{ ...s, feed }] : []
   })
 }
 

@@ -1,14 +1,13 @@
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { cstDate, reportTypesForUnit, type FeedReportType, type UnitType } from '@xieshui/core'
+import type { FeedReportType } from '@xieshui/core'
 import { getLocale, useT } from '../../lib/i18n'
 import { isApiError } from '../../lib/request'
-import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
-import { feedMime, fileNilReport, listMyReports, uploadFeed } from '../../features/report/api'
+import { feedMime, feedStatus, fileNilReport, uploadFeed } from '../../features/report/api'
 import { currentFeedPeriod, feedErrorLines, feedRows, pickFeedFile } from '../../features/report/feeds'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
@@ -25,13 +24,11 @@ interface Outcome {
 /** 定期数据: this period's feeds of the unit with status and due date; upload a file or file 本期无. */
 export default function FeedsPage() {
   const t = useT()
-  const { user } = useSession()
   const period = currentFeedPeriod()
-  const feeds = user ? reportTypesForUnit(user.unit.type as UnitType).filter((x): x is FeedReportType => x.kind === 'feed') : []
-  const mine = useAsync(listMyReports, [])
+  const mine = useAsync(() => feedStatus(period), [period])
   const [busy, setBusy] = useState<string | null>(null)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
-  const rows = feedRows(feeds, mine.value ?? [], period, cstDate(new Date()))
+  const rows = feedRows(mine.value ?? [])
 
   const upload = async (feed: FeedReportType) => {
     const file = await pickFeedFile()
@@ -72,7 +69,7 @@ export default function FeedsPage() {
       <PageHeader title={t('app-feeds-title')} />
       <Text className='deadline'>{t('app-feeds-period', { period })}</Text>
       <Notice text={mine.error} />
-      {feeds.length === 0 ? <Notice kind='info' text={t('app-feeds-none')} /> : null}
+      {mine.value && rows.length === 0 ? <Notice kind='info' text={t('app-feeds-none')} /> : null}
       {rows.map((row) => (
         <View key={row.feed.code} className='ritem' id={`feed-${row.feed.code}`}>
           <View className='ritem__head'>
