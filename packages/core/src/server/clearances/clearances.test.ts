@@ -248,3 +248,16 @@ describe("checkClearance", () => {
     expect((await appError(listChecks(t.deps, checker))).code).toBe("forbidden");
   });
 });
+
+describe("clearance indexes", () => {
+  // The plate/VIN/contract indexes are partial (prisma/migrations/20261126122000_lean_indexes):
+  // the check's lookups must still be index searches, never a scan of a million rows.
+  it("serves every check lookup from a partial index", () => {
+    const plan = (sql: string, ...args: string[]) => (t.db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join("; ");
+    const view = "SELECT certificateNo FROM Clearance WHERE";
+    expect(plan(`${view} plate = ? AND periodEnd >= ? AND kind = 'vehicle_vessel'`, "豫A12345", "2025-01-01")).toMatch(/USING INDEX Clearance_plate_periodEnd_partial \(plate=\? AND periodEnd>\?\)/);
+    expect(plan(`${view} vin = ? AND periodEnd >= ? AND kind = 'vehicle_vessel'`, "X", "2025-01-01")).toMatch(/USING INDEX Clearance_vin_periodEnd_partial \(vin=\? AND periodEnd>\?\)/);
+    expect(plan(`${view} contractNo = ? AND kind = 'property_transfer'`, "HT1")).toMatch(/USING INDEX Clearance_contractNo_partial \(contractNo=\?\)/);
+    expect(plan(`${view} certificateNo = ?`, "1")).toMatch(/USING (COVERING )?INDEX Clearance_certificateNo_key/);
+  });
+});
