@@ -1,38 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { createInvite, seedDemo } from "@xieshui/core/server";
-import { createServer } from "../apps/api/src/server.ts";
-import { createTestDb, type TestDb } from "./factories/db.ts";
-import { launchBrowser, shouldSkipBrowserTests } from "./support/browser.ts";
-import { ensureH5Build } from "./support/h5.ts";
+import { createInvite } from "@xieshui/core/server";
+import { shouldSkipBrowserTests } from "./support/browser.ts";
+import { startH5App, type H5App } from "./support/h5-app.ts";
 
 // The real H5 build, served by the real API over a real SQLite database, driven in Debian Chromium.
 describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
-  let testDb: TestDb;
-  let server: ReturnType<typeof createServer>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let app: H5App;
+  let testDb: H5App["testDb"];
   let baseUrl: string;
   let reporterInvite: string;
   let page: Page;
 
   beforeAll(async () => {
-    const h5Dir = ensureH5Build();
-    testDb = createTestDb();
-    await seedDemo(testDb.deps);
+    app = await startH5App();
+    ({ testDb, baseUrl } = app);
     reporterInvite = (await createInvite(testDb.deps, null, { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
-    server = createServer({ deps: testDb.deps, config: { h5Dir, checkRateLimitPerHour: 120, logLevel: "silent" } });
-    await server.listen({ port: 0, host: "127.0.0.1" });
-    const address = server.server.address();
-    if (!address || typeof address === "string") throw new Error("server has no TCP address");
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
+    page = await app.browser.context.newPage();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await testDb?.close();
+    await app?.close();
   });
 
   const visible = (text: string) => page.getByText(text, { exact: true }).filter({ visible: true });
@@ -98,7 +86,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
   });
 
   it("lays the app out as a centred phone-width column on a desktop screen", async () => {
-    const desktop = await browser.context.newPage();
+    const desktop = await app.browser.context.newPage();
     await desktop.setViewportSize({ width: 1280, height: 800 });
     await desktop.goto(`${baseUrl}/`);
     const tile = desktop.locator("#entry-report").filter({ visible: true });

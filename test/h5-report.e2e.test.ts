@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { cstDate, withIdCheckChar, withUsccCheckChar } from "@xieshui/core";
-import { createInvite, seedDemo } from "@xieshui/core/server";
-import { createServer } from "../apps/api/src/server.ts";
-import { createTestDb, type TestDb } from "./factories/db.ts";
-import { launchBrowser, shouldSkipBrowserTests } from "./support/browser.ts";
-import { ensureH5Build } from "./support/h5.ts";
+import { createInvite } from "@xieshui/core/server";
+import { shouldSkipBrowserTests } from "./support/browser.ts";
+import { startH5App, type H5App } from "./support/h5-app.ts";
 
 const LANDLORD_ID = withIdCheckChar("41010619800101001");
 const TENANT_USCC = withUsccCheckChar("91410100MA0000001");
@@ -14,33 +12,23 @@ const BAD_ID = LANDLORD_ID.slice(0, 17) + (LANDLORD_ID.endsWith("0") ? "1" : "0"
 
 // A village clerk files a rental report in the real H5 build (Chromium) against the real API and SQLite.
 describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => {
-  let testDb: TestDb;
-  let server: ReturnType<typeof createServer>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let app: H5App;
+  let testDb: H5App["testDb"];
   let baseUrl: string;
   let invite: string;
   let officerInvite: string;
   let page: Page;
 
   beforeAll(async () => {
-    const h5Dir = ensureH5Build();
-    testDb = createTestDb();
-    await seedDemo(testDb.deps);
+    app = await startH5App();
+    ({ testDb, baseUrl } = app);
     invite = (await createInvite(testDb.deps, null, { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
     officerInvite = (await createInvite(testDb.deps, null, { unit: "tax-bureau", roles: ["tax_officer"], name: "李税" })).code;
-    server = createServer({ deps: testDb.deps, config: { h5Dir, checkRateLimitPerHour: 120, logLevel: "silent" } });
-    await server.listen({ port: 0, host: "127.0.0.1" });
-    const address = server.server.address();
-    if (!address || typeof address === "string") throw new Error("server has no TCP address");
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
+    page = await app.browser.context.newPage();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await testDb?.close();
+    await app?.close();
   });
 
   const visible = (text: string) => page.getByText(text, { exact: true }).filter({ visible: true });
@@ -121,7 +109,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
 
   it("lets a tax officer open the report with labelled fields and return it only with a reason", async () => {
     // The profile is shared by every page of the context: the officer signs in after the clerk's session is cleared.
-    const op = await browser.context.newPage();
+    const op = await app.browser.context.newPage();
     await op.goto(`${baseUrl}/`);
     await op.evaluate("localStorage.clear()");
     await op.goto(`${baseUrl}/`);

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { seedDemo, signWebAppInitData } from "@xieshui/core/server";
-import { createServer } from "../apps/api/src/server.ts";
-import { createTestDb, type TestDb } from "./factories/db.ts";
+import { signWebAppInitData } from "@xieshui/core/server";
 import { makeTelegramUser } from "./factories/identity.ts";
-import { launchBrowser, shouldSkipBrowserTests } from "./support/browser.ts";
-import { ensureH5Build } from "./support/h5.ts";
+import { shouldSkipBrowserTests } from "./support/browser.ts";
+import { startH5App, type H5App } from "./support/h5-app.ts";
 
 const BOT_TOKEN = "123456:TEST-telegram-webapp-token";
 
@@ -16,31 +14,18 @@ function initDataFor(telegramId: number): string {
 
 // The H5 build opened as a Telegram Mini App: Telegram appends #tgWebAppData=<initData> to the URL.
 describe.skipIf(shouldSkipBrowserTests())("H5 app as a Telegram Mini App", () => {
-  let testDb: TestDb;
-  let server: ReturnType<typeof createServer>;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let app: H5App;
+  let browser: H5App["browser"];
   let baseUrl: string;
 
   beforeAll(async () => {
-    const h5Dir = ensureH5Build();
-    testDb = createTestDb();
-    await seedDemo(testDb.deps);
-    await makeTelegramUser(testDb.deps, { roles: ["checker"], telegramId: 4242, unit: "traffic-1", name: "李警官" });
-    server = createServer({
-      deps: testDb.deps,
-      config: { h5Dir, checkRateLimitPerHour: 120, logLevel: "silent", telegramBotToken: BOT_TOKEN },
-    });
-    await server.listen({ port: 0, host: "127.0.0.1" });
-    const address = server.server.address();
-    if (!address || typeof address === "string") throw new Error("server has no TCP address");
-    baseUrl = `http://127.0.0.1:${address.port}`;
-    browser = await launchBrowser();
+    app = await startH5App({ telegramBotToken: BOT_TOKEN });
+    ({ browser, baseUrl } = app);
+    await makeTelegramUser(app.testDb.deps, { roles: ["checker"], telegramId: 4242, unit: "traffic-1", name: "李警官" });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await testDb?.close();
+    await app?.close();
   });
 
   const visible = (page: Page, text: string) => page.getByText(text, { exact: true }).filter({ visible: true });

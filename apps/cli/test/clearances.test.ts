@@ -1,12 +1,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
 import ExcelJS from "exceljs";
 import { CLEARANCE_COLUMNS, withIdCheckChar } from "@xieshui/core";
 import { createTestDb, type TestDb } from "../../../test/factories/db.ts";
-import { runCli } from "../src/run.ts";
+import { runCaptured } from "./harness.ts";
 import { SAMPLE_CLEARANCES_CSV } from "../../../test/factories/paths.ts";
 
 const SAMPLE = SAMPLE_CLEARANCES_CSV;
@@ -35,16 +34,7 @@ function file(content: string | Buffer, ext = "csv"): string {
   return path;
 }
 
-async function cli(...argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: Buffer[] = [];
-  const errChunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  err.on("data", (c: Buffer) => errChunks.push(c));
-  const code = await runCli(t.deps, argv, { out, err });
-  return { code, stdout: Buffer.concat(chunks).toString(), stderr: Buffer.concat(errChunks).toString() };
-}
+const cli = (...argv: string[]) => runCaptured(t.deps, argv);
 
 type Summary = { imported: number; updated: number; rejected: { line: number; reason: string }[]; complete: boolean };
 

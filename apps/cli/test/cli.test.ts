@@ -1,8 +1,7 @@
-import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redeemInvite, seedDemo } from "@xieshui/core/server";
 import { createTestDb, type TestDb } from "../../../test/factories/db.ts";
-import { runCli } from "../src/run.ts";
+import { runCaptured } from "./harness.ts";
 
 let t: TestDb;
 beforeAll(async () => {
@@ -13,16 +12,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function cli(...argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: Buffer[] = [];
-  const errChunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  err.on("data", (c: Buffer) => errChunks.push(c));
-  const code = await runCli(t.deps, argv, { out, err });
-  return { code, stdout: Buffer.concat(chunks).toString(), stderr: Buffer.concat(errChunks).toString() };
-}
+const cli = (...argv: string[]) => runCaptured(t.deps, argv);
 
 describe("cli", () => {
   it("lists units as one JSON document", async () => {

@@ -1,4 +1,3 @@
-import { PassThrough } from "node:stream";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -8,7 +7,7 @@ import { submitReport } from "@xieshui/core/server";
 import { createTestDb, createFixedClock, type TestDb } from "../../../test/factories/db.ts";
 import { makeUser } from "../../../test/factories/identity.ts";
 import { makeRentalData } from "../../../test/factories/reports.ts";
-import { runCli } from "../src/run.ts";
+import { runCaptured } from "./harness.ts";
 
 let t: TestDb;
 const dir = mkdtempSync(join(tmpdir(), "xieshui-cli-reports-"));
@@ -22,15 +21,7 @@ afterAll(async () => {
   await t.close();
 });
 
-async function cli(...argv: string[]) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  err.resume();
-  const code = await runCli(t.deps, argv, { out, err });
-  return { code, stdout: Buffer.concat(chunks).toString() };
-}
+const cli = (...argv: string[]) => runCaptured(t.deps, argv);
 
 describe("reports export", () => {
   it("writes a month of rentals as CSV and prints one JSON summary", async () => {
