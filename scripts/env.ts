@@ -1,10 +1,11 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "@xieshui/core/server";
 
 /** Configuration of `npm start` (the whole product on one machine), parsed once. */
 export const StartEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
-  DATABASE_URL: z.string().min(1).default("file:./data/xieshui.db"),
+  DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
   TELEGRAM_BOT_TOKEN: z.string().min(1).optional(),
   XIESHUI_DEMO: z.enum(["0", "1"]).default("1"),
   /** 1 skips the H5 build check (CI, or when serving a build made elsewhere). */

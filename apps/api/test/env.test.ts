@@ -7,7 +7,7 @@ describe("loadEnv", () => {
     expect(loadEnv({})).toEqual({
       PORT: 3000,
       HOST: "127.0.0.1",
-      DATABASE_URL: "file:./data/xieshui.db",
+      DATABASE_URL: `file:${resolve(REPO_ROOT, "data/xieshui.db")}`,
       TELEGRAM_BOT_TOKEN: undefined,
       H5_DIR: resolve(REPO_ROOT, "apps/miniapp/dist/h5"),
       LOG_LEVEL: "info",

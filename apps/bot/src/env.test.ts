@@ -1,10 +1,11 @@
+import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadEnv } from "./env.ts";
 
 describe("bot env", () => {
   it("needs only the token and defaults the rest (long polling, data/ database)", () => {
     const env = loadEnv({ TELEGRAM_BOT_TOKEN: "123456:ABC-def_1" });
-    expect(env.DATABASE_URL).toBe("file:./data/xieshui.db");
+    expect(env.DATABASE_URL).toBe(`file:${resolve(import.meta.dirname, "../../../data/xieshui.db")}`);
     expect(env.TELEGRAM_WEBHOOK_URL).toBeUndefined();
     expect(env.LOG_LEVEL).toBe("info");
   });

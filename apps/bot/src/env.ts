@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL } from "@xieshui/core/server";
 
 /** Bot configuration, parsed once from the environment by main.ts. */
 export const BotEnvSchema = z
@@ -11,7 +12,7 @@ export const BotEnvSchema = z
     TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
     BOT_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
     BOT_HOST: z.string().default("127.0.0.1"),
-    DATABASE_URL: z.string().min(1).default("file:./data/xieshui.db"),
+    DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     XIESHUI_DEMO: z.enum(["0", "1"]).default("1"),
     OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),

@@ -20,6 +20,12 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/**
+ * The database every process uses when DATABASE_URL is not set: data/xieshui.db under the repository
+ * root, whatever the working directory (npm runs workspace scripts inside the workspace folder).
+ */
+export const DEFAULT_DATABASE_URL = `file:${resolve(import.meta.dirname, "../../../../data/xieshui.db")}`;
+
 /** Resolves `file:./data/x.db` (relative to the working directory) or a plain path to a file path. */
 export function sqliteFileFromUrl(url: string): string {
   const path = url.startsWith("file:") ? url.slice("file:".length) : url;
