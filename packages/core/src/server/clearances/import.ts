@@ -2,15 +2,14 @@ import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
-import type { ClearanceRow } from "../../domain/clearance.ts";
 import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
 import { writeAudit } from "../audit.ts";
 import { requireRole } from "../identity.ts";
 import { sqlDate, type Actor } from "../hot-path.ts";
 import type { Deps } from "../deps.ts";
-import { clearanceStore } from "./fast-store.ts";
-import { countBytes, message, parseClearanceFile, unflattenRows, SNIFF_BYTES, type ParseEvent, type ParseOptions, type ParsedRow, type RejectedRow } from "./import-parse.ts";
+import { clearanceStore, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
+import { countBytes, flattenRows, message, parseClearanceFile, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
 
 export type { RejectedRow } from "./import-parse.ts";
 
@@ -54,10 +53,20 @@ export interface ClearanceImportSummary {
   failedBatch?: { fromLine: number; toLine: number; rows: number; reason: string };
 }
 
-type WorkerOut = { t: "pull" } | { t: "event"; event: ParseEvent; flat?: (string | number | null)[] } | { t: "error"; app?: { code: AppError["code"]; messageKey?: AppError["messageKey"]; params?: AppError["params"]; reason?: string; fields?: AppError["fields"] }; message?: string };
+type WorkerOut = { t: "pull" } | { t: "event"; event: ParseEvent; flat?: FlatRows } | { t: "error"; app?: { code: AppError["code"]; messageKey?: AppError["messageKey"]; params?: AppError["params"]; reason?: string; fields?: AppError["fields"] }; message?: string };
 
-/** Runs parseClearanceFile in a worker thread, feeding it the file's bytes on demand. */
-async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions): AsyncGenerator<ParseEvent, void, void> {
+/** A parse event with its rows (the batch's, or those of the batch that broke off) as flat values. */
+type FlatEvent = { event: ParseEvent; flat: FlatRows };
+
+/** Runs parseClearanceFile in this thread (`parallel: false`). */
+async function* parseInThread(source: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions): AsyncGenerator<FlatEvent, void, void> {
+  for await (const event of parseClearanceFile(source, fileName, opts)) {
+    yield { event, flat: event.t === "batch" ? flattenRows(event.rows) : event.t === "end" && event.broke ? flattenRows(event.broke.rows) : [] };
+  }
+}
+
+/** Runs parseClearanceFile in a worker thread, feeding it the file's bytes on demand; rows arrive flat and stay flat. */
+async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions): AsyncGenerator<FlatEvent, void, void> {
   // A small heap for the reader: its live data is one batch and a few bounded maps, and a tight
   // young generation keeps the parser's garbage from inflating the process (RSS target 400 MB).
   const worker = new Worker(new URL("./import-worker.mjs", import.meta.url), {
@@ -104,9 +113,7 @@ async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, o
       }
       if (msg.t !== "event") continue;
       const event = msg.event;
-      if (msg.flat && event.t === "batch") event.rows = unflattenRows(msg.flat);
-      if (msg.flat && event.t === "end" && event.broke) event.broke.rows = unflattenRows(msg.flat);
-      yield event;
+      yield { event, flat: msg.flat ?? [] };
       if (event.t === "batch") worker.postMessage({ t: "ack" });
       if (event.t === "end") return;
     }
@@ -153,33 +160,29 @@ async function runImport(
   const counter = { bytes: 0 };
   const raw: AsyncIterable<Buffer> = typeof source === "string" ? createReadStream(source, { highWaterMark: SNIFF_BYTES }) : (source.stream as AsyncIterable<Buffer>);
   const bytes = countBytes(raw, counter);
-  const events = opts.parallel === false ? parseClearanceFile(bytes, fileName, parseOptions) : parseInWorker(bytes, fileName, parseOptions);
+  const events = opts.parallel === false ? parseInThread(bytes, fileName, parseOptions) : parseInWorker(bytes, fileName, parseOptions);
 
   const summary: ClearanceImportSummary = { imported: 0, updated: 0, rejected: [], dryRun, complete: true, batchId: null };
   const reject = (line: number, reason: string) => summary.rejected.push({ line, reason });
   let batchId: string | null = null;
   const startedAt = deps.clock.now();
 
-  /** Writes one batch in one transaction (or only counts, on a dry run). */
-  const write = (rows: ParsedRow[]) => {
+  /** Writes one batch (flat rows) in one transaction (or only counts, on a dry run). */
+  const write = (rows: FlatRows) => {
     const now = sqlDate(deps.clock.now());
     let imported = 0;
     let updated = 0;
     const duplicates: RejectedRow[] = [];
     if (dryRun) {
-      for (const { row } of rows) {
-        if (store.existing(row.certificateNo)) updated++;
+      for (let o = 0; o < rows.length; o += CLEARANCE_ROW_STRIDE) {
+        if (store.existing(rows[o + 1] as string)) updated++;
         else imported++;
       }
     } else {
       store.transaction(() => {
-        const before = store.maxId();
-        for (const { line, row } of rows) {
-          const id = store.upsert(row as ClearanceRow, batchId!, now);
-          if (id === null) duplicates.push({ line, reason: `certificate_no: ${message(locale, "clearance-import-duplicate-earlier", { certificateNo: row.certificateNo })}` });
-          else if (id > before) imported++;
-          else updated++;
-        }
+        ({ inserted: imported, updated } = store.upsertRows(rows, batchId!, now, (o) => {
+          duplicates.push({ line: rows[o] as number, reason: `certificate_no: ${message(locale, "clearance-import-duplicate-earlier", { certificateNo: rows[o + 1] as string })}` });
+        }));
       });
     }
     summary.imported += imported;
@@ -187,9 +190,9 @@ async function runImport(
     summary.rejected.push(...duplicates);
   };
 
-  let broke: { detail: string; lastLine: number; rows: ParsedRow[] } | null = null;
+  let broke: { detail: string; lastLine: number; rows: FlatRows } | null = null;
   try {
-    for await (const event of events) {
+    for await (const { event, flat } of events) {
       if (event.t === "header") {
         if (!dryRun) {
           const created = await deps.db.prisma.clearanceImportBatch.create({
@@ -203,17 +206,17 @@ async function runImport(
       summary.rejected.push(...event.rejects);
       if (event.t === "batch") {
         try {
-          write(event.rows);
+          write(flat);
         } catch (e) {
           // The database refused the batch (disk full, locked too long): it is rolled back; stop here.
           if (!/SQLITE_/.test((e as { code?: string }).code ?? "")) throw e;
-          broke = { detail: (e as Error).message, lastLine: event.rows.at(-1)?.line ?? 0, rows: event.rows };
+          broke = { detail: (e as Error).message, lastLine: flat.length ? (flat[flat.length - CLEARANCE_ROW_STRIDE] as number) : 0, rows: flat };
           break;
         }
         opts.onProgress?.({ rows: event.rowsRead, bytes: counter.bytes });
         continue;
       }
-      if (event.broke) broke = event.broke;
+      if (event.broke) broke = { ...event.broke, rows: flat };
     }
   } catch (e) {
     if (batchId) await finishBatch(deps, batchId, summary, "refused", (e as Error).message);
@@ -221,11 +224,12 @@ async function runImport(
   }
 
   if (broke) {
-    const fromLine = broke.rows[0]?.line ?? broke.lastLine;
-    const toLine = Math.max(broke.lastLine, broke.rows.at(-1)?.line ?? broke.lastLine);
+    const count = broke.rows.length / CLEARANCE_ROW_STRIDE;
+    const fromLine = count ? (broke.rows[0] as number) : broke.lastLine;
+    const toLine = Math.max(broke.lastLine, count ? (broke.rows[broke.rows.length - CLEARANCE_ROW_STRIDE] as number) : broke.lastLine);
     const reason = message(locale, "clearance-import-truncated", { line: broke.lastLine, detail: broke.detail, from: fromLine, to: toLine });
     summary.complete = false;
-    summary.failedBatch = { fromLine, toLine, rows: broke.rows.length, reason };
+    summary.failedBatch = { fromLine, toLine, rows: count, reason };
     reject(broke.lastLine, reason);
   }
   summary.rejected.sort((a, b) => a.line - b.line);
