@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import ClearanceImportPage from "../src/pages/clearance-import/index";
 import { ImportSummary } from "../src/components/import-summary";
+import { ImportLink } from "../src/components/import-link";
+import Taro from "@tarojs/taro";
 import { rejectedPreview, type ClearanceImportSummary } from "../src/features/clearance-import/api";
 import { clearSession, setSession } from "../src/lib/session";
 import { setLocale } from "../src/lib/i18n";
@@ -89,5 +91,17 @@ describe("import page", () => {
     await waitFor(() => expect(document.getElementById("import-error")?.textContent).toBe("只接受 CSV 或 Excel（.xlsx）文件"));
     click.mockRestore();
     expect(fetchMock).not.toHaveBeenCalled();
+  });
+});
+
+describe("import link", () => {
+  it("takes a tax officer to the import page and is hidden from a reporter", () => {
+    const { unmount } = render(<ImportLink />);
+    fireEvent.click(document.getElementById("open-clearance-import")!);
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/clearance-import/index" });
+    unmount();
+    setSession("tok", { id: "r1", name: "王芳", unit: { code: "dongcun", name: "东村", type: "village" }, roles: ["reporter"] });
+    render(<ImportLink />);
+    expect(document.getElementById("open-clearance-import")).toBeNull();
   });
 });

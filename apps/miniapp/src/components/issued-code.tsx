@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { cstDate, formatCode, type Role } from '@xieshui/core'
 import { useT } from '../lib/i18n'
@@ -19,6 +19,11 @@ export interface IssuedCodeProps {
 export function IssuedCode({ code, unit, roles, expiresAt }: IssuedCodeProps) {
   const t = useT()
   const [copied, setCopied] = useState(false)
+  // The admin taps "create" at the bottom of the form: bring the new code into view.
+  useEffect(() => {
+    setCopied(false)
+    if (typeof Taro.pageScrollTo === 'function') void Taro.pageScrollTo({ selector: '#issued-code', duration: 200 }).catch(() => undefined)
+  }, [code])
   const copy = async () => {
     try {
       await Taro.setClipboardData({ data: code })

@@ -9,6 +9,7 @@ import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
+import { ImportLink } from '../../components/import-link'
 import { downloadExport, loadInbox, type InboxFilters } from '../../features/review/api'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
@@ -107,6 +108,7 @@ export default function ReviewPage() {
   return (
     <View className='page'>
       <PageHeader title={t('feature-review')} />
+      <ImportLink />
       {canUse(user, 'review') ? <Inbox /> : <Notice text={t('error-forbidden')} />}
     </View>
   )
