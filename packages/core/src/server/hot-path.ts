@@ -51,7 +51,10 @@ function toActor(row: ActorRow): Actor {
 
 /** Prepared identity lookups used on every API request and every bot update. */
 export interface IdentityHotPath {
-  /** The actor of a live session (not expired, not revoked, user active), or null. */
+  /**
+   * The actor of a live session (not expired, not revoked, user active), or null. Served from a
+   * small per-connection cache while the database is unchanged (see SESSION_CACHE_MS).
+   */
   actorBySessionHash(tokenHash: string, now: Date): Actor | null;
   /** The actor linked to an outside identity (e.g. a Telegram user id), or null. */
   actorByIdentity(provider: string, subject: string): Actor | null;
@@ -67,8 +70,22 @@ export function lazy<T>(make: () => T): () => T {
   return () => (value ??= make());
 }
 
+/**
+ * How long a session lookup may be reused: at most 1 s, and only while `PRAGMA data_version` of
+ * this connection is unchanged. data_version moves whenever ANY other connection commits (Prisma's
+ * connection in this process, the CLI, another server process), which is how sessions are revoked,
+ * users deactivated and roles changed, so a revocation takes effect on the next request; the 1 s
+ * bound only covers writes to identity tables through this raw connection itself (none today).
+ * Expiry is checked on every use. The check (10,000/s) otherwise paid a three-table join, a date
+ * parse and a role split per request.
+ */
+export const SESSION_CACHE_MS = 1000;
+const SESSION_CACHE_MAX = 10_000;
+
 /** Prepares the identity statements on a connection (lazily). */
 export function createIdentityHotPath(sqlite: Database.Database): IdentityHotPath {
+  const dataVersion = lazy(() => sqlite.prepare<[], number>(`PRAGMA data_version`).pluck());
+  const sessions = new Map<string, { actor: Actor; expiresAt: number; cachedAt: number; version: number }>();
   const bySession = lazy(() => sqlite.prepare<[string], ActorRow>(
     `SELECT ${ACTOR_COLUMNS}, s.expiresAt AS expiresAt, s.revokedAt AS revokedAt
      FROM Session s JOIN User u ON u.id = s.userId JOIN Unit un ON un.id = u.unitId
@@ -84,10 +101,24 @@ export function createIdentityHotPath(sqlite: Database.Database): IdentityHotPat
   ));
   return {
     actorBySessionHash(tokenHash, now) {
+      const at = now.getTime();
+      const version = dataVersion().get()!;
+      const hit = sessions.get(tokenHash);
+      if (hit && hit.version === version && at - hit.cachedAt < SESSION_CACHE_MS && at >= hit.cachedAt) {
+        return hit.expiresAt > at ? hit.actor : null;
+      }
       const row = bySession().get(tokenHash);
       if (!row || !row.active || row.revokedAt) return null;
-      if (!row.expiresAt || Date.parse(row.expiresAt) <= now.getTime()) return null;
-      return toActor(row);
+      const expiresAt = row.expiresAt ? Date.parse(row.expiresAt) : NaN;
+      if (!(expiresAt > at)) return null;
+      const actor = toActor(row);
+      // Shared by the requests that reuse it: frozen, so no use-case can change another's actor.
+      Object.freeze(actor.unit);
+      Object.freeze(actor.roles);
+      Object.freeze(actor);
+      if (sessions.size >= SESSION_CACHE_MAX) sessions.clear();
+      sessions.set(tokenHash, { actor, expiresAt, cachedAt: at, version });
+      return actor;
     },
     actorByIdentity(provider, subject) {
       const row = byIdentity().get(provider, subject);
