@@ -72,8 +72,10 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
   });
 
   app.decorateRequest("actor", null);
-  app.addHook("onSend", async (request, reply) => {
+  // Callback style, not async: this runs on every response, and an async hook costs a promise.
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (request.url.startsWith("/api/")) reply.header("cache-control", "no-store");
+    done(null, payload);
   });
 
   const spa = hasH5Build(config.h5Dir);

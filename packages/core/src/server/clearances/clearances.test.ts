@@ -261,3 +261,26 @@ describe("clearance indexes", () => {
     expect(plan(`${view} certificateNo = ?`, "1")).toMatch(/USING (COVERING )?INDEX Clearance_certificateNo_key/);
   });
 });
+
+describe("quickCheckInput", () => {
+  // The hot path's shortcut for `{ kind, key }` must accept exactly what ClearanceCheckSchema
+  // accepts, with the same output; everything else falls back to the schema (null).
+  it("agrees with ClearanceCheckSchema on every body it accepts", async () => {
+    const { quickCheckInput } = await import("./check.ts");
+    const { ClearanceCheckSchema } = await import("../../domain/schemas/clearances.ts");
+    const bodies: unknown[] = [
+      { kind: "vehicle_vessel", key: "豫A12345" }, { kind: "vehicle_vessel", key: "豫Ａ１２３４５" }, { kind: "vehicle_vessel", key: "豫a·12345" },
+      { kind: "vehicle_vessel", key: " 豫A 12345 " }, { kind: "vehicle_vessel", key: "LSVAB00000000001X" }, { kind: "vehicle_vessel", key: "" },
+      { kind: "vehicle_vessel", key: "x".repeat(101) }, { kind: "property_transfer", key: "ht2026-0001" }, { kind: "property_transfer", key: "" },
+      { kind: "other", key: "豫A12345" }, { kind: "vehicle_vessel", key: 12345 }, { kind: "vehicle_vessel" }, { key: "豫A12345" },
+      { kind: "vehicle_vessel", key: "豫A12345", extra: 1 }, { kind: "property_transfer", key: "HT1234", taxes: ["契税"] }, null, [], "豫A12345",
+    ];
+    for (const body of bodies) {
+      const quick = quickCheckInput(body);
+      const parsed = ClearanceCheckSchema.safeParse(body);
+      if (quick) expect(parsed.success && parsed.data).toEqual(quick);
+      if (parsed.success && !(body as { taxes?: unknown }).taxes) expect(quick).toEqual(parsed.data);
+    }
+    expect(quickCheckInput({ kind: "vehicle_vessel", key: "豫a·12345" })).toEqual({ kind: "vehicle_vessel", key: "豫A12345", keyType: "plate" });
+  });
+});
