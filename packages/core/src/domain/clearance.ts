@@ -263,8 +263,12 @@ const TAXES = new Set<string>(CLEARANCE_TAXES);
  * not a zod object, because the import runs it a million times; ClearanceImportRowSchema wraps it
  * for callers that want a schema. Returns the first problem found.
  */
+/** A refused row (module level: a closure inside validateClearanceRow was created per row). */
+function fail(column: ClearanceColumn, messageKey: MessageKey, params?: MessageParams): { ok: false; problem: ClearanceRowProblem } {
+  return { ok: false, problem: params ? { column, messageKey, params } : { column, messageKey } };
+}
+
 export function validateClearanceRow(values: Readonly<Record<ClearanceColumn, string>>): { ok: true; row: ClearanceRow } | { ok: false; problem: ClearanceRowProblem } {
-  const fail = (column: ClearanceColumn, messageKey: MessageKey, params?: MessageParams) => ({ ok: false as const, problem: params ? { column, messageKey, params } : { column, messageKey } });
   const certificateNo = code(values.certificate_no);
   if (!CERT_RE.test(certificateNo)) return fail("certificate_no", "clearance-import-bad-certificate");
   const kind = values.kind.trim();

@@ -3,6 +3,8 @@ import { isIdNumber, isUscc, isTaxpayerId, withIdCheckChar, withUsccCheckChar } 
 import { isPlate, normalizePlate } from "./plate.ts";
 import { isVin, vinCheckDigit } from "./vin.ts";
 import { maskIdNumber, maskName } from "./mask.ts";
+import { normalizeCode, normalizeText } from "./text.ts";
+import fc from "fast-check";
 
 describe("resident ID numbers (GB 11643)", () => {
   it("accepts a number with the right check character, in any spacing or width", () => {
@@ -66,5 +68,16 @@ describe("masking", () => {
     expect(maskName("张三")).toBe("张*");
     expect(maskName("欧阳小明")).toBe("欧**明");
     expect(maskIdNumber("410106195405020740")).toBe("4101**********0740");
+  });
+});
+
+describe("normalizeCode", () => {
+  // It returns canonical values (digits, capitals, CJK ideographs) as they are, without the full
+  // normalisation: that shortcut must agree with the full path.
+  it("gives the same result with and without its shortcut", () => {
+    const full = (v: string) => normalizeText(v).replace(/[\s\-_·•.]/g, "").toUpperCase();
+    const chars = fc.constantFrom(..."0123456789ABCXYZabc豫京粤警學-_· .．Ａ１\u3000\u200B\uF900");
+    fc.assert(fc.property(fc.array(chars, { maxLength: 20 }).map((a) => a.join("")), (v) => normalizeCode(v) === full(v)));
+    for (const v of ["豫A12345", "LSVAB00000000001X", "410106195405020740", "HT202600000001", ""]) expect(normalizeCode(v)).toBe(full(v));
   });
 });
