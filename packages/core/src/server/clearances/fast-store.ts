@@ -205,11 +205,17 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
       // Pages touched through mmap count in the process's RSS, and an import touches the whole
       // file: read through the page cache only (RSS target 400 MB for 1M rows).
       sqlite.pragma("mmap_size = 0");
+      // Checkpoint every 40 MB of WAL instead of 4 MB: index pages rewritten by consecutive
+      // batches are copied back to the database file once, not once per batch (~1 us of ~8 us
+      // per row). Commits stay as durable as before; only the copy-back is less frequent.
+      const previousCheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
+      sqlite.pragma("wal_autocheckpoint = 10000");
       try {
         return await fn();
       } finally {
         sqlite.pragma(`cache_size = ${Number(previous)}`);
         sqlite.pragma(`mmap_size = ${Number(previousMmap)}`);
+        sqlite.pragma(`wal_autocheckpoint = ${Number(previousCheckpoint)}`);
       }
     },
     transaction: (fn) => sqlite.transaction(fn)(),
