@@ -85,7 +85,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 admin and oversight pages in Chrom
     expect(check.status).toBe(200);
 
     const coordinator = await createInvite(app.testDb.deps, null, { unit: "finance-bureau", roles: ["coordinator"], name: "陈协调" });
-    await other.evaluate(() => localStorage.clear());
+    await other.evaluate("localStorage.clear()");
     await signIn(other, coordinator.code, "陈协调，区财政局");
     await byId(other, "#entry-oversight").click();
     await byId(other, "#checks-list .ritem").first().waitFor();
