@@ -9,6 +9,7 @@ import type { BenchReport } from "./lib/report.ts";
 const BENCHES: { name: string; file: string; args?: string[] }[] = [
   { name: "clearance-import", file: "clearance-import.ts" },
   { name: "clearance-check", file: "clearance-check.ts" },
+  { name: "report-submit", file: "report-submit.ts", args: ["1000"] },
 ];
 
 function runOne(file: string, args: string[]): Promise<{ code: number; report: BenchReport | null }> {
