@@ -28,9 +28,10 @@ function ensureH5Build(): void {
   const sources = Math.max(newestMtime(join(root, "apps/miniapp/src")), newestMtime(join(root, "packages/core/src/domain")));
   if (existsSync(h5Index) && statSync(h5Index).mtimeMs >= sources) return;
   console.log("正在构建 H5 应用（首次约需 1 分钟）… / building the H5 app (about a minute the first time)");
-  const result = spawnSync("npm", ["run", "-s", "build:h5", "-w", "apps/miniapp"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+  // Taro draws progress bars on stderr; keep them out of the start log unless the build fails.
+  const result = spawnSync("npm", ["run", "-s", "build:h5", "-w", "apps/miniapp"], { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
-    console.error("H5 build failed; the API still starts. Run `npm run build:h5` to see why.");
+    console.error(`${(result.stderr ?? "").slice(-4000)}\nH5 build failed; the API still starts. Run \`npm run build:h5\` to see why.`);
   }
 }
 
