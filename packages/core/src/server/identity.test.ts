@@ -15,7 +15,7 @@ import {
   actorByTelegram,
 } from "./identity.ts";
 import { sha256Hex } from "./crypto.ts";
-import { isAppError } from "./errors.ts";
+import { expectAppError } from "../../../../test/factories/errors.ts";
 
 const clock = createFixedClock("2026-11-26T02:00:00Z");
 let t: TestDb;
@@ -28,15 +28,7 @@ afterEach(async () => {
   await t.close();
 });
 
-async function reasonOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-  } catch (e) {
-    if (isAppError(e)) return e.reason;
-    throw e;
-  }
-  return undefined;
-}
+const reasonOf = async (promise: Promise<unknown>): Promise<string | undefined> => (await expectAppError(promise)).reason;
 
 describe("invites", () => {
   it("stores only the hash of an invite code and redeems it once", async () => {

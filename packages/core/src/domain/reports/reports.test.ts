@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { withIdCheckChar, withUsccCheckChar } from "../id-number.ts";
 import { catalogues } from "../i18n.ts";
 import {
   DEFAULT_RULES,
@@ -26,43 +25,13 @@ import {
   constructionPermitsFeed,
   type RentalData,
 } from "./index.ts";
+import { makePerformanceData, makeRentalData, TEST_ID, TEST_USCC } from "../../../../../test/factories/reports.ts";
 
-const ID = withIdCheckChar("41010619800101001");
-const USCC = withUsccCheckChar("91410100MA0000001");
+const ID = TEST_ID;
+const USCC = TEST_USCC;
 const NOW = new Date("2026-11-26T04:00:00Z"); // 12:00 CST
-
-function rentalData(over: Record<string, unknown> = {}) {
-  return {
-    address: "幸福镇东村 3 组 12 号",
-    landlordName: "张三",
-    landlordIdNo: ID,
-    tenantName: "李四",
-    tenantIdNo: USCC,
-    use: "residential",
-    monthlyRent: 1200,
-    area: 85.5,
-    leaseStart: "2026-11-01",
-    leaseEnd: "2027-10-31",
-    ...over,
-  };
-}
-
-function performanceData(over: Record<string, unknown> = {}) {
-  return {
-    title: "梁祝",
-    troupe: "某某越剧团",
-    organizer: "某某文化传播有限公司",
-    organizerUscc: USCC,
-    venue: "区人民大剧院",
-    startsAt: "2026-12-05 19:30",
-    endsAt: "2026-12-06 22:00",
-    shows: 2,
-    ticketPriceMin: 80,
-    ticketPriceMax: 380,
-    expectedAudience: 1200,
-    ...over,
-  };
-}
+const rentalData = makeRentalData;
+const performanceData = makePerformanceData;
 
 function vehicleData(over: Record<string, unknown> = {}) {
   return { plate: "豫A12345", vehicleType: "小型汽车", ownerName: "王五", missingYears: [2025, 2026], place: "车管所检测站", ...over };
@@ -166,10 +135,10 @@ describe("rental", () => {
   });
 
   it("treats the same address (spacing, width) + landlord + start as a duplicate", () => {
-    const a = rentalType.dupKey(rentalData() as RentalData);
-    const b = rentalType.dupKey(rentalData({ address: "幸福镇东村3组12号", tenantName: "别人" }) as RentalData);
+    const a = rentalType.dupKey(rentalData() as unknown as RentalData);
+    const b = rentalType.dupKey(rentalData({ address: "幸福镇东村3组12号", tenantName: "别人" }) as unknown as RentalData);
     expect(a).toBe(b);
-    expect(rentalType.dupKey(rentalData({ leaseStart: "2026-11-02" }) as RentalData)).not.toBe(a);
+    expect(rentalType.dupKey(rentalData({ leaseStart: "2026-11-02" }) as unknown as RentalData)).not.toBe(a);
   });
 });
 

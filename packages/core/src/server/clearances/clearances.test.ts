@@ -7,10 +7,10 @@ import ExcelJS from "exceljs";
 import { CLEARANCE_COLUMNS, withIdCheckChar } from "../../domain/index.ts";
 import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
 import { makeUser } from "../../../../../test/factories/identity.ts";
-import { isAppError } from "../errors.ts";
 import type { Actor } from "../hot-path.ts";
 import { checkClearance, importClearances, listChecks, unusualCheckers } from "./index.ts";
 import { SAMPLE_CLEARANCES_CSV } from "../../../../../test/factories/paths.ts";
+import { expectAppError } from "../../../../../test/factories/errors.ts";
 
 const SAMPLE = SAMPLE_CLEARANCES_CSV;
 const HEADER = CLEARANCE_COLUMNS.join(",");
@@ -35,15 +35,7 @@ function file(content: string | Buffer, ext = "csv"): string {
   writeFileSync(path, content);
   return path;
 }
-async function appError(p: Promise<unknown>) {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected an AppError");
-}
+const appError = expectAppError;
 const check = (actor: Actor, kind: string, key: string, limit = 0) => checkClearance(t.deps, actor, { kind, key }, { rateLimitPerHour: limit });
 
 beforeAll(async () => {

@@ -7,7 +7,6 @@ import { createDeps } from "../deps.ts";
 import { makeUnit, makeUser } from "../../../../../test/factories/identity.ts";
 import { makeConstructionCsv, makePerformanceData, makeRentalData, makeVehicleData, TEST_USCC } from "../../../../../test/factories/reports.ts";
 import { constructionPermitsFeed } from "../../domain/reports/feeds.ts";
-import { isAppError, type AppError } from "../errors.ts";
 import type { Actor } from "../hot-path.ts";
 import {
   addReportPhoto,
@@ -24,21 +23,14 @@ import {
   submitReport,
   uploadFeed,
 } from "./index.ts";
+import { expectAppError } from "../../../../../test/factories/errors.ts";
 
 const clock = createFixedClock("2026-11-26T04:00:00Z");
 let t: TestDb;
 let village: Actor;
 let officer: Actor;
 
-async function rejects(p: Promise<unknown>): Promise<AppError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isAppError(e)) return e;
-    throw e;
-  }
-  throw new Error("expected an AppError");
-}
+const rejects = expectAppError;
 
 beforeEach(async () => {
   clock.set("2026-11-26T04:00:00Z");
