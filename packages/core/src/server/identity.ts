@@ -191,7 +191,8 @@ export async function reissueInvite(deps: Deps, actor: Actor | null, inviteId: s
   });
 }
 
-async function issueSession(deps: Deps, tx: Pick<Deps["db"]["prisma"], "session">, userId: string, channel: string): Promise<string> {
+/** Creates a session for a user inside the caller's transaction and returns its token (shown once; only the hash is stored). */
+export async function issueSession(deps: Deps, tx: Pick<Deps["db"]["prisma"], "session">, userId: string, channel: string): Promise<string> {
   const token = randomToken();
   const now = deps.clock.now();
   await tx.session.create({

@@ -1,8 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "./errors.ts";
-import { randomToken, sha256Hex } from "./crypto.ts";
 import { writeAudit } from "./audit.ts";
-import { SESSION_TTL_MS, actorByTelegram, toUserView } from "./identity.ts";
+import { actorByTelegram, issueSession, toUserView } from "./identity.ts";
 import type { UserView } from "../domain/units.ts";
 import type { Deps } from "./deps.ts";
 
@@ -110,13 +109,10 @@ export async function loginWithTelegramWebApp(
     await writeAudit(deps.db.prisma, deps.clock, { action: "session.telegram_webapp", result: "telegram_account_unknown" });
     throw new AppError("not_found", { messageKey: "telegram-account-unknown", reason: "telegram_account_unknown" });
   }
-  const token = randomToken();
-  const now = deps.clock.now();
-  await deps.db.prisma.$transaction(async (tx) => {
-    await tx.session.create({
-      data: { tokenHash: sha256Hex(token), userId: actor.userId, channel: "telegram_webapp", createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
-    });
+  const token = await deps.db.prisma.$transaction(async (tx) => {
+    const issued = await issueSession(deps, tx, actor.userId, "telegram_webapp");
     await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: "session.telegram_webapp", result: "ok" });
+    return issued;
   });
   return { token, user: toUserView(actor) };
 }
