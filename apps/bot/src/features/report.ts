@@ -9,7 +9,7 @@ import {
   type FeedReportType,
   type MessageKey,
 } from "@xieshui/core";
-import { fileNilReport, isAppError, listMyReports, unitFeedStatus } from "@xieshui/core/server";
+import { fileNilReport, isAppError, findMyReportByClientId, listMyReports, unitFeedStatus } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
 import { stringParams } from "../i18n.ts";
@@ -66,7 +66,7 @@ export function createReportFeature(opts: ReportFeatureOptions = {}): BotFeature
   // A second tap on 确认提交 after the conversation ended: say it is filed, never file again.
   composer.callbackQuery(/^rpt:/, async (ctx) => {
     const clientId = /^rpt:ok:(.+)$/.exec(ctx.callbackQuery.data)?.[1];
-    const done = clientId && ctx.actor ? await ctx.deps.db.prisma.report.findUnique({ where: { userId_clientId: { userId: ctx.actor.userId, clientId } }, select: { id: true } }) : null;
+    const done = clientId ? await findMyReportByClientId(ctx.deps, ctx.actor, clientId) : null;
     await ctx.answerCallbackQuery({ text: done ? ctx.t("bot-report-already-submitted", { id: done.id }) : ctx.t("bot-report-stale-button") });
   });
 

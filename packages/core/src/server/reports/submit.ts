@@ -237,6 +237,12 @@ export async function findPossibleDuplicates(
 }
 
 /** A reporter's own reports, newest first, with status and reviewer comments ("my reports"). */
+/** The actor's own report filed under a clientId, or null: lets a front end answer a late second tap on "submit". */
+export async function findMyReportByClientId(deps: Deps, actor: Actor | null, clientId: string): Promise<ReportView | null> {
+  if (!actor || clientId.length > 64) return null;
+  return existingByClientId(deps, actor.userId, clientId);
+}
+
 export async function listMyReports(deps: Deps, actor: Actor | null, query: { limit?: number; cursor?: string } = {}): Promise<ReportView[]> {
   if (!actor) throw new AppError("unauthorized");
   const rows = await deps.db.prisma.report.findMany({
