@@ -103,6 +103,17 @@ describe("sessions and linking", () => {
     expect(authenticate(t.deps, token)).toBeNull();
   });
 
+  it("sees a role change or a disabled account at the next request despite the session cache", async () => {
+    const unit = await makeUnit(t.deps);
+    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter", "checker"] });
+    const { token, user } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
+    expect(authenticate(t.deps, token)?.roles).toEqual(["checker", "reporter"]);
+    await t.db.prisma.userRole.delete({ where: { userId_role: { userId: user.id, role: "checker" } } });
+    expect(authenticate(t.deps, token)?.roles).toEqual(["reporter"]);
+    await t.db.prisma.user.update({ where: { id: user.id }, data: { active: false } });
+    expect(authenticate(t.deps, token)).toBeNull();
+  });
+
   it("links a Telegram account and a mini-app login to one user, both ways", async () => {
     const unit = await makeUnit(t.deps);
     const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
