@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { cstDate, describeReportType, periodOf, previousPeriod, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
+import { cstDate, describeReportType, duePeriod, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
 import {
   addReportPhoto,
   AppError,
@@ -116,7 +116,7 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
       },
     },
     async (request) => {
-      const period = request.query.period ?? previousPeriod(periodOf(deps.clock.now()));
+      const period = request.query.period ?? duePeriod(deps.clock.now());
       return { period, today: cstDate(deps.clock.now()), feeds: await unitFeedStatus(deps, actorOf(request), period) };
     },
   );

@@ -3,8 +3,7 @@ import {
   canUse,
   cstDate,
   getReportType,
-  periodOf,
-  previousPeriod,
+  duePeriod,
   reportTypesForUnit,
   type FeedReportType,
   type MessageKey,
@@ -26,8 +25,8 @@ const FEED_UPLOAD_CONVERSATION = "report-feed-upload";
 const MY_REPORTS_LIMIT = 10;
 
 /** The period a unit is filing now: last month, due in this one. */
-function duePeriod(ctx: BotContext): string {
-  return previousPeriod(periodOf(ctx.deps.clock.now()));
+function currentDuePeriod(ctx: BotContext): string {
+  return duePeriod(ctx.deps.clock.now());
 }
 
 function feedsOf(ctx: BotContext): FeedReportType[] {
@@ -97,7 +96,7 @@ export function createReportFeature(opts: ReportFeatureOptions = {}): BotFeature
   // --- periodic feeds --------------------------------------------------------------------------------
   composer.command("feeds", async (ctx) => {
     if (!(await isReporter(ctx))) return;
-    const period = duePeriod(ctx);
+    const period = currentDuePeriod(ctx);
     const status = await unitFeedStatus(ctx.deps, ctx.actor, period);
     if (status.length === 0) return ctx.reply(ctx.t("bot-feeds-none"));
     const lines = [ctx.t("bot-feeds-title", { unit: ctx.actor!.unit.name, period })];
@@ -160,7 +159,7 @@ export function createReportFeature(opts: ReportFeatureOptions = {}): BotFeature
       download,
       ctx.msg.document,
       feeds[0]!,
-      duePeriod(ctx),
+      currentDuePeriod(ctx),
     );
     return ctx.reply(text);
   });

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { exportReports, missingFeeds, scheduleReminders, type Deps } from "@xieshui/core/server";
-import { periodOf, previousPeriod } from "@xieshui/core";
+import { duePeriod } from "@xieshui/core";
 import { opt, printJson, UsageError, type Args, type CliIo } from "../io.ts";
 
 /**
@@ -24,7 +24,7 @@ export async function reportsCommand(deps: Deps, args: Args, io: CliIo): Promise
     return 0;
   }
   if (sub === "missing") {
-    const period = opt(args, "period") ?? previousPeriod(periodOf(deps.clock.now()));
+    const period = opt(args, "period") ?? duePeriod(deps.clock.now());
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new UsageError("--period must be YYYY-MM");
     const missing = await missingFeeds(deps, null, period);
     if (json) printJson(io, missing);

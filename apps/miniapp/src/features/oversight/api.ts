@@ -1,4 +1,4 @@
-import { periodOf, previousPeriod } from '@xieshui/core'
+import { duePeriod } from '@xieshui/core'
 import { request } from '../../lib/request'
 
 /** One clearance check from the audit log (no taxpayer names). */
@@ -52,7 +52,7 @@ export interface CheckFilters {
 
 /** The period coordinators evaluate by default: last month (CST). */
 export function defaultPeriod(now: Date = new Date()): string {
-  return previousPeriod(periodOf(now))
+  return duePeriod(now)
 }
 
 export function isPeriod(value: string): boolean {

@@ -1,11 +1,11 @@
 import Taro from '@tarojs/taro'
-import { getReportType, periodOf, previousPeriod, reportFields, t, type FeedReportType, type FieldErrors, type Locale } from '@xieshui/core'
+import { duePeriod, getReportType, reportFields, t, type FeedReportType, type FieldErrors, type Locale } from '@xieshui/core'
 import { isH5 } from '../../lib/env'
 import type { FeedStatus } from './api'
 
 /** The period a feed is due for now: last month (due by day N of this month). */
 export function currentFeedPeriod(now: Date = new Date()): string {
-  return previousPeriod(periodOf(now))
+  return duePeriod(now)
 }
 
 /** One feed of the unit for a period, as the feeds page lists it. */

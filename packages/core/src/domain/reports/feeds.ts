@@ -154,6 +154,14 @@ export function previousPeriod(period: string): string {
   return cstDate(new Date(cstStartOfDay(`${period}-01`).getTime() - 1)).slice(0, 7);
 }
 
+/**
+ * The period units are filing now: last month (CST), due by its feed's day of this month. One rule
+ * for the bot's /feeds, the mini-app, the API's defaults, the CLI and the reminders.
+ */
+export function duePeriod(now: Date): string {
+  return previousPeriod(periodOf(now));
+}
+
 /** The period after `period`. */
 export function nextPeriod(period: string): string {
   return addDays(`${period}-28`, 7).slice(0, 7);

@@ -13,6 +13,7 @@ import {
   performanceType,
   PeriodSchema,
   previousPeriod,
+  duePeriod,
   nextPeriod,
   rentalType,
   reportTypeJsonSchema,
@@ -216,6 +217,10 @@ describe("periodic feeds", () => {
     expect(feedDeadline(constructionPermitsFeed, "2026-10", new Date("2026-11-10T16:00:00Z")).timeliness).toBe("late");
     expect(previousPeriod("2026-01")).toBe("2025-12");
     expect(nextPeriod("2026-12")).toBe("2027-01");
+    // 2026-11-30 23:30 UTC is already 1 December in CST: November is the period due now.
+    expect(duePeriod(new Date("2026-11-30T16:30:00Z"))).toBe("2026-11");
+    expect(duePeriod(new Date("2026-11-30T15:59:59Z"))).toBe("2026-10");
+    expect(duePeriod(new Date("2026-01-05T00:00:00Z"))).toBe("2025-12");
     expect(PeriodSchema.safeParse("2026年3月").success).toBe(false);
     expect(PeriodSchema.safeParse("2026-03").success).toBe(true);
     expect(PeriodSchema.safeParse("2026-13").success).toBe(false);

@@ -9,8 +9,7 @@ import {
   FEED_TYPES,
   isFileablePeriod,
   matchFeedHeaders,
-  periodOf,
-  previousPeriod,
+  duePeriod,
   validateFeedRows,
   type FeedReportType,
 } from "../../domain/reports/feeds.ts";
@@ -230,7 +229,7 @@ export async function missingFeeds(deps: Deps, actor: Actor | null, period: stri
 export async function scheduleReminders(deps: Deps): Promise<number> {
   const now = deps.clock.now();
   const today = cstDate(now);
-  const period = previousPeriod(periodOf(now));
+  const period = duePeriod(now);
   const morning = new Date(cstStartOfDay(today).getTime() + 9 * 3600_000);
   const sendAfter = morning > now ? morning : now;
   let queued = 0;
