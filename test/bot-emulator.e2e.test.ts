@@ -9,15 +9,16 @@ import { makeUnit } from "./factories/identity.ts";
 import { createBot, syncCommandMenu, type XieshuiBot } from "../apps/bot/src/bot.ts";
 import { createWebhookServer } from "../apps/bot/src/runtime.ts";
 import { startBotService } from "../apps/bot/src/service.ts";
+import { freePort } from "./support/ports.ts";
 
-const EMULATOR_PORT = 9101;
-const WEBHOOK_PORT = 9102;
 const TOKEN = "123456:E2E-xieshui";
 
 let emulator: TelegramServer;
 let t: TestDb;
 let bot: XieshuiBot;
 let webhook: Server | undefined;
+let WEBHOOK_PORT: number;
+let GUARDED_PORT: number;
 
 function botTexts(chatId: number): string[] {
   return emulator.storage.botMessages
@@ -32,7 +33,9 @@ async function replies(chatId: number, count: number): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  emulator = new TelegramServer({ port: EMULATOR_PORT, host: "127.0.0.1", storeTimeout: 60 });
+  WEBHOOK_PORT = await freePort();
+  GUARDED_PORT = await freePort();
+  emulator = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 60 });
   await emulator.start();
   t = createTestDb();
   bot = createBot({ token: TOKEN, deps: t.deps, config: { apiRoot: emulator.config.apiURL } });
@@ -84,17 +87,17 @@ describe("bot against the Bot API emulator", () => {
 
   it("refuses webhook posts without the secret when one is configured", async () => {
     const guarded = createWebhookServer({ bot, path: "/telegram", secretToken: "s3cret", logger: t.deps.logger });
-    await new Promise<void>((resolve) => guarded.listen(WEBHOOK_PORT + 1, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => guarded.listen(GUARDED_PORT, "127.0.0.1", resolve));
     try {
       const post = (headers: Record<string, string>) =>
-        fetch(`http://127.0.0.1:${WEBHOOK_PORT + 1}/telegram`, {
+        fetch(`http://127.0.0.1:${GUARDED_PORT}/telegram`, {
           method: "POST",
           headers: { "content-type": "application/json", ...headers },
           body: JSON.stringify({ update_id: 1 }),
         });
       expect((await post({})).status).toBe(401);
       expect((await post({ "x-telegram-bot-api-secret-token": "s3cret" })).status).toBe(200);
-      expect((await fetch(`http://127.0.0.1:${WEBHOOK_PORT + 1}/healthz`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${GUARDED_PORT}/healthz`)).status).toBe(200);
     } finally {
       await new Promise<void>((resolve) => guarded.close(() => resolve()));
     }

@@ -1,0 +1,19 @@
+import { createServer } from "node:net";
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, for servers that cannot listen on port 0
+ * (telegram-test-api treats 0 as "use 9000"). Several checkouts can run the suite at once without
+ * fighting over a fixed port.
+ */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
