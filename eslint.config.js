@@ -46,7 +46,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["node:*", "../server/*", "../server", "@prisma/*", "better-sqlite3"], message: "core/domain is isomorphic: no Node or server imports." },
+            { group: ["node:*", "**/server/*", "**/server", "@xieshui/core/server", "@xieshui/core/server/*", "@prisma/*", "better-sqlite3"], message: "core/domain is isomorphic: no Node or server imports." },
           ],
         },
       ],

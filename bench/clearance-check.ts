@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
 import Fastify from "fastify";
-import { createDb, createDeps, createInvite, importClearances, migrate, redeemInvite, sqlDate } from "@xieshui/core/server";
+import { createDb, createDeps, createInvite, importClearances, migrate, redeemInvite, sqlDate, systemActor } from "@xieshui/core/server";
 import { createServer } from "../apps/api/src/server.ts";
 import { generateInChild, syntheticPlate, syntheticVin } from "./lib/synthetic.ts";
 import { runLoad } from "./lib/http.ts";
@@ -24,12 +24,12 @@ try {
   const csv = join(dir, "clearances.csv");
   const { vehicles } = await generateInChild(csv, rows);
   const t0 = performance.now();
-  await importClearances(deps, null, csv);
+  await importClearances(deps, systemActor("test"), csv);
   rmSync(csv);
   console.error(`seeded ${rows} rows in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   await db.prisma.unit.create({ data: { code: "bench-traffic", name: "基准测试交警队", type: "traffic_police" } });
-  const { code } = await createInvite(deps, null, { unit: "bench-traffic", roles: ["checker"] });
+  const { code } = await createInvite(deps, systemActor("test"), { unit: "bench-traffic", roles: ["checker"] });
   const { token } = await redeemInvite(deps, { code }, { kind: "api" });
 
   // 2,000 keys: plates (some typed in lower case / full width), VINs, and 5% misses.

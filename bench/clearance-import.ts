@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg, tmpdir } from "node:os";
-import { createDb, createDeps, migrate, importClearances } from "@xieshui/core/server";
+import { createDb, createDeps, migrate, importClearances, systemActor } from "@xieshui/core/server";
 import { generateInChild } from "./lib/synthetic.ts";
 import { report } from "./lib/report.ts";
 
@@ -23,7 +23,7 @@ try {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  const summary = await importClearances(deps, null, csv, { onProgress: () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)) });
+  const summary = await importClearances(deps, systemActor("test"), csv, { onProgress: () => (peakRss = Math.max(peakRss, process.memoryUsage().rss)) });
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;

@@ -3,7 +3,7 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
-import { createInvite } from "@xieshui/core/server";
+import { createInvite, systemActor } from "@xieshui/core/server";
 import { createTestDb, type TestDb } from "./factories/db.ts";
 import { makeUnit } from "./factories/identity.ts";
 import { createBot, syncCommandMenu, type XieshuiBot } from "../apps/bot/src/bot.ts";
@@ -59,7 +59,7 @@ describe("bot against the Bot API emulator", () => {
 
   it("registers a user by deep link, then shows /me", async () => {
     const unit = await makeUnit(t.deps, { type: "traffic_police", name: "区公安局交警大队一中队" });
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["checker"], name: "交警老张" });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["checker"], name: "交警老张" });
     const client = emulator.getClient(TOKEN, { userId: 7001, chatId: 7001, firstName: "Zhang" });
 
     await client.sendCommand(client.makeCommand(`/start ${code}`));
@@ -75,7 +75,7 @@ describe("bot against the Bot API emulator", () => {
 
   it("answers nonsense and an already used code in the same chat", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const first = emulator.getClient(TOKEN, { userId: 7002, chatId: 7002 });
     await first.sendMessage(first.makeMessage(code.toLowerCase()));
     const second = emulator.getClient(TOKEN, { userId: 7003, chatId: 7003 });

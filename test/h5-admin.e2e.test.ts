@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { createInvite } from "@xieshui/core/server";
+import { createInvite, systemActor } from "@xieshui/core/server";
 import { launchBrowser, shouldSkipBrowserTests } from "./support/browser.ts";
 import { startH5App, type H5App } from "./support/h5-app.ts";
 
@@ -41,7 +41,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 admin and oversight pages in Chrom
   }
 
   it("lets an admin create an invite for a village reporter and shows its code once", async () => {
-    const { code } = await createInvite(app.testDb.deps, null, { unit: "finance-bureau", roles: ["admin"], name: "周管理" });
+    const { code } = await createInvite(app.testDb.deps, systemActor("test"), { unit: "finance-bureau", roles: ["admin"], name: "周管理" });
     await signIn(admin, code, "周管理，区财政局");
     await byId(admin, "#entry-admin").click();
     await byId(admin, "#invite-unit-dongcun").waitFor();
@@ -75,7 +75,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 admin and oversight pages in Chrom
   });
 
   it("shows a coordinator a check made through the API, the reporting tabs and the import page", async () => {
-    const checker = await createInvite(app.testDb.deps, null, { unit: "traffic-1", roles: ["checker"], name: "孙警官" });
+    const checker = await createInvite(app.testDb.deps, systemActor("test"), { unit: "traffic-1", roles: ["checker"], name: "孙警官" });
     const redeemed = (await (await fetch(`${app.baseUrl}/api/v1/auth/redeem`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ code: checker.code }) })).json()) as { token: string };
     const check = await fetch(`${app.baseUrl}/api/v1/clearances/check`, {
       method: "POST",
@@ -84,7 +84,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 admin and oversight pages in Chrom
     });
     expect(check.status).toBe(200);
 
-    const coordinator = await createInvite(app.testDb.deps, null, { unit: "finance-bureau", roles: ["coordinator"], name: "陈协调" });
+    const coordinator = await createInvite(app.testDb.deps, systemActor("test"), { unit: "finance-bureau", roles: ["coordinator"], name: "陈协调" });
     await other.evaluate("localStorage.clear()");
     await signIn(other, coordinator.code, "陈协调，区财政局");
     await byId(other, "#entry-oversight").click();

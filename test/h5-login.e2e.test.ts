@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { createInvite } from "@xieshui/core/server";
+import { createInvite, systemActor } from "@xieshui/core/server";
 import { shouldSkipBrowserTests } from "./support/browser.ts";
 import { startH5App, type H5App } from "./support/h5-app.ts";
 
@@ -15,7 +15,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
   beforeAll(async () => {
     app = await startH5App();
     ({ testDb, baseUrl } = app);
-    reporterInvite = (await createInvite(testDb.deps, null, { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
+    reporterInvite = (await createInvite(testDb.deps, systemActor("test"), { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
     page = await app.browser.context.newPage();
   });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { cstDate, withIdCheckChar, withUsccCheckChar } from "@xieshui/core";
-import { createInvite } from "@xieshui/core/server";
+import { createInvite, systemActor } from "@xieshui/core/server";
 import { shouldSkipBrowserTests } from "./support/browser.ts";
 import { startH5App, type H5App } from "./support/h5-app.ts";
 
@@ -22,8 +22,8 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
   beforeAll(async () => {
     app = await startH5App();
     ({ testDb, baseUrl } = app);
-    invite = (await createInvite(testDb.deps, null, { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
-    officerInvite = (await createInvite(testDb.deps, null, { unit: "tax-bureau", roles: ["tax_officer"], name: "李税" })).code;
+    invite = (await createInvite(testDb.deps, systemActor("test"), { unit: "dongcun", roles: ["reporter"], name: "王芳" })).code;
+    officerInvite = (await createInvite(testDb.deps, systemActor("test"), { unit: "tax-bureau", roles: ["tax_officer"], name: "李税" })).code;
     page = await app.browser.context.newPage();
   });
 

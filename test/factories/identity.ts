@@ -1,5 +1,5 @@
 import type { Role, UnitType } from "@xieshui/core";
-import { createInvite, redeemInvite, seedDemo, type Actor, type Deps } from "@xieshui/core/server";
+import { createInvite, redeemInvite, seedDemo, type Actor, type Deps, systemActor } from "@xieshui/core/server";
 
 let unitSeq = 0;
 
@@ -28,7 +28,7 @@ export async function makeUser(
   opts: { roles: Role[]; unit?: string; unitType?: UnitType; name?: string },
 ): Promise<{ token: string; actor: Actor; inviteCode: string }> {
   const unit = opts.unit ?? (await makeUnit(deps, { type: opts.unitType ?? "village" }));
-  const { code } = await createInvite(deps, null, { unit, roles: opts.roles, ...(opts.name ? { name: opts.name } : {}) });
+  const { code } = await createInvite(deps, systemActor("test"), { unit, roles: opts.roles, ...(opts.name ? { name: opts.name } : {}) });
   const { user, token } = await redeemInvite(deps, { code }, { kind: "api" });
   const actor = deps.identity.actorByUserId(user.id);
   if (!actor || !token) throw new Error("makeUser failed");
@@ -41,7 +41,7 @@ export async function makeTelegramUser(
   opts: { roles: Role[]; telegramId: number; unit?: string; unitType?: UnitType; name?: string },
 ): Promise<Actor> {
   const unit = opts.unit ?? (await makeUnit(deps, { type: opts.unitType ?? "village" }));
-  const { code } = await createInvite(deps, null, { unit, roles: opts.roles, ...(opts.name ? { name: opts.name } : {}) });
+  const { code } = await createInvite(deps, systemActor("test"), { unit, roles: opts.roles, ...(opts.name ? { name: opts.name } : {}) });
   const { user } = await redeemInvite(deps, { code }, { kind: "telegram", telegramId: String(opts.telegramId), chatId: String(opts.telegramId) });
   const actor = deps.identity.actorByUserId(user.id);
   if (!actor) throw new Error("makeTelegramUser failed");

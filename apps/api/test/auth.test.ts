@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createInvite, revokeInvite, signWebAppInitData } from "@xieshui/core/server";
+import { createInvite, revokeInvite, signWebAppInitData, systemActor } from "@xieshui/core/server";
 import { makeTelegramUser, makeUnit, makeUser } from "../../../test/factories/identity.ts";
 import { createTestApi, bearer, START, type TestApi } from "./helpers.ts";
 
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function newInvite(opts: { roles?: ("reporter" | "checker" | "admin")[]; name?: string; expiresInDays?: number } = {}) {
   const unit = await makeUnit(api.t.deps, { name: "幸福镇东村村委会" });
-  const { code, invite } = await createInvite(api.t.deps, null, {
+  const { code, invite } = await createInvite(api.t.deps, systemActor("test"), {
     unit,
     roles: opts.roles ?? ["reporter"],
     ...(opts.name ? { name: opts.name } : {}),
@@ -82,7 +82,7 @@ describe("POST /api/v1/auth/redeem", () => {
 
   it("refuses a revoked code with 409 invite_revoked", async () => {
     const { code, invite } = await newInvite();
-    await revokeInvite(api.t.deps, null, invite.id);
+    await revokeInvite(api.t.deps, systemActor("test"), invite.id);
     const res = await redeem({ code });
     expect(res.statusCode).toBe(409);
     expect(res.json().error).toMatchObject({ reason: "invite_revoked", message: "邀请码已被管理员作废" });
@@ -90,7 +90,7 @@ describe("POST /api/v1/auth/redeem", () => {
 
   it("creates no user and no session when redemption fails", async () => {
     const { code, invite } = await newInvite();
-    await revokeInvite(api.t.deps, null, invite.id);
+    await revokeInvite(api.t.deps, systemActor("test"), invite.id);
     await redeem({ code });
     await redeem({ code: "K7M2QX9PRT" });
     expect(await api.t.db.prisma.user.count()).toBe(0);

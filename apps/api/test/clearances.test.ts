@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importClearances } from "@xieshui/core/server";
+import { importClearances, systemActor } from "@xieshui/core/server";
 import { makeUser } from "../../../test/factories/identity.ts";
 import { createTestApi, bearer, type TestApi } from "./helpers.ts";
 import { SAMPLE_CLEARANCES_CSV } from "../../../test/factories/paths.ts";
@@ -14,7 +14,7 @@ let coordinator: string;
 let checkerId: string;
 beforeAll(async () => {
   api = await createTestApi({ checkRateLimitPerHour: 5 });
-  await importClearances(api.t.deps, null, SAMPLE);
+  await importClearances(api.t.deps, systemActor("test"), SAMPLE);
   const c = await makeUser(api.t.deps, { roles: ["checker"], unitType: "traffic_police" });
   checker = c.token;
   checkerId = c.actor.userId;

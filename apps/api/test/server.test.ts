@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { REDACT_PATHS, createInvite } from "@xieshui/core/server";
+import { REDACT_PATHS, createInvite, systemActor } from "@xieshui/core/server";
 import { makeUnit } from "../../../test/factories/identity.ts";
 import { createTestApi, bearer, type TestApi } from "./helpers.ts";
 
@@ -175,7 +175,7 @@ describe("logging", () => {
     const logger = pino({ level: "trace", redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, sink);
     api = await createTestApi({ logger });
     const unit = await makeUnit(api.t.deps);
-    const { code } = await createInvite(api.t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(api.t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const redeem = await api.app.inject({ method: "POST", url: "/api/v1/auth/redeem", payload: { code, name: "日志测试" } });
     const { token } = redeem.json();
     await api.app.inject({ method: "GET", url: "/api/v1/me", headers: bearer(token) });

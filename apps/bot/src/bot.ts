@@ -20,8 +20,6 @@ export interface BotConfig {
   botInfo?: UserFromGetMe;
   /** Transport for Bot API calls (tests record calls with a fake). */
   fetch?: typeof fetch;
-  /** Secret Telegram sends with webhook updates (checked by main.ts's webhook server). */
-  webhookSecret?: string;
   /** CHECK_RATE_LIMIT_PER_HOUR (default 120; 0 = off). */
   checkRateLimitPerHour?: number;
 }

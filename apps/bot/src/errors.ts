@@ -53,11 +53,3 @@ export function createGlobalErrorHandler(logger: Logger) {
     logger.error({ ...updateInfo(err.ctx), error: describeError(err.error) }, "bot update failed");
   };
 }
-
-/** Re-throws nothing: used where a background Bot API call may fail (menus, answers). */
-export function logAndIgnore(logger: Logger, msg: string) {
-  return (error: unknown) => {
-    logger.warn({ error: describeError(error) }, msg);
-  };
-}
-

@@ -15,8 +15,9 @@ export interface BotService {
 
 /**
  * Starts the bot over ready deps (migrated database): auto-retry on 429/5xx, long polling or
- * webhook per the environment, the command menu (best effort) and the outbox worker. Used by
- * apps/bot/src/main.ts and by the root `npm start`, which runs the API and the bot in one process.
+ * webhook per the environment (the webhook server checks TELEGRAM_WEBHOOK_SECRET), the command menu
+ * (best effort), the outbox worker and the feed reminders. Used by apps/bot/src/main.ts, which the
+ * root `npm start` runs as its own child process next to the API.
  */
 export async function startBotService(
   env: Pick<BotEnv, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "TELEGRAM_WEBHOOK_URL" | "TELEGRAM_WEBHOOK_SECRET" | "BOT_HOST" | "BOT_PORT" | "OUTBOX_INTERVAL_MS" | "CHECK_RATE_LIMIT_PER_HOUR">,
@@ -28,7 +29,6 @@ export async function startBotService(
     deps,
     config: {
       ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
-      ...(env.TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: env.TELEGRAM_WEBHOOK_SECRET } : {}),
       checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,
     },
   });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "@xieshui/core";
-import { importClearances } from "@xieshui/core/server";
+import { importClearances, systemActor } from "@xieshui/core/server";
 import { makeTelegramUser } from "../../../test/factories/identity.ts";
 import { TEST_BOT_INFO } from "../../../test/factories/telegram.ts";
 import { createBot } from "../src/bot.ts";
@@ -12,7 +12,7 @@ const SAMPLE = SAMPLE_CLEARANCES_CSV;
 let h: BotHarness;
 beforeEach(async () => {
   h = createHarness();
-  await importClearances(h.t.deps, null, SAMPLE);
+  await importClearances(h.t.deps, systemActor("test"), SAMPLE);
 });
 afterEach(async () => {
   await h.close();

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalCode, type Role } from "@xieshui/core";
-import { actorByTelegram, authenticate, createLinkCode, redeemLinkCodeForSession, getLocale } from "@xieshui/core/server";
+import { actorByTelegram, authenticate, createLinkCode, redeemLinkCodeForSession, getLocale, systemActor } from "@xieshui/core/server";
 import { Composer } from "grammy";
 import { createInvite } from "@xieshui/core/server";
 import { makeTelegramUser, makeUnit, makeUser } from "../../../test/factories/identity.ts";
@@ -126,7 +126,7 @@ describe("language", () => {
     expect((await h.say(user, "/start"))[0]).toContain("invite code");
     const row = await h.t.db.prisma.botSession.findUniqueOrThrow({ where: { key: `session:${user.id}` } });
     expect(JSON.parse(row.value)).toEqual({ locale: "en" });
-    const { code } = await createInvite(h.t.deps, null, { unit: await makeUnit(h.t.deps), roles: ["reporter"] });
+    const { code } = await createInvite(h.t.deps, systemActor("test"), { unit: await makeUnit(h.t.deps), roles: ["reporter"] });
     const [welcome] = await h.say(user, code);
     expect(welcome).toContain("You are registered");
     expect(await getLocale(h.t.deps, actorByTelegram(h.t.deps, user.id)!.userId)).toBe("en");

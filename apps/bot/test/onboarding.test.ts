@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createInvite, revokeInvite, actorByTelegram } from "@xieshui/core/server";
+import { createInvite, revokeInvite, actorByTelegram, systemActor } from "@xieshui/core/server";
 import { makeUnit } from "../../../test/factories/identity.ts";
 import { createHarness, tgUser, type BotHarness } from "./harness.ts";
 
@@ -13,7 +13,7 @@ afterEach(async () => {
 
 async function invite(roles: ("reporter" | "checker" | "admin")[] = ["reporter"], opts: { name?: string; expiresInDays?: number } = {}) {
   const unit = await makeUnit(h.t.deps, { type: "village", name: "幸福镇东村村委会" });
-  return createInvite(h.t.deps, null, { unit, roles, ...opts });
+  return createInvite(h.t.deps, systemActor("test"), { unit, roles, ...opts });
 }
 
 describe("onboarding", () => {
@@ -88,7 +88,7 @@ describe("onboarding", () => {
 
   it("tells a revoked code apart", async () => {
     const { code, invite: inv } = await invite();
-    await revokeInvite(h.t.deps, null, inv.id);
+    await revokeInvite(h.t.deps, systemActor("test"), inv.id);
     expect(await h.say(tgUser(), code)).toEqual(["邀请码已被管理员作废"]);
   });
 

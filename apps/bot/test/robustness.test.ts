@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Message } from "grammy/types";
-import { createInvite } from "@xieshui/core/server";
+import { createInvite, systemActor } from "@xieshui/core/server";
 import { makeTelegramUser, makeUnit } from "../../../test/factories/identity.ts";
 import { createHarness, makeCallbackQuery, makeMessage, makeUpdate, tgUser, type BotHarness } from "./harness.ts";
 
@@ -63,7 +63,7 @@ describe("unhandled input", () => {
     const user = tgUser();
     await h.say(user, "/start");
     await h.handle(media(user, { sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }));
-    const { code } = await createInvite(h.t.deps, null, { unit: await makeUnit(h.t.deps), roles: ["reporter"] });
+    const { code } = await createInvite(h.t.deps, systemActor("test"), { unit: await makeUnit(h.t.deps), roles: ["reporter"] });
     expect((await h.say(user, code))[0]).toContain("注册成功");
   });
 });

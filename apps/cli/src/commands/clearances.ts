@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import cliProgress from "cli-progress";
-import { importClearances, type Deps } from "@xieshui/core/server";
+import { importClearances, type Deps, systemActor } from "@xieshui/core/server";
 import { printJson, UsageError, type Args, type CliIo } from "../io.ts";
 
 /**
@@ -21,7 +21,7 @@ export async function clearancesCommand(deps: Deps, args: Args, io: CliIo): Prom
   bar?.start(statSync(file).size, 0, { rows: 0 });
   let summary;
   try {
-    summary = await importClearances(deps, null, file, {
+    summary = await importClearances(deps, systemActor("cli"), file, {
       dryRun,
       ...(bar ? { onProgress: (p: { rows: number; bytes: number }) => bar.update(p.bytes, { rows: p.rows }) } : {}),
     });

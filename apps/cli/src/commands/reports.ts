@@ -1,5 +1,5 @@
 import { writeFileSync } from "node:fs";
-import { exportReports, missingFeeds, scheduleReminders, type Deps } from "@xieshui/core/server";
+import { exportReports, missingFeeds, scheduleReminders, type Deps, systemActor } from "@xieshui/core/server";
 import { duePeriod } from "@xieshui/core";
 import { opt, printJson, UsageError, type Args, type CliIo } from "../io.ts";
 
@@ -16,7 +16,7 @@ export async function reportsCommand(deps: Deps, args: Args, io: CliIo): Promise
     const out = opt(args, "out");
     if (!out) throw new UsageError("reports export needs --out <file>");
     const input = { type: opt(args, "type"), period: opt(args, "period"), format: opt(args, "format") ?? (out.endsWith(".xlsx") ? "xlsx" : "csv") };
-    const result = await exportReports(deps, null, input);
+    const result = await exportReports(deps, systemActor("cli"), input);
     writeFileSync(out, result.body);
     const summary = { file: out, type: input.type, period: input.period, format: input.format, rows: result.count, bytes: result.body.length };
     if (json) printJson(io, summary);
@@ -26,7 +26,7 @@ export async function reportsCommand(deps: Deps, args: Args, io: CliIo): Promise
   if (sub === "missing") {
     const period = opt(args, "period") ?? duePeriod(deps.clock.now());
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(period)) throw new UsageError("--period must be YYYY-MM");
-    const missing = await missingFeeds(deps, null, period);
+    const missing = await missingFeeds(deps, systemActor("cli"), period);
     if (json) printJson(io, missing);
     else for (const m of missing) io.out.write(`${m.period} ${m.type.padEnd(30)} ${m.unit.code.padEnd(24)} due ${m.dueDate}${m.overdue ? " OVERDUE" : ""}\n`);
     return 0;

@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
 import type { Role, UnitType } from "../domain/units.ts";
+import type { Actor } from "./identity/actor.ts";
 
 /**
  * Prepared statements on the raw SQLite connection for paths that run on every request or in
@@ -11,15 +12,6 @@ import type { Role, UnitType } from "../domain/units.ts";
 /** Prisma's text encoding of DateTime on SQLite; raw writes must match it so Prisma reads them back. */
 export function sqlDate(at: Date): string {
   return at.toISOString().replace("Z", "+00:00");
-}
-
-/** Who is behind a request: what every use-case receives and checks roles and unit against. */
-export interface Actor {
-  userId: string;
-  name: string;
-  unitId: string;
-  unit: { code: string; name: string; type: UnitType };
-  roles: Role[];
 }
 
 interface ActorRow {

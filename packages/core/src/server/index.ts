@@ -9,7 +9,7 @@ export * from "./crypto.ts";
 export * from "./audit.ts";
 export * from "./hot-path.ts";
 export * from "./deps.ts";
-export * from "./identity.ts";
+export * from "./identity/index.ts";
 export * from "./outbox.ts";
 export * from "./seed.ts";
 export * from "./telegram-webapp.ts";

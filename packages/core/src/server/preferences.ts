@@ -2,7 +2,7 @@ import { z } from "zod";
 import { LOCALES, type Locale } from "../domain/i18n.ts";
 import { AppError } from "./errors.ts";
 import { writeAudit } from "./audit.ts";
-import type { Actor } from "./hot-path.ts";
+import type { Actor } from "./identity/actor.ts";
 import type { Deps } from "./deps.ts";
 
 /** A UI language a user may choose (`zh-CN` or `en`). */

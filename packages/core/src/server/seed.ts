@@ -1,7 +1,7 @@
 import type { Role, UnitType } from "../domain/units.ts";
 import { ROLES } from "../domain/units.ts";
 import type { Deps } from "./deps.ts";
-import { createInvite } from "./identity.ts";
+import { createInvite, systemActor } from "./identity/index.ts";
 import { migrate } from "./migrate.ts";
 
 /** A demo unit of the seeded district. */
@@ -72,7 +72,7 @@ export async function issueDemoInvites(deps: Deps): Promise<{ role: Role; unit: 
   const out: { role: Role; unit: string; code: string }[] = [];
   for (const role of ROLES) {
     const unit = DEMO_INVITE_UNITS[role];
-    const { code } = await createInvite(deps, null, { unit, roles: [role], expiresInDays: 7, label: "demo" });
+    const { code } = await createInvite(deps, systemActor("seed"), { unit, roles: [role], expiresInDays: 7, label: "demo" });
     out.push({ role, unit, code });
   }
   return out;

@@ -3,7 +3,7 @@ import { createHmac } from "node:crypto";
 import { createTestDb, createFixedClock, type TestDb } from "../../../../test/factories/db.ts";
 import { makeTelegramUser } from "../../../../test/factories/identity.ts";
 import { loginWithTelegramWebApp, signWebAppInitData, validateWebAppInitData } from "./telegram-webapp.ts";
-import { authenticate } from "./identity.ts";
+import { authenticate } from "./identity/index.ts";
 import { isAppError } from "./errors.ts";
 
 const BOT_TOKEN = "123456:TEST-token-for-webapp";

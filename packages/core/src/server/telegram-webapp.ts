@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { AppError } from "./errors.ts";
 import { writeAudit } from "./audit.ts";
-import { actorByTelegram, issueSession, toUserView } from "./identity.ts";
+import { actorByTelegram, issueSession, toUserView } from "./identity/index.ts";
 import type { UserView } from "../domain/units.ts";
 import type { Deps } from "./deps.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseFieldAnswer, reportSummaryLines } from "./answers.ts";
-import { PERFORMANCE_FIELDS, RENTAL_FIELDS, VEHICLE_FIELDS } from "./field-types.ts";
+import { PERFORMANCE_FIELDS, RENTAL_FIELDS, VEHICLE_FIELDS } from "./report-types.ts";
 
 const field = (fields: typeof RENTAL_FIELDS, name: string) => fields.find((f) => f.name === name)!;
 

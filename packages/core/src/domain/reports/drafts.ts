@@ -1,5 +1,5 @@
 import type { ClearanceCheckResult } from "../clearance.ts";
-import type { VehicleNoClearanceData } from "./field-types.ts";
+import type { VehicleNoClearanceData } from "./report-types.ts";
 
 /**
  * The start of a `vehicle_no_clearance` report from a failed clearance check ("report it" in one

@@ -6,7 +6,7 @@ import type { UnitType } from "../units.ts";
 import { parseInput, type FieldErrors } from "../validation.ts";
 import type { Locale } from "../i18n.ts";
 import { fieldSchema, type FieldSpec } from "./fields.ts";
-import type { DeadlineResult } from "./field-types.ts";
+import type { DeadlineResult } from "./report-types.ts";
 
 /**
  * Periodic department feeds (部门定期数据). Every feed is monthly: period `YYYY-MM`, due by day

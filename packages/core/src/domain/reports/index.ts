@@ -1,6 +1,6 @@
 // Report types: the registry, their field specs and schemas, deadline rules and feed templates.
 export * from "./fields.ts";
-export * from "./field-types.ts";
+export * from "./report-types.ts";
 export * from "./feeds.ts";
 export * from "./registry.ts";
 export * from "./drafts.ts";

@@ -10,7 +10,7 @@ import {
   TIMELINESS,
   type EventReportType,
   type ReportRulesConfig,
-} from "./field-types.ts";
+} from "./report-types.ts";
 import { FEED_TYPES, PeriodSchema, type FeedReportType } from "./feeds.ts";
 import { fieldSchema, type FieldSpec } from "./fields.ts";
 

@@ -11,7 +11,7 @@ import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { cstYear } from "../../domain/time.ts";
 import { AppError } from "../errors.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { clearanceStore, type CheckAuditEntry } from "./fast-store.ts";
 

@@ -7,7 +7,7 @@ import ExcelJS from "exceljs";
 import { CLEARANCE_COLUMNS, withIdCheckChar } from "../../domain/index.ts";
 import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
 import { makeUser } from "../../../../../test/factories/identity.ts";
-import type { Actor } from "../hot-path.ts";
+import { systemActor, type Actor } from "../identity/actor.ts";
 import { checkClearance, importClearances, listChecks, unusualCheckers } from "./index.ts";
 import { SAMPLE_CLEARANCES_CSV } from "../../../../../test/factories/paths.ts";
 import { expectAppError } from "../../../../../test/factories/errors.ts";
@@ -50,7 +50,7 @@ afterAll(async () => {
 
 describe("importClearances", () => {
   it("imports every row of the sample, and a re-import updates instead of duplicating", async () => {
-    const first = await importClearances(t.deps, null, SAMPLE);
+    const first = await importClearances(t.deps, systemActor("test"), SAMPLE);
     expect(first).toMatchObject({ imported: 42, updated: 0, rejected: [], complete: true });
     const again = await importClearances(t.deps, coordinator, SAMPLE);
     expect(again).toMatchObject({ imported: 0, updated: 42, rejected: [] });
@@ -61,41 +61,41 @@ describe("importClearances", () => {
 
   it("gives the same answer when reading in-thread instead of in the worker", async () => {
     const content = csv(line("INTHREAD01"), line("INTHREAD02", { amount: "x" }), line("INTHREAD01"));
-    const inWorker = await importClearances(t.deps, null, file(content), { dryRun: true });
-    const inThread = await importClearances(t.deps, null, file(content), { dryRun: true, parallel: false });
+    const inWorker = await importClearances(t.deps, systemActor("test"), file(content), { dryRun: true });
+    const inThread = await importClearances(t.deps, systemActor("test"), file(content), { dryRun: true, parallel: false });
     expect(inThread).toEqual(inWorker);
     expect(inThread).toMatchObject({ imported: 1, rejected: [{ line: 3 }, { line: 4 }] });
-    const truncated = await importClearances(t.deps, null, file(content.slice(0, -20)), { parallel: false });
+    const truncated = await importClearances(t.deps, systemActor("test"), file(content.slice(0, -20)), { parallel: false });
     expect(truncated).toMatchObject({ complete: false, failedBatch: { fromLine: 2 } });
   });
 
   it("changes nothing on a dry run", async () => {
     const before = await t.db.prisma.clearance.count();
-    const summary = await importClearances(t.deps, null, file(csv(line("DRY0000001"))), { dryRun: true });
+    const summary = await importClearances(t.deps, systemActor("test"), file(csv(line("DRY0000001"))), { dryRun: true });
     expect(summary).toMatchObject({ imported: 1, dryRun: true, batchId: null });
     expect(await t.db.prisma.clearance.count()).toBe(before);
   });
 
   it("reads a GBK export from Excel", async () => {
-    const summary = await importClearances(t.deps, null, file(iconv.encode(csv(line("GBK0000001", { taxpayer_name: "欧阳小明" })), "gbk")));
+    const summary = await importClearances(t.deps, systemActor("test"), file(iconv.encode(csv(line("GBK0000001", { taxpayer_name: "欧阳小明" })), "gbk")));
     expect(summary).toMatchObject({ imported: 1, rejected: [] });
     expect((await t.db.prisma.clearance.findUniqueOrThrow({ where: { certificateNo: "GBK0000001" } })).taxpayerName).toBe("欧阳小明");
   });
 
   it("refuses a file with a missing or an extra column before writing anything", async () => {
-    const missing = await appError(importClearances(t.deps, null, file("certificate_no,kind\n1,2\n")));
+    const missing = await appError(importClearances(t.deps, systemActor("test"), file("certificate_no,kind\n1,2\n")));
     expect(missing.reason).toBe("import_missing_columns");
     expect(missing.params?.columns).toContain("tax");
-    const extra = await appError(importClearances(t.deps, null, file(`${HEADER},note\n${line("EXTRA00001")},x\n`)));
+    const extra = await appError(importClearances(t.deps, systemActor("test"), file(`${HEADER},note\n${line("EXTRA00001")},x\n`)));
     expect(extra.reason).toBe("import_extra_columns");
     expect(await t.db.prisma.clearance.count({ where: { certificateNo: "EXTRA00001" } })).toBe(0);
-    expect((await appError(importClearances(t.deps, null, file("")))).reason).toBe("import_empty");
+    expect((await appError(importClearances(t.deps, systemActor("test"), file("")))).reason).toBe("import_empty");
   });
 
   it("rejects bad rows with their line numbers and imports the rest", async () => {
     const summary = await importClearances(
       t.deps,
-      null,
+      systemActor("test"),
       file(csv(
         line("ROWS000001"),
         line("ROWS000002", { period_start: "2026-02-30" }),
@@ -117,7 +117,7 @@ describe("importClearances", () => {
   });
 
   it("rejects a certificate number repeated in a later batch of the same file, keeping the first", async () => {
-    const summary = await importClearances(t.deps, null, file(csv(line("XBATCH0001"), line("XBATCH0002"), line("XBATCH0003"), line("XBATCH0001", { amount: "9.99" }))), { batchSize: 2 });
+    const summary = await importClearances(t.deps, systemActor("test"), file(csv(line("XBATCH0001"), line("XBATCH0002"), line("XBATCH0003"), line("XBATCH0001", { amount: "9.99" }))), { batchSize: 2 });
     expect(summary).toMatchObject({ imported: 3, updated: 0 });
     expect(summary.rejected).toEqual([{ line: 5, reason: expect.stringContaining("XBATCH0001") }]);
     expect((await t.db.prisma.clearance.findUniqueOrThrow({ where: { certificateNo: "XBATCH0001" } })).amountFen).toBe(48000);
@@ -126,18 +126,18 @@ describe("importClearances", () => {
   it("rolls back the batch a truncated file breaks off in, keeps earlier batches and says so", async () => {
     const rows = Array.from({ length: 7 }, (_, i) => line(`TRUNC0000${i}`));
     const content = csv(...rows).trimEnd();
-    const summary = await importClearances(t.deps, null, file(content.slice(0, content.length - 40)), { batchSize: 3 });
+    const summary = await importClearances(t.deps, systemActor("test"), file(content.slice(0, content.length - 40)), { batchSize: 3 });
     expect(summary.complete).toBe(false);
     expect(summary.imported).toBe(6);
     expect(summary.failedBatch).toMatchObject({ fromLine: 8, toLine: 8, rows: 0 });
     expect(summary.rejected.at(-1)!.line).toBe(8);
-    const quote = await importClearances(t.deps, null, file(`${csv(...rows.slice(0, 4))}"TRUNC9,vehicle`), { batchSize: 3 });
+    const quote = await importClearances(t.deps, systemActor("test"), file(`${csv(...rows.slice(0, 4))}"TRUNC9,vehicle`), { batchSize: 3 });
     expect(quote).toMatchObject({ complete: false, updated: 3, failedBatch: { fromLine: 5, rows: 1 } });
     expect(await t.db.prisma.clearanceImportBatch.findUniqueOrThrow({ where: { id: quote.batchId! } })).toMatchObject({ status: "partial" });
   });
 
   it("rejects an overlong name with its line and keeps the rows around it", async () => {
-    const summary = await importClearances(t.deps, null, file(csv(line("BIG0000001"), line("BIG0000002", { taxpayer_name: "长".repeat(70_000) }), line("BIG0000003"))));
+    const summary = await importClearances(t.deps, systemActor("test"), file(csv(line("BIG0000001"), line("BIG0000002", { taxpayer_name: "长".repeat(70_000) }), line("BIG0000003"))));
     expect(summary.imported).toBe(2);
     expect(summary.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^taxpayer_name:/) }]);
   });
@@ -150,12 +150,12 @@ describe("importClearances", () => {
     ws.addRow(line("XLSX000002", { paid_on: "soon" }).split(","));
     const path = join(t.dir, "upload.xlsx");
     await wb.xlsx.writeFile(path);
-    const summary = await importClearances(t.deps, null, path);
+    const summary = await importClearances(t.deps, systemActor("test"), path);
     expect(summary).toMatchObject({ imported: 1, rejected: [{ line: 3 }] });
   });
 
   it("accepts a stream and refuses a non-checker role", async () => {
-    const summary = await importClearances(t.deps, null, { stream: Readable.from([Buffer.from(csv(line("STREAM0001")))]), fileName: "upload.csv" });
+    const summary = await importClearances(t.deps, systemActor("test"), { stream: Readable.from([Buffer.from(csv(line("STREAM0001")))]), fileName: "upload.csv" });
     expect(summary.imported).toBe(1);
     expect((await appError(importClearances(t.deps, checker, SAMPLE))).code).toBe("forbidden");
   });

@@ -5,8 +5,9 @@ import { Worker } from "node:worker_threads";
 import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
 import { writeAudit } from "../audit.ts";
-import { requireRole } from "../identity.ts";
-import { sqlDate, type Actor } from "../hot-path.ts";
+import { requireRole } from "../identity/index.ts";
+import { sqlDate } from "../hot-path.ts";
+import { auditWho, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { clearanceStore, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
 import { countBytes, flattenRows, message, parseClearanceFile, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
@@ -134,21 +135,21 @@ async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, o
  * - a missing or extra column refuses the whole file before anything is written (AppError);
  * - a file that breaks off (truncated, broken quoting, undecodable bytes) ends the import: the
  *   batch being read is rolled back and reported, earlier batches stay, `complete` is false.
- * Coordinators, tax officers and admins may import; `actor = null` is the local operator (CLI).
+ * Coordinators, tax officers and admins may import; or the local operator (CLI).
  */
 export async function importClearances(
   deps: Deps,
-  actor: Actor | null,
+  actor: Principal,
   source: ClearanceImportSource,
   opts: ImportClearancesOptions = {},
 ): Promise<ClearanceImportSummary> {
-  if (actor) requireRole(actor, "coordinator", "tax_officer", "admin");
+  requireRole(actor, "coordinator", "tax_officer", "admin");
   return clearanceStore(deps.db.sqlite).withBulkCache(() => runImport(deps, actor, source, opts));
 }
 
 async function runImport(
   deps: Deps,
-  actor: Actor | null,
+  actor: Principal,
   source: ClearanceImportSource,
   opts: ImportClearancesOptions,
 ): Promise<ClearanceImportSummary> {
@@ -196,7 +197,7 @@ async function runImport(
       if (event.t === "header") {
         if (!dryRun) {
           const created = await deps.db.prisma.clearanceImportBatch.create({
-            data: { fileName: fileName.slice(0, 200), userId: actor?.userId ?? null, startedAt, status: "running" },
+            data: { fileName: fileName.slice(0, 200), userId: auditWho(actor).userId, startedAt, status: "running" },
           });
           batchId = created.id;
           summary.batchId = batchId;
@@ -236,8 +237,7 @@ async function runImport(
   if (batchId) await finishBatch(deps, batchId, summary, summary.complete ? "done" : "partial", summary.failedBatch?.reason ?? null);
   if (!dryRun) {
     await writeAudit(deps.db.prisma, deps.clock, {
-      userId: actor?.userId ?? null,
-      unitId: actor?.unitId ?? null,
+      actor,
       action: "clearance.import",
       subject: batchId ? `clearance-import:${batchId}` : null,
       result: summary.complete ? "ok" : "partial",

@@ -1,7 +1,7 @@
 import { addDays, cstDate, cstStartOfDay, isCalendarDate } from "../../domain/time.ts";
 import { AppError } from "../errors.ts";
-import { requireRole } from "../identity.ts";
-import type { Actor } from "../hot-path.ts";
+import { requireRole } from "../identity/index.ts";
+import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { CHECK_AUDIT_ACTION } from "./fast-store.ts";
 

@@ -1,10 +1,10 @@
 import { dirname, join } from "node:path";
 import { DEFAULT_LOCALE, t, type Locale } from "../../domain/i18n.ts";
-import { DEFAULT_RULES, type ReportRulesConfig, type Timeliness } from "../../domain/reports/field-types.ts";
+import { DEFAULT_RULES, type ReportRulesConfig, type Timeliness } from "../../domain/reports/report-types.ts";
 import { getReportType, type AnyReportType, type ReportStatus } from "../../domain/reports/registry.ts";
 import type { FieldErrors } from "../../domain/validation.ts";
 import { AppError } from "../errors.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 
 /** Options every report use-case accepts: the caller's language and the district's deadline rules. */
@@ -114,4 +114,19 @@ export function typeForReporter(actor: Actor, code: string, locale: Locale, fiel
 /** True for Prisma's unique-constraint violation (two retries racing on the same clientId). */
 export function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && (e as { code?: string }).code === "P2002";
+}
+
+/** Prisma include for the photo count every ReportView carries. */
+export const withPhotos = { _count: { select: { photos: true } } } as const;
+
+/** One report as a view (it must exist). */
+export async function viewById(deps: Deps, id: string): Promise<ReportView> {
+  const row = await deps.db.prisma.report.findUniqueOrThrow({ where: { id }, include: withPhotos });
+  return (await toViews(deps, [row]))[0]!;
+}
+
+/** The report a user already filed under a clientId (the idempotent retry), or null. */
+export async function existingByClientId(deps: Deps, userId: string, clientId: string): Promise<ReportView | null> {
+  const row = await deps.db.prisma.report.findUnique({ where: { userId_clientId: { userId, clientId } }, include: withPhotos });
+  return row ? (await toViews(deps, [row]))[0]! : null;
 }

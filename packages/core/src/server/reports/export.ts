@@ -6,12 +6,12 @@ import { parseInput } from "../../domain/validation.ts";
 import { PeriodSchema } from "../../domain/reports/feeds.ts";
 import { getReportType, reportFields } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
-import { requireRole } from "../identity.ts";
+import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { localeOf, type ReportOptions } from "./common.ts";
-import { reportWhere } from "./submit.ts";
+import { reportWhere } from "./inbox.ts";
 
 /** What `exportReports` needs: one type, one period (YYYY-MM), csv or xlsx. */
 export const ExportReportsSchema = z.strictObject({
@@ -45,10 +45,10 @@ function csvLine(cells: (string | number)[]): string {
  * Exports the reports of one type and period for the tax bureau, with Chinese column headers.
  * Single facts: one row per report filed in that CST month. Feeds: one row per data row of every
  * unit's latest filing for that period (a later upload corrects an earlier one), plus a row per 本期无 filing. CSV is UTF-8 with a BOM so Excel opens it.
- * Tax officers, coordinators and admins; `actor = null` is the local operator (CLI).
+ * Tax officers, coordinators and admins; or the local operator (CLI).
  */
-export async function exportReports(deps: Deps, actor: Actor | null, input: unknown, opts?: ReportOptions): Promise<ReportExport> {
-  if (actor) requireRole(actor, "tax_officer", "coordinator", "admin");
+export async function exportReports(deps: Deps, actor: Principal, input: unknown, opts?: ReportOptions): Promise<ReportExport> {
+  requireRole(actor, "tax_officer", "coordinator", "admin");
   const locale = localeOf(opts);
   const parsed = parseInput(ExportReportsSchema, input, locale);
   if (!parsed.ok) throw new AppError("invalid_input", { fields: parsed.fields });
@@ -105,8 +105,7 @@ export async function exportReports(deps: Deps, actor: Actor | null, input: unkn
     body = Buffer.from(await wb.xlsx.writeBuffer());
   }
   await writeAudit(deps.db.prisma, deps.clock, {
-    userId: actor?.userId ?? null,
-    unitId: actor?.unitId ?? null,
+    actor,
     action: "report.export",
     subject: `${code}:${period}`,
     result: "ok",

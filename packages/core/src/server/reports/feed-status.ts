@@ -1,9 +1,9 @@
 import { cstDate } from "../../domain/time.ts";
 import { feedDueDate, type FeedReportType } from "../../domain/reports/feeds.ts";
 import { reportTypesForUnit } from "../../domain/reports/registry.ts";
-import type { Timeliness } from "../../domain/reports/field-types.ts";
-import { requireRole } from "../identity.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Timeliness } from "../../domain/reports/report-types.ts";
+import { requireRole } from "../identity/index.ts";
+import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 
 /** Where one feed of the actor's unit stands for a period: filed (upload or 本期无) or still missing. */

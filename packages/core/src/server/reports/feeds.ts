@@ -15,10 +15,10 @@ import {
 } from "../../domain/reports/feeds.ts";
 import { FeedFilingSchema } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
-import { requireRole } from "../identity.ts";
+import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
 import { enqueueMessage } from "../outbox.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Actor, Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { isUniqueViolation, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
 import { readFeedFile } from "./feed-file.ts";
@@ -203,10 +203,10 @@ async function filedUnitIds(deps: Deps, feed: FeedReportType, period: string): P
 
 /**
  * Completeness for oversight: every (feed, unit) with nothing filed for `period`. Units are those
- * whose type files the feed. Tax officers, coordinators and admins; `actor = null` is the local operator (CLI).
+ * whose type files the feed. Tax officers, coordinators and admins; or the local operator (CLI).
  */
-export async function missingFeeds(deps: Deps, actor: Actor | null, period: string): Promise<MissingFeed[]> {
-  if (actor) requireRole(actor, "tax_officer", "coordinator", "admin");
+export async function missingFeeds(deps: Deps, actor: Principal, period: string): Promise<MissingFeed[]> {
+  requireRole(actor, "tax_officer", "coordinator", "admin");
   const now = deps.clock.now();
   const out: MissingFeed[] = [];
   for (const feed of FEED_TYPES) {

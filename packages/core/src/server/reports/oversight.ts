@@ -1,7 +1,7 @@
 import { cstStartOfDay } from "../../domain/time.ts";
 import { nextPeriod } from "../../domain/reports/feeds.ts";
-import { requireRole } from "../identity.ts";
-import type { Actor } from "../hot-path.ts";
+import { requireRole } from "../identity/index.ts";
+import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { missingFeeds } from "./feeds.ts";
 

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../errors.ts";
-import { requireRole } from "../identity.ts";
+import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { uploadsDir } from "./common.ts";
 

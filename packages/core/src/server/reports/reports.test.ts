@@ -7,7 +7,7 @@ import { createDeps } from "../deps.ts";
 import { makeUnit, makeUser } from "../../../../../test/factories/identity.ts";
 import { makeConstructionCsv, makePerformanceData, makeRentalData, makeVehicleData, TEST_USCC } from "../../../../../test/factories/reports.ts";
 import { constructionPermitsFeed } from "../../domain/reports/feeds.ts";
-import type { Actor } from "../hot-path.ts";
+import { systemActor, type Actor } from "../identity/actor.ts";
 import {
   addReportPhoto,
   exportReports,
@@ -252,7 +252,7 @@ describe("export", () => {
     expect(text).toContain("'=HYPERLINK(1)");
     expect(text).toContain("居住");
     expect(out.count).toBe(1);
-    const xlsx = await exportReports(t.deps, null, { type: "rental", period: "2026-11", format: "xlsx" });
+    const xlsx = await exportReports(t.deps, systemActor("test"), { type: "rental", period: "2026-11", format: "xlsx" });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
     expect(wb.worksheets[0]!.rowCount).toBe(2);

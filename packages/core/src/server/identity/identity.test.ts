@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestDb, createFixedClock, type TestDb } from "../../../../test/factories/db.ts";
-import { makeUnit } from "../../../../test/factories/identity.ts";
+import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
+import { makeUnit } from "../../../../../test/factories/identity.ts";
 import {
   authenticate,
   createInvite,
@@ -13,9 +13,10 @@ import {
   revokeInvite,
   revokeSession,
   actorByTelegram,
-} from "./identity.ts";
-import { sha256Hex } from "./crypto.ts";
-import { expectAppError } from "../../../../test/factories/errors.ts";
+  systemActor,
+} from "./index.ts";
+import { sha256Hex } from "../crypto.ts";
+import { expectAppError } from "../../../../../test/factories/errors.ts";
 
 const clock = createFixedClock("2026-11-26T02:00:00Z");
 let t: TestDb;
@@ -33,7 +34,7 @@ const reasonOf = async (promise: Promise<unknown>): Promise<string | undefined> 
 describe("invites", () => {
   it("stores only the hash of an invite code and redeems it once", async () => {
     const unit = await makeUnit(t.deps, { type: "village" });
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter", "checker"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter", "checker"] });
     const row = await t.db.prisma.invite.findFirstOrThrow();
     expect(row.codeHash).toBe(sha256Hex(code));
     expect(JSON.stringify(row)).not.toContain(code);
@@ -48,19 +49,19 @@ describe("invites", () => {
   it("tells unknown, expired and revoked codes apart", async () => {
     const unit = await makeUnit(t.deps);
     expect(await reasonOf(redeemInvite(t.deps, { code: "ABCDEFGHJK" }, { kind: "miniapp" }))).toBe("invite_unknown");
-    const expiring = await createInvite(t.deps, null, { unit, roles: ["reporter"], expiresInDays: 1 });
+    const expiring = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"], expiresInDays: 1 });
     clock.advance(86_400_000 + 1);
     expect(await reasonOf(redeemInvite(t.deps, { code: expiring.code }, { kind: "miniapp" }))).toBe("invite_expired");
-    const revoked = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
-    await revokeInvite(t.deps, null, revoked.invite.id);
+    const revoked = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
+    await revokeInvite(t.deps, systemActor("test"), revoked.invite.id);
     expect(await reasonOf(redeemInvite(t.deps, { code: revoked.code }, { kind: "miniapp" }))).toBe("invite_revoked");
-    const statuses = (await listInvites(t.deps, null)).map((i) => i.status).sort();
+    const statuses = (await listInvites(t.deps, systemActor("test"))).map((i) => i.status).sort();
     expect(statuses).toEqual(["expired", "revoked"]);
   });
 
   it("lets only one of two concurrent redemptions win", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const results = await Promise.allSettled([
       redeemInvite(t.deps, { code }, { kind: "miniapp" }),
       redeemInvite(t.deps, { code }, { kind: "miniapp" }),
@@ -71,8 +72,8 @@ describe("invites", () => {
 
   it("re-issues an invite: the old code stops working, the new one works", async () => {
     const unit = await makeUnit(t.deps);
-    const first = await createInvite(t.deps, null, { unit, roles: ["checker"] });
-    const second = await reissueInvite(t.deps, null, first.invite.id);
+    const first = await createInvite(t.deps, systemActor("test"), { unit, roles: ["checker"] });
+    const second = await reissueInvite(t.deps, systemActor("test"), first.invite.id);
     expect(await reasonOf(redeemInvite(t.deps, { code: first.code }, { kind: "miniapp" }))).toBe("invite_revoked");
     const { user } = await redeemInvite(t.deps, { code: second.code }, { kind: "miniapp" });
     expect(user.roles).toEqual(["checker"]);
@@ -80,21 +81,39 @@ describe("invites", () => {
 
   it("refuses invite management to non-admins", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const { token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
-    const actor = authenticate(t.deps, token);
+    const actor = authenticate(t.deps, token)!;
     expect(await reasonOf(createInvite(t.deps, actor, { unit, roles: ["admin"] }))).toBe("role_required");
   });
 
+  it("never treats a missing actor as the trusted operator", async () => {
+    const unit = await makeUnit(t.deps);
+    // A front end that lost its actor (null, undefined) must get 401, not the CLI's authority.
+    for (const nobody of [null, undefined]) {
+      expect((await expectAppError(createInvite(t.deps, nobody as never, { unit, roles: ["admin"] }))).code).toBe("unauthorized");
+      expect((await expectAppError(listInvites(t.deps, nobody as never))).code).toBe("unauthorized");
+    }
+    expect(await t.deps.db.prisma.invite.count()).toBe(0);
+  });
+
+  it("records the operator in the audit detail, not as a user", async () => {
+    const unit = await makeUnit(t.deps);
+    await createInvite(t.deps, systemActor("cli"), { unit, roles: ["reporter"] });
+    const row = await t.deps.db.prisma.auditLog.findFirstOrThrow({ where: { action: "invite.create" } });
+    expect(row.userId).toBeNull();
+    expect(JSON.parse(row.detail!)).toMatchObject({ by: "system:cli" });
+  });
+
   it("rejects an invite for an unknown unit", async () => {
-    expect(await reasonOf(createInvite(t.deps, null, { unit: "no-such-unit", roles: ["reporter"] }))).toBe("unit_unknown");
+    expect(await reasonOf(createInvite(t.deps, systemActor("test"), { unit: "no-such-unit", roles: ["reporter"] }))).toBe("unit_unknown");
   });
 });
 
 describe("sessions and linking", () => {
   it("expires and revokes sessions", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const { token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
     expect(authenticate(t.deps, token)).not.toBeNull();
     expect(authenticate(t.deps, "garbage")).toBeNull();
@@ -105,7 +124,7 @@ describe("sessions and linking", () => {
 
   it("sees a role change or a disabled account at the next request despite the session cache", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter", "checker"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter", "checker"] });
     const { token, user } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
     expect(authenticate(t.deps, token)?.roles).toEqual(["checker", "reporter"]);
     await t.db.prisma.userRole.delete({ where: { userId_role: { userId: user.id, role: "checker" } } });
@@ -116,7 +135,7 @@ describe("sessions and linking", () => {
 
   it("links a Telegram account and a mini-app login to one user, both ways", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const tg = await redeemInvite(t.deps, { code }, { kind: "telegram", telegramId: "1001", chatId: "1001", firstName: "王芳" });
     expect(tg.token).toBeNull();
     expect(tg.user.name).toBe("王芳");
@@ -126,7 +145,7 @@ describe("sessions and linking", () => {
     expect(web.user.id).toBe(tg.user.id);
     expect(await reasonOf(redeemLinkCodeForSession(t.deps, link.code))).toBe("link_code_used");
 
-    const invite2 = await createInvite(t.deps, null, { unit, roles: ["checker"] });
+    const invite2 = await createInvite(t.deps, systemActor("test"), { unit, roles: ["checker"] });
     const mini = await redeemInvite(t.deps, { code: invite2.code }, { kind: "miniapp" });
     const link2 = await createLinkCode(t.deps, authenticate(t.deps, mini.token)!);
     const linked = await linkTelegram(t.deps, link2.code, { telegramId: "2002", chatId: "2002" });
@@ -139,7 +158,7 @@ describe("sessions and linking", () => {
 
   it("expires link codes after ten minutes", async () => {
     const unit = await makeUnit(t.deps);
-    const { code } = await createInvite(t.deps, null, { unit, roles: ["reporter"] });
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const { token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
     const link = await createLinkCode(t.deps, authenticate(t.deps, token)!);
     clock.advance(10 * 60_000 + 1);

@@ -1,37 +1,19 @@
-import { INVITE_CODE_LENGTH, LINK_CODE_LENGTH } from "../domain/codes.ts";
-import { RoleSchema, type Role, type UserView, type UnitType } from "../domain/units.ts";
-import { t, DEFAULT_LOCALE } from "../domain/i18n.ts";
-import { CreateInviteSchema, type CreateInviteInput } from "../domain/schemas/auth.ts";
-import { AppError } from "./errors.ts";
-import { randomCode, randomToken, sha256Hex } from "./crypto.ts";
-import { writeAudit } from "./audit.ts";
-import type { Actor } from "./hot-path.ts";
-import type { Deps } from "./deps.ts";
-
-/** How long a mini-app session lives. */
-export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
-/** How long a one-time link code lives. */
-export const LINK_CODE_TTL_MS = 10 * 60 * 1000;
-
-/** The actor used by the CLI and `npm start`: a trusted local operator, audited as "system". */
-export const SYSTEM_ACTOR = null;
+import { INVITE_CODE_LENGTH } from "../../domain/codes.ts";
+import { RoleSchema, type Role, type UserView } from "../../domain/units.ts";
+import { t, DEFAULT_LOCALE } from "../../domain/i18n.ts";
+import { CreateInviteSchema, type CreateInviteInput } from "../../domain/schemas/auth.ts";
+import { AppError } from "../errors.ts";
+import { randomCode, sha256Hex } from "../crypto.ts";
+import { writeAudit } from "../audit.ts";
+import type { Deps } from "../deps.ts";
+import { isSystemActor, requireRole, toUserView, type Principal } from "./actor.ts";
+import { issueSession } from "./sessions.ts";
 
 /** Where a redemption comes from. A Telegram redemption binds the account to the new user. */
 export type RedeemChannel =
   | { kind: "miniapp" }
   | { kind: "api" }
   | { kind: "telegram"; telegramId: string; chatId: string; firstName?: string | undefined };
-
-/** Converts an actor to the public user view of the API contract. */
-export function toUserView(actor: Actor): UserView {
-  return { id: actor.userId, name: actor.name, unit: actor.unit, roles: actor.roles };
-}
-
-/** Throws 403 unless the actor holds one of the roles. Every use-case calls this (or a stricter check) first. */
-export function requireRole(actor: Actor | null, ...roles: Role[]): asserts actor is Actor {
-  if (!actor) throw new AppError("unauthorized");
-  if (!roles.some((r) => actor.roles.includes(r))) throw new AppError("forbidden", { reason: "role_required" });
-}
 
 function parseRoles(value: string): Role[] {
   return value
@@ -65,14 +47,14 @@ function inviteStatus(inv: { usedAt: Date | null; revokedAt: Date | null; expire
 
 /**
  * Creates a single-use invite for a unit and roles; returns the code, shown once. Admins only
- * (the CLI acts as the local operator, `actor = null`). The code is stored hashed.
+ * (or the local operator: the CLI, the demo seed). The code is stored hashed.
  */
 export async function createInvite(
   deps: Deps,
-  actor: Actor | null,
+  actor: Principal,
   input: CreateInviteInput & { label?: string; reissuedFromId?: string },
 ): Promise<{ code: string; invite: InviteView }> {
-  if (actor) requireRole(actor, "admin");
+  requireRole(actor, "admin");
   const parsed = CreateInviteSchema.safeParse({
     unit: input.unit,
     roles: input.roles,
@@ -93,15 +75,14 @@ export async function createInvite(
         roles: parsed.data.roles.join(","),
         name: parsed.data.name ?? null,
         label: input.label ?? null,
-        createdById: actor?.userId ?? null,
+        createdById: isSystemActor(actor) ? null : actor.userId,
         createdAt: now,
         expiresAt: new Date(now.getTime() + parsed.data.expiresInDays * 86_400_000),
         reissuedFromId: input.reissuedFromId ?? null,
       },
     });
     await writeAudit(tx, deps.clock, {
-      userId: actor?.userId ?? null,
-      unitId: actor?.unitId ?? null,
+      actor,
       action: "invite.create",
       subject: `invite:${created.id}`,
       result: "ok",
@@ -129,10 +110,10 @@ export async function createInvite(
 /** Lists invites, newest first, optionally for one unit and one status. Admins only. */
 export async function listInvites(
   deps: Deps,
-  actor: Actor | null,
+  actor: Principal,
   filter: { unit?: string; status?: InviteStatus; limit?: number } = {},
 ): Promise<InviteView[]> {
-  if (actor) requireRole(actor, "admin");
+  requireRole(actor, "admin");
   const now = deps.clock.now();
   const rows = await deps.db.prisma.invite.findMany({
     where: filter.unit ? { unit: { code: filter.unit } } : {},
@@ -161,8 +142,8 @@ export async function listInvites(
 }
 
 /** Revokes an unused invite. Revoking twice is harmless; a used invite cannot be revoked (409). */
-export async function revokeInvite(deps: Deps, actor: Actor | null, inviteId: string): Promise<void> {
-  if (actor) requireRole(actor, "admin");
+export async function revokeInvite(deps: Deps, actor: Principal, inviteId: string): Promise<void> {
+  requireRole(actor, "admin");
   const { prisma } = deps.db;
   const invite = await prisma.invite.findUnique({ where: { id: inviteId } });
   if (!invite) throw new AppError("not_found", { reason: "invite_not_found" });
@@ -170,13 +151,13 @@ export async function revokeInvite(deps: Deps, actor: Actor | null, inviteId: st
   if (invite.revokedAt) return;
   await prisma.$transaction(async (tx) => {
     await tx.invite.update({ where: { id: inviteId }, data: { revokedAt: deps.clock.now() } });
-    await writeAudit(tx, deps.clock, { userId: actor?.userId, unitId: actor?.unitId, action: "invite.revoke", subject: `invite:${inviteId}`, result: "ok" });
+    await writeAudit(tx, deps.clock, { actor, action: "invite.revoke", subject: `invite:${inviteId}`, result: "ok" });
   });
 }
 
 /** Re-issues an invite (lost or expired code): revokes the old one if unused, creates a new one for the same unit and roles. */
-export async function reissueInvite(deps: Deps, actor: Actor | null, inviteId: string, expiresInDays?: number) {
-  if (actor) requireRole(actor, "admin");
+export async function reissueInvite(deps: Deps, actor: Principal, inviteId: string, expiresInDays?: number) {
+  requireRole(actor, "admin");
   const old = await deps.db.prisma.invite.findUnique({ where: { id: inviteId }, include: { unit: true } });
   if (!old) throw new AppError("not_found", { reason: "invite_not_found" });
   if (old.usedAt) throw new AppError("conflict", { messageKey: "invite-used", reason: "invite_used" });
@@ -189,16 +170,6 @@ export async function reissueInvite(deps: Deps, actor: Actor | null, inviteId: s
     ...(expiresInDays !== undefined ? { expiresInDays } : {}),
     reissuedFromId: old.id,
   });
-}
-
-/** Creates a session for a user inside the caller's transaction and returns its token (shown once; only the hash is stored). */
-export async function issueSession(deps: Deps, tx: Pick<Deps["db"]["prisma"], "session">, userId: string, channel: string): Promise<string> {
-  const token = randomToken();
-  const now = deps.clock.now();
-  await tx.session.create({
-    data: { tokenHash: sha256Hex(token), userId, channel, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_TTL_MS) },
-  });
-  return token;
 }
 
 function inviteError(status: InviteStatus | "unknown"): AppError {
@@ -277,80 +248,3 @@ export async function redeemInvite(
   return { user: toUserView(actor), token: result.token };
 }
 
-/** The actor behind a bearer token, or null (unknown, expired, revoked, or user disabled). Hot path: no Prisma. */
-export function authenticate(deps: Deps, token: string | null | undefined): Actor | null {
-  if (!token || token.length > 200) return null;
-  return deps.identity.actorBySessionHash(sha256Hex(token), deps.clock.now());
-}
-
-/** Ends a session (logout). Unknown tokens are ignored. */
-export async function revokeSession(deps: Deps, token: string): Promise<void> {
-  await deps.db.prisma.session.updateMany({ where: { tokenHash: sha256Hex(token), revokedAt: null }, data: { revokedAt: deps.clock.now() } });
-}
-
-/** The actor linked to a Telegram account, or null when the account has not redeemed an invite. */
-export function actorByTelegram(deps: Deps, telegramId: string | number): Actor | null {
-  return deps.identity.actorByIdentity("telegram", String(telegramId));
-}
-
-/**
- * Issues a one-time code (10 minutes) that joins the other front end to this user: typed into the
- * mini-app login page it signs that device in; sent to the bot (`/link CODE`) it binds that Telegram account.
- */
-export async function createLinkCode(deps: Deps, actor: Actor): Promise<{ code: string; expiresAt: string }> {
-  const code = randomCode(LINK_CODE_LENGTH);
-  const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + LINK_CODE_TTL_MS);
-  await deps.db.prisma.$transaction(async (tx) => {
-    await tx.linkCode.create({ data: { codeHash: sha256Hex(code), userId: actor.userId, createdAt: now, expiresAt } });
-    await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: "link.create", result: "ok" });
-  });
-  return { code, expiresAt: expiresAt.toISOString() };
-}
-
-async function consumeLinkCode(deps: Deps, tx: Parameters<Parameters<Deps["db"]["prisma"]["$transaction"]>[0]>[0], code: string) {
-  const now = deps.clock.now();
-  const row = await tx.linkCode.findUnique({ where: { codeHash: sha256Hex(code) } });
-  if (!row) throw new AppError("not_found", { messageKey: "link-code-unknown", reason: "link_code_unknown" });
-  if (row.usedAt) throw new AppError("conflict", { messageKey: "link-code-used", reason: "link_code_used" });
-  if (row.expiresAt.getTime() <= now.getTime()) throw new AppError("conflict", { messageKey: "link-code-expired", reason: "link_code_expired" });
-  const claimed = await tx.linkCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
-  if (claimed.count !== 1) throw new AppError("conflict", { messageKey: "link-code-used", reason: "link_code_used" });
-  return row.userId;
-}
-
-/** Signs a mini-app in as the user who created the link code (in the bot). Returns a new session token. */
-export async function redeemLinkCodeForSession(deps: Deps, code: string, channel: "miniapp" | "api" = "miniapp"): Promise<{ user: UserView; token: string }> {
-  const { userId, token } = await deps.db.prisma.$transaction(async (tx) => {
-    const userId = await consumeLinkCode(deps, tx, code);
-    const token = await issueSession(deps, tx, userId, channel);
-    await writeAudit(tx, deps.clock, { userId, action: "link.redeem", result: "ok", detail: { channel } });
-    return { userId, token };
-  });
-  const actor = deps.identity.actorByUserId(userId);
-  if (!actor) throw new AppError("forbidden", { messageKey: "user-inactive", reason: "user_inactive" });
-  return { user: toUserView(actor), token };
-}
-
-/** Binds a Telegram account to the user who created the link code (in the mini-app). */
-export async function linkTelegram(deps: Deps, code: string, telegram: { telegramId: string; chatId: string }): Promise<UserView> {
-  const userId = await deps.db.prisma.$transaction(async (tx) => {
-    const existing = await tx.identity.findUnique({ where: { provider_subject: { provider: "telegram", subject: telegram.telegramId } } });
-    const userId = await consumeLinkCode(deps, tx, code);
-    if (existing && existing.userId !== userId) throw new AppError("conflict", { messageKey: "link-telegram-taken", reason: "telegram_taken" });
-    if (!existing) {
-      await tx.identity.create({ data: { provider: "telegram", subject: telegram.telegramId, chatId: telegram.chatId, userId, createdAt: deps.clock.now() } });
-    }
-    await writeAudit(tx, deps.clock, { userId, action: "link.telegram", result: "ok" });
-    return userId;
-  });
-  const actor = deps.identity.actorByUserId(userId);
-  if (!actor) throw new AppError("forbidden", { messageKey: "user-inactive", reason: "user_inactive" });
-  return toUserView(actor);
-}
-
-/** Units for `units list` and pickers. */
-export async function listUnits(deps: Deps): Promise<{ code: string; name: string; type: UnitType; parent: string | null }[]> {
-  const units = await deps.db.prisma.unit.findMany({ include: { parent: true }, orderBy: { code: "asc" } });
-  return units.map((u) => ({ code: u.code, name: u.name, type: u.type as UnitType, parent: u.parent?.code ?? null }));
-}

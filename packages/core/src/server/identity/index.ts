@@ -1,0 +1,6 @@
+// Identity: who is acting (users, the local operator), invites, sessions, link codes, units.
+export * from "./actor.ts";
+export * from "./invites.ts";
+export * from "./sessions.ts";
+export * from "./link-codes.ts";
+export * from "./units.ts";
