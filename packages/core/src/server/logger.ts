@@ -118,17 +118,20 @@ export function loggerOptions(opts: { level?: string; name?: string } = {}): Log
 }
 
 /**
- * Creates the process logger. `level: "silent"` in tests; `destination` lets a test read every line.
- * Readable lines go to a terminal (`format` auto), JSON everywhere else; redaction is the same in both.
+ * Creates the process logger. `level: "silent"` in tests; `destination` lets a test read every line;
+ * `fd: 2` writes to stderr (the CLI, whose stdout carries `--json` documents). Readable lines go to
+ * a terminal (`format` auto), JSON everywhere else; redaction is the same in both.
  */
 export function createLogger(
-  opts: { level?: string; name?: string; format?: LogFormat | "auto"; destination?: DestinationStream } = {},
+  opts: { level?: string; name?: string; format?: LogFormat | "auto"; destination?: DestinationStream; fd?: 1 | 2 } = {},
 ): Logger {
   const options = loggerOptions(opts);
   if (opts.destination) return pino(options, opts.destination);
-  if (opts.level !== "silent" && resolveLogFormat(opts.format) === "pretty") {
-    const stream = pretty({ colorize: true, sync: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,reqId,req,res,responseTime" });
+  const fd = opts.fd ?? 1;
+  const tty = Boolean((fd === 2 ? process.stderr : process.stdout).isTTY);
+  if (opts.level !== "silent" && resolveLogFormat(opts.format, tty) === "pretty") {
+    const stream = pretty({ colorize: true, sync: true, destination: fd, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname,reqId,req,res,responseTime" });
     return pino(options, stream);
   }
-  return pino(options);
+  return pino(options, pino.destination({ fd, sync: true }));
 }
