@@ -66,7 +66,11 @@ describe("npm start", () => {
   const dir = mkdtempSync(join(tmpdir(), "xieshui-start-"));
   let supervisor: ChildProcess | undefined;
   afterAll(() => {
-    if (supervisor?.pid && alive(supervisor.pid)) supervisor.kill("SIGKILL");
+    // After a failure, leave nothing running: the API children first, then the supervisor.
+    if (supervisor?.pid && alive(supervisor.pid)) {
+      for (const child of childPids(supervisor.pid)) process.kill(child, "SIGKILL");
+      supervisor.kill("SIGKILL");
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
