@@ -1,13 +1,15 @@
 // `npm start`: the whole product on one machine. Migrates and (on an empty database) seeds the
 // demo district, builds the H5 app when it is missing or older than its sources, starts the API
 // (which serves the H5 build) and — when TELEGRAM_BOT_TOKEN is set — the bot, each in its own
-// process, then prints a fresh demo invite code per role and the URL to open.
+// process, then prints a fresh demo invite code per role and the URL to open. A child that dies is
+// restarted with backoff (scripts/supervisor.ts); SIGINT/SIGTERM stop everything.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { createDb, createDeps, issueDemoInvites, prepareDatabase } from "@xieshui/core/server";
 import { formatCode, t } from "@xieshui/core";
 import { loadStartEnv } from "./env.ts";
+import { createSupervisor, type SupervisedChild } from "./supervisor.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const env = loadStartEnv();
@@ -38,7 +40,7 @@ function ensureH5Build(): void {
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the API exited with code ${child.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the API exited (${child.signalCode ?? `code ${child.exitCode}`})`);
     try {
       const res = await fetch(`${url}/healthz`);
       if (res.ok) return;
@@ -50,20 +52,22 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs = 60_00
   throw new Error(`the API did not answer ${url}/healthz within ${timeoutMs / 1000} s`);
 }
 
-function startApp(name: string, entry: string): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+function startApp(entry: string): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", entry], {
     cwd: root,
     env: { ...process.env, PORT: String(env.PORT), HOST: env.HOST, DATABASE_URL: env.DATABASE_URL, XIESHUI_DEMO: env.XIESHUI_DEMO },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  child.on("exit", (code, signal) => {
-    if (!stopping) console.error(`${name} stopped (code ${code ?? "-"}, signal ${signal ?? "-"})`);
-  });
-  return child;
 }
 
+const host = env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST;
+const url = `http://${host}:${env.PORT}`;
+const children: SupervisedChild[] = [
+  { name: "API", spawn: () => startApp("apps/api/src/main.ts"), ready: (child) => waitForHealth(url, child), onBack: () => console.log(`  ${url}`) },
+];
+if (env.TELEGRAM_BOT_TOKEN) children.push({ name: "bot", spawn: () => startApp("apps/bot/src/main.ts") });
+const supervisor = createSupervisor(children);
 let stopping = false;
-const children: ChildProcess[] = [];
 
 async function main(): Promise<void> {
   const db = createDb(env.DATABASE_URL);
@@ -76,15 +80,7 @@ async function main(): Promise<void> {
 
   ensureH5Build();
 
-  const api = startApp("API", "apps/api/src/main.ts");
-  children.push(api);
-  const host = env.HOST === "0.0.0.0" ? "127.0.0.1" : env.HOST;
-  const url = `http://${host}:${env.PORT}`;
-  await waitForHealth(url, api);
-
-  if (env.TELEGRAM_BOT_TOKEN) {
-    children.push(startApp("bot", "apps/bot/src/main.ts"));
-  }
+  await supervisor.start();
 
   console.log(`\n协税通已启动 / Xieshui is running: ${url}   (API docs: ${url}/docs)`);
   console.log(env.TELEGRAM_BOT_TOKEN ? "Telegram bot: running" : "Telegram bot: not started (set TELEGRAM_BOT_TOKEN to start it)");
@@ -97,17 +93,16 @@ async function main(): Promise<void> {
   }
 }
 
-function shutdown(signal: NodeJS.Signals): void {
+function shutdown(signal: NodeJS.Signals, exitCode = 0): void {
   if (stopping) return;
   stopping = true;
-  for (const child of children) child.kill(signal);
-  setTimeout(() => process.exit(0), 5000).unref();
+  console.log("\n正在停止… / stopping…");
+  void supervisor.stop(signal).then(() => process.exit(exitCode));
 }
 process.on("SIGINT", () => shutdown("SIGINT"));
 process.on("SIGTERM", () => shutdown("SIGTERM"));
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
-  shutdown("SIGTERM");
-  process.exitCode = 1;
+  shutdown("SIGTERM", 1);
 });

@@ -22,6 +22,8 @@ export const ApiEnvSchema = z.object({
       .transform((dir) => (dir ? resolve(dir) : resolve(REPO_ROOT, "apps/miniapp/dist/h5"))),
   ),
   LOG_LEVEL: z.preprocess(emptyToUndefined, z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info")),
+  /** auto: readable lines on a terminal, JSON otherwise; json / pretty force one. */
+  LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(["auto", "json", "pretty"]).default("auto")),
   /** Clearance checks per user per hour; 0 turns the limit off (DESIGN.md contract). */
   CHECK_RATE_LIMIT_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(120)),
   /** 1 (default): an empty database gets the demo district. */

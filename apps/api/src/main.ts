@@ -4,7 +4,7 @@ import { loadEnv } from "./env.ts";
 import { createServer } from "./server.ts";
 
 const env = loadEnv();
-const logger = createLogger({ level: env.LOG_LEVEL, name: "api" });
+const logger = createLogger({ level: env.LOG_LEVEL, name: "api", format: env.LOG_FORMAT });
 const db = createDb(env.DATABASE_URL);
 const deps = createDeps(db, { logger });
 await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });

@@ -1,12 +1,13 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { REDACT_PATHS, type Deps, type Logger } from "@xieshui/core/server";
+import { createLogger, type Deps, type Logger } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
 import { createAttemptLimiter } from "./plugins/rate-limit.ts";
 import { installErrorHandling } from "./plugins/errors.ts";
 import { hasH5Build, registerH5 } from "./plugins/h5.ts";
 import { registerDocs } from "./plugins/docs.ts";
+import { RequestLogController } from "./plugins/request-log.ts";
 import { registerRoutes } from "./routes/index.ts";
 
 /** DESIGN.md: JSON bodies over 1 MB get 413. */
@@ -49,9 +50,9 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
     authAttemptsPerMinute: config.authAttemptsPerMinute ?? 30,
   };
   const app = Fastify({
-    ...(config.logger
-      ? { loggerInstance: config.logger as FastifyBaseLogger }
-      : { logger: { level: config.logLevel ?? "info", redact: { paths: REDACT_PATHS, censor: "[redacted]" } } }),
+    // core's logger: redaction derived from the report registry, request paths without query strings.
+    loggerInstance: (config.logger ?? createLogger({ level: config.logLevel ?? "info", name: "api" })) as FastifyBaseLogger,
+    logController: new RequestLogController(),
     bodyLimit: resolved.bodyLimit,
     trustProxy: config.trustProxy ?? false,
     return503OnClosing: true,

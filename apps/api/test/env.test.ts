@@ -11,6 +11,7 @@ describe("loadEnv", () => {
       TELEGRAM_BOT_TOKEN: undefined,
       H5_DIR: resolve(REPO_ROOT, "apps/miniapp/dist/h5"),
       LOG_LEVEL: "info",
+      LOG_FORMAT: "auto",
       CHECK_RATE_LIMIT_PER_HOUR: 120,
       XIESHUI_DEMO: "1",
     });

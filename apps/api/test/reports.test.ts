@@ -183,8 +183,8 @@ describe("duplicates, inbox and review", () => {
     const a = await reporter("village");
     const b = await reporter("community");
     const first = (await file(a, { type: "rental", clientId: clientId(), data: makeRentalData() })).json();
-    const q = new URLSearchParams({ type: "rental", address: "幸福镇东村3组12号", landlordIdNo: TEST_ID, leaseStart: "2026-11-01" });
-    const dup = await api.app.inject({ method: "GET", url: `/api/v1/reports/duplicates?${q}`, headers: bearer(b) });
+    const payload = { type: "rental", data: { address: "幸福镇东村3组12号", landlordIdNo: TEST_ID, leaseStart: "2026-11-01" } };
+    const dup = await api.app.inject({ method: "POST", url: "/api/v1/reports/duplicates", payload, headers: bearer(b) });
     expect(dup.json().duplicates).toHaveLength(1);
     const second = (await file(b, { type: "rental", clientId: clientId(), data: makeRentalData() })).json();
     expect(second.possibleDuplicateOf).toBe(first.id);

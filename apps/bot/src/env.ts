@@ -14,6 +14,8 @@ export const BotEnvSchema = z
     BOT_HOST: z.string().default("127.0.0.1"),
     DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** auto: readable lines on a terminal, JSON otherwise. */
+    LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),
     XIESHUI_DEMO: z.enum(["0", "1"]).default("1"),
     OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
     /** Clearance checks per user per hour; 0 turns the limit off (DESIGN.md). */

@@ -5,7 +5,7 @@ import { startBotService } from "./service.ts";
 import { describeError } from "./errors.ts";
 
 const env = loadEnv();
-const logger = createLogger({ level: env.LOG_LEVEL, name: "bot" });
+const logger = createLogger({ level: env.LOG_LEVEL, name: "bot", format: env.LOG_FORMAT });
 const db = createDb(env.DATABASE_URL);
 const deps = createDeps(db, { logger });
 await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });

@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import { parseArgs as nodeParseArgs } from "node:util";
 
 /** Where a command writes. With `--json` exactly one JSON document goes to `out`; people-facing text goes to `err`. */
 export interface CliIo {
@@ -6,36 +7,57 @@ export interface CliIo {
   err: Writable;
 }
 
-/** Parsed argv: positionals and repeated `--flag value` options (`--json`, `--dry-run` are booleans). */
+/** Parsed argv: positionals, string options (every value of a repeated `--role a --role b`) and boolean flags. */
 export interface Args {
   positionals: string[];
   options: Map<string, string[]>;
   flags: Set<string>;
 }
 
-const BOOLEAN_FLAGS = new Set(["json", "dry-run", "help", "force"]);
+/** The options a command accepts, in `node:util` parseArgs form (`multiple` collects repeats). */
+export type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
 
-/** Parses argv without a library: `--role a --role b` collects both values. */
-export function parseArgs(argv: string[]): Args {
-  const positionals: string[] = [];
-  const options = new Map<string, string[]>();
-  const flags = new Set<string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg.startsWith("--")) {
-      const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-      if (BOOLEAN_FLAGS.has(name) && inline === undefined) {
-        flags.add(name);
-        continue;
-      }
-      const value = inline ?? argv[++i];
-      if (value === undefined) throw new UsageError(`--${name} needs a value`);
-      options.set(name, [...(options.get(name) ?? []), value]);
+/** Accepted by every command. */
+export const GLOBAL_OPTIONS: OptionSpec = { json: { type: "boolean" }, help: { type: "boolean", short: "h" } };
+
+/**
+ * Parses argv with `node:util` parseArgs, strictly: an unknown option or a missing value is a
+ * UsageError (exit code 2) with a message that names the option, in Chinese and English.
+ */
+export function parseArgs(argv: string[], options: OptionSpec = {}): Args {
+  const spec = { ...GLOBAL_OPTIONS, ...options };
+  let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
+  try {
+    parsed = nodeParseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(describeParseError(e, argv, spec));
+  }
+  const result: Args = { positionals: parsed.positionals, options: new Map(), flags: new Set() };
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === undefined) continue;
+    if (spec[name]?.type === "boolean") {
+      if (value === true || (Array.isArray(value) && value.includes(true))) result.flags.add(name);
     } else {
-      positionals.push(arg);
+      result.options.set(name, (Array.isArray(value) ? value : [value]).map(String));
     }
   }
-  return { positionals, options, flags };
+  return result;
+}
+
+function describeParseError(e: unknown, argv: string[], spec: OptionSpec): string {
+  const code = (e as { code?: string }).code;
+  const message = (e as Error).message;
+  const named = /'(-{1,2}[^' <]+)/.exec(message)?.[1] ?? argv.find((a) => a.startsWith("-")) ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const known = Object.keys(spec).map((k) => `--${k}`).join(" ");
+    return `未知选项 ${named} / unknown option ${named} (accepted here: ${known})`;
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const name = named.replace(/^-+/, "");
+    if (spec[name]?.type === "boolean") return `${named} 不带值 / ${named} takes no value`;
+    return `${named} 缺少值 / ${named} needs a value`;
+  }
+  return message;
 }
 
 /** The last value of an option. */

@@ -7,7 +7,7 @@ const env = loadEnv();
 const db = createDb(env.DATABASE_URL);
 let code = 1;
 try {
-  const deps = createDeps(db, { logger: createLogger({ level: "warn" }) });
+  const deps = createDeps(db, { logger: createLogger({ level: "warn", name: "cli", fd: 2 }) });
   await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
   code = await runCli(deps, process.argv.slice(2), { out: process.stdout, err: process.stderr });
 } finally {

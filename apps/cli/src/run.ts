@@ -1,6 +1,6 @@
 import { isAppError, type Deps } from "@xieshui/core/server";
 import { t } from "@xieshui/core";
-import { parseArgs, UsageError, type Args, type CliIo } from "./io.ts";
+import { parseArgs, UsageError, type Args, type CliIo, type OptionSpec } from "./io.ts";
 import { unitsCommand } from "./commands/units.ts";
 import { inviteCommand, invitesCommand } from "./commands/invite.ts";
 import { backupCommand } from "./commands/backup.ts";
@@ -9,14 +9,29 @@ import { reportsCommand } from "./commands/reports.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
-/** Every CLI command, by its first word. Commands of later features register here. */
-export const COMMANDS: Record<string, { run: Command; usage: string }> = {
+/**
+ * Every CLI command, by its first word, with the options it accepts (`--json` and `--help` always).
+ * Commands of later features register here; an option not listed is refused with exit code 2.
+ */
+export const COMMANDS: Record<string, { run: Command; usage: string; options?: OptionSpec }> = {
   units: { run: unitsCommand, usage: "units list [--json]" },
-  invite: { run: inviteCommand, usage: "invite --unit <code> --role <role> [--role <role> ...] [--name <name>] [--days <n>] [--json]" },
-  invites: { run: invitesCommand, usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]" },
-  backup: { run: backupCommand, usage: "backup <file> [--force]" },
-  clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]" },
-  reports: { run: reportsCommand, usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]" },
+  invite: {
+    run: inviteCommand,
+    usage: "invite --unit <code> --role <role> [--role <role> ...] [--name <name>] [--days <n>] [--json]",
+    options: { unit: { type: "string" }, role: { type: "string", multiple: true }, name: { type: "string" }, days: { type: "string" } },
+  },
+  invites: {
+    run: invitesCommand,
+    usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]",
+    options: { unit: { type: "string" }, status: { type: "string" } },
+  },
+  backup: { run: backupCommand, usage: "backup <file> [--force]", options: { force: { type: "boolean" } } },
+  clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]", options: { "dry-run": { type: "boolean" } } },
+  reports: {
+    run: reportsCommand,
+    usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--masked] [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]",
+    options: { type: { type: "string" }, period: { type: "string" }, format: { type: "string" }, out: { type: "string" }, masked: { type: "boolean" } },
+  },
 };
 
 function usage(): string {
@@ -28,16 +43,20 @@ function usage(): string {
  * 2 wrong usage. With --json, errors are a JSON document `{ error: { code, message } }` on stdout.
  */
 export async function runCli(deps: Deps, argv: string[], io: CliIo): Promise<number> {
+  const name = argv.find((a) => !a.startsWith("-"));
+  const command = name ? COMMANDS[name] : undefined;
+  const json = argv.includes("--json");
   let args: Args;
   try {
-    args = parseArgs(argv);
+    args = parseArgs(argv, command?.options);
   } catch (e) {
-    io.err.write(`${(e as Error).message}\n${usage()}`);
+    if (!(e instanceof UsageError)) throw e;
+    if (json) io.out.write(`${JSON.stringify({ error: { code: "usage", message: e.message } })}\n`);
+    io.err.write(`${e.message}\n${command ? `usage: ${command.usage}\n` : usage()}`);
     return 2;
   }
-  const name = args.positionals[0];
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command || args.flags.has("help")) {
+  if (!command || args.positionals[0] !== name || args.flags.has("help")) {
+    if (!command && json) io.out.write(`${JSON.stringify({ error: { code: "usage", message: `unknown command: ${name ?? ""}` } })}\n`);
     io.err.write(usage());
     return command ? 0 : 2;
   }

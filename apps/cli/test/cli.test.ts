@@ -50,6 +50,33 @@ describe("cli", () => {
     expect(list.find((i) => i.id === (JSON.parse(reissued.stdout) as { id: string }).id)?.status).toBe("active");
   });
 
+  it("refuses an unknown flag and a flag without its value with exit code 2 and a message naming it", async () => {
+    const unknown = await cli("units", "list", "--jsno");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("未知选项 --jsno / unknown option --jsno");
+    expect(unknown.stdout).toBe("");
+    const missing = await cli("invite", "--role", "reporter", "--unit", "--json");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("--unit 缺少值 / --unit needs a value");
+    // With --json, the error is the one JSON document on stdout.
+    expect(JSON.parse(missing.stdout)).toEqual({ error: { code: "usage", message: expect.stringContaining("--unit") } });
+    const atEnd = await cli("invite", "--role", "reporter", "--unit");
+    expect(atEnd.code).toBe(2);
+    expect(atEnd.stderr).toContain("--unit needs a value");
+    const otherCommandsFlag = await cli("units", "list", "--unit", "dongcun", "--json");
+    expect(otherCommandsFlag.code).toBe(2);
+    expect(JSON.parse(otherCommandsFlag.stdout).error.code).toBe("usage");
+    expect((await cli("backup", "x.db", "--force=yes")).stderr).toContain("--force takes no value");
+  });
+
+  it("accepts --flag=value, repeated roles and flags before the command words", async () => {
+    const { code, stdout } = await cli("--json", "invite", "--unit=dongcun", "--role", "reporter", "--role=checker", "--days", "3");
+    expect(code).toBe(0);
+    const { code: invite } = JSON.parse(stdout) as { code: string };
+    const { user } = await redeemInvite(t.deps, { code: invite }, { kind: "api" });
+    expect(user.roles.sort()).toEqual(["checker", "reporter"]);
+  });
+
   it("prints usage for an unknown command", async () => {
     const { code, stderr } = await cli("frobnicate");
     expect(code).toBe(2);

@@ -6,7 +6,7 @@ import ExcelJS from "exceljs";
 import { submitReport } from "@xieshui/core/server";
 import { createTestDb, createFixedClock, type TestDb } from "../../../test/factories/db.ts";
 import { makeUser } from "../../../test/factories/identity.ts";
-import { makeRentalData } from "../../../test/factories/reports.ts";
+import { makeRentalData, TEST_ID } from "../../../test/factories/reports.ts";
 import { runCaptured } from "./harness.ts";
 
 let t: TestDb;
@@ -47,6 +47,23 @@ describe("reports export", () => {
     expect(JSON.parse(bad.stdout).error.code).toBe("invalid_input");
     expect((await cli("reports", "export", "--type", "nope", "--period", "2026-11", "--out", join(dir, "y.csv"))).code).toBe(1);
     expect((await cli("reports", "export", "--type", "rental", "--period", "2026-11", "--json")).code).toBe(2);
+  });
+
+  it("writes whole ID numbers for the operator, masked ones with --masked, quoted by csv-stringify behind a BOM", async () => {
+    const whole = join(dir, "whole.csv");
+    const masked = join(dir, "masked.csv");
+    expect((await cli("reports", "export", "--type", "rental", "--period", "2026-11", "--out", whole)).code).toBe(0);
+    const summary = await cli("reports", "export", "--type", "rental", "--period", "2026-11", "--out", masked, "--masked", "--json");
+    expect(JSON.parse(summary.stdout)).toMatchObject({ rows: 2, masked: true });
+    const wholeText = readFileSync(whole, "utf8");
+    expect(wholeText.startsWith("\uFEFF")).toBe(true);
+    expect(wholeText).toContain(TEST_ID);
+    expect(wholeText).toContain("张三");
+    const maskedText = readFileSync(masked, "utf8");
+    expect(maskedText).not.toContain(TEST_ID);
+    expect(maskedText).toContain(`${TEST_ID.slice(0, 4)}**********${TEST_ID.slice(-4)}`);
+    expect(maskedText).toContain("张*");
+    expect(maskedText.split("\r\n")).toHaveLength(4); // header, two rows, final CRLF
   });
 
   it("lists missing feeds and queues reminders as JSON", async () => {

@@ -111,7 +111,7 @@ describe("client validation next to each field", () => {
 
   it("maps server field errors (data.<field>) under the fields", async () => {
     routeApi({
-      "GET /api/v1/reports/duplicates": noDuplicates,
+      "POST /api/v1/reports/duplicates": noDuplicates,
       "POST /api/v1/reports": () => ({ statusCode: 400, data: { error: { code: "invalid_input", message: "输入有误", fields: { "data.address": "地址已注销" } } } }),
     });
     openForm();
@@ -136,7 +136,7 @@ describe("drafts and the stable clientId", () => {
     expect(loadDraft("rental")!.clientId).toBe(saved.clientId);
 
     routeApi({
-      "GET /api/v1/reports/duplicates": noDuplicates,
+      "POST /api/v1/reports/duplicates": noDuplicates,
       "POST /api/v1/reports": () => ({ statusCode: 201, data: { id: "r1", status: "submitted", timeliness: "on_time", possibleDuplicateOf: null } }),
     });
     fillRental();
@@ -150,7 +150,7 @@ describe("drafts and the stable clientId", () => {
   it("retries a failed submit with the same clientId, and a double tap sends one request", async () => {
     let attempt = 0;
     routeApi({
-      "GET /api/v1/reports/duplicates": noDuplicates,
+      "POST /api/v1/reports/duplicates": noDuplicates,
       "POST /api/v1/reports": () => {
         attempt += 1;
         if (attempt === 1) throw new Error("network down"); // the first answer is lost
@@ -176,7 +176,7 @@ describe("drafts and the stable clientId", () => {
 describe("duplicates before submitting", () => {
   it("asks 已由…报送，是否补充？ and files only when the reporter continues", async () => {
     routeApi({
-      "GET /api/v1/reports/duplicates": () => ({
+      "POST /api/v1/reports/duplicates": () => ({
         statusCode: 200,
         data: { duplicates: [{ id: "r0", unit: { code: "xicun", name: "西村村委会" }, summary: "幸福镇东村3组12号", status: "submitted", createdAt: "2026-11-20T00:00:00Z", message: "西村村委会 已于 2026-11-20 报送过相同的内容：幸福镇东村3组12号" }] },
       }),
@@ -187,8 +187,9 @@ describe("duplicates before submitting", () => {
     submit();
     await screen.findByText("已由 西村村委会 报送，是否补充？");
     const dupCall = request.mock.calls.map((c) => c[0] as Call).find((c) => c.url.startsWith("/api/v1/reports/duplicates"))!;
-    expect(dupCall.url).toContain("type=rental");
-    expect(dupCall.url).toContain(`landlordIdNo=${ID}`);
+    expect(dupCall.url).toBe("/api/v1/reports/duplicates");
+    expect(dupCall.method).toBe("POST");
+    expect(dupCall.data).toMatchObject({ type: "rental", data: { landlordIdNo: ID } });
     expect(posts()).toHaveLength(0);
     fireEvent.click(document.getElementById("dup-continue")!);
     await screen.findByText("与已有报告可能重复，审核人员会一并核对。");

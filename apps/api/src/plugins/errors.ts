@@ -91,7 +91,7 @@ export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: 
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err, request);
     if (status >= 500) request.log.error({ err }, "request failed");
-    else request.log.info({ errorCode: body.error.code, reason: body.error.reason }, "request rejected");
+    else request.log.debug({ errorCode: body.error.code, reason: body.error.reason }, "request rejected");
     return reply.status(status).type("application/json; charset=utf-8").send(body);
   });
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { cstDate, describeReportType, duePeriod, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
+import { cstDate, describeReportType, duePeriod, FindDuplicatesSchema, PossibleDuplicatesSchema, REPORT_TYPES, reportTypesForUnit, UnitTypeSchema } from "@xieshui/core";
 import {
   addReportPhoto,
   AppError,
@@ -73,14 +73,20 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
     async (request) => ({ reports: await listMyReports(deps, actorOf(request), request.query) }),
   );
 
-  app.get(
+  // A POST body, not a query string: the key fields hold ID numbers, and URLs end up in logs and proxies.
+  app.post(
     "/reports/duplicates",
-    { onRequest: auth.required, schema: { tags, security, summary: "Earlier reports of the same fact: ?type=rental&address=&landlordIdNo=&leaseStart=" } },
-    async (request) => {
-      const { type, ...data } = request.query as Record<string, string>;
-      if (!type) throw new AppError("invalid_input", { fields: { type: "type" } });
-      return { duplicates: await findPossibleDuplicates(deps, actorOf(request), { type, data }, { locale: localeOf(request) }) };
+    {
+      onRequest: auth.required,
+      schema: {
+        tags,
+        security,
+        summary: "Earlier reports of the same fact ({ type, data: the draft's key fields }); only for reporters whose unit files the type",
+        body: FindDuplicatesSchema,
+        response: { 200: PossibleDuplicatesSchema },
+      },
     },
+    async (request) => ({ duplicates: await findPossibleDuplicates(deps, actorOf(request), request.body, { locale: localeOf(request) }) }),
   );
 
   app.get("/reports/inbox", { onRequest: auth.roles("tax_officer"), schema: { tags, security, summary: "?type=&unit=&status=&period=&limit=&cursor=" } }, async (request) => ({

@@ -4,8 +4,10 @@ import { duePeriod } from "@xieshui/core";
 import { opt, printJson, UsageError, type Args, type CliIo } from "../io.ts";
 
 /**
- * `reports export --type <t> --period <YYYY-MM> --format csv|xlsx --out <file> [--json]`: the tax
- * bureau's export, run by the local operator. With --json: `{ file, type, period, format, rows, bytes }`.
+ * `reports export --type <t> --period <YYYY-MM> --format csv|xlsx --out <file> [--masked] [--json]`: the
+ * tax bureau's export, run by the local operator, with whole ID numbers and names (the operator holds
+ * the database file anyway); `--masked` writes a file to pass on to coordinators or others.
+ * With --json: `{ file, type, period, format, rows, bytes, masked }`.
  * `reports missing [--period <YYYY-MM>] [--json]`: feeds not filed (default: last month).
  * `reports remind [--json]`: queue due feed reminders now (idempotent; for cron when the bot is not running).
  */
@@ -15,10 +17,16 @@ export async function reportsCommand(deps: Deps, args: Args, io: CliIo): Promise
   if (sub === "export") {
     const out = opt(args, "out");
     if (!out) throw new UsageError("reports export needs --out <file>");
-    const input = { type: opt(args, "type"), period: opt(args, "period"), format: opt(args, "format") ?? (out.endsWith(".xlsx") ? "xlsx" : "csv") };
+    const masked = args.flags.has("masked");
+    const input = {
+      type: opt(args, "type"),
+      period: opt(args, "period"),
+      format: opt(args, "format") ?? (out.endsWith(".xlsx") ? "xlsx" : "csv"),
+      ...(masked ? { disclosure: "masked" as const } : {}),
+    };
     const result = await exportReports(deps, systemActor("cli"), input);
     writeFileSync(out, result.body);
-    const summary = { file: out, type: input.type, period: input.period, format: input.format, rows: result.count, bytes: result.body.length };
+    const summary = { file: out, type: input.type, period: input.period, format: input.format, rows: result.count, bytes: result.body.length, masked };
     if (json) printJson(io, summary);
     else io.out.write(`wrote ${result.count} rows to ${out}\n`);
     return 0;

@@ -38,7 +38,8 @@ export interface ReportView {
 export interface PossibleDuplicate {
   id: string
   unit: { code: string; name: string }
-  summary: string
+  /** null for another unit's report */
+  summary: string | null
   status: string
   createdAt: string
   message: string
@@ -48,14 +49,14 @@ export function submitReport(input: { type: string; clientId: string; data: Reco
   return request<SubmittedReport>('/api/v1/reports', { method: 'POST', data: input })
 }
 
-/** Earlier reports with the same duplicate key (only the type's key fields are sent). */
+/** Earlier reports with the same duplicate key (only the type's key fields are sent, in the body: they hold ID numbers). */
 export async function findDuplicates(type: string, data: Record<string, unknown>, keys: readonly string[]): Promise<PossibleDuplicate[]> {
-  const query = new URLSearchParams({ type })
+  const picked: Record<string, unknown> = {}
   for (const k of keys) {
     const v = data[k]
-    if (v !== undefined && v !== null) query.set(k, Array.isArray(v) ? v.join(',') : String(v))
+    if (v !== undefined && v !== null) picked[k] = v
   }
-  const res = await request<{ duplicates: PossibleDuplicate[] }>(`/api/v1/reports/duplicates?${query.toString()}`)
+  const res = await request<{ duplicates: PossibleDuplicate[] }>('/api/v1/reports/duplicates', { method: 'POST', data: { type, data: picked } })
   return res.duplicates
 }
 

@@ -66,7 +66,7 @@ export const businessRegistrationsFeed: FeedReportType = {
   columns: [
     col({ name: "uscc", header: "统一社会信用代码", kind: "uscc", required: true }),
     col({ name: "businessName", header: "名称", kind: "text", required: true, max: 200 }),
-    col({ name: "legalRep", header: "法定代表人", kind: "text", required: true, max: 50 }),
+    col({ name: "legalRep", header: "法定代表人", kind: "text", required: true, max: 50, pii: "name" }),
     col({ name: "address", header: "住所", kind: "text", required: true, max: 200 }),
     col({ name: "registeredCapital", header: "注册资本(元)", kind: "money", required: false, min: 0, max: 1e13 }),
     col({ name: "registeredOn", header: "成立日期", kind: "date", required: true }),
@@ -83,7 +83,7 @@ export const landTransfersFeed: FeedReportType = {
   columns: [
     col({ name: "contractNo", header: "合同编号", kind: "text", required: true, max: 50 }),
     col({ name: "parcelNo", header: "宗地编号", kind: "text", required: true, max: 50 }),
-    col({ name: "transferee", header: "受让人", kind: "text", required: true, max: 200 }),
+    col({ name: "transferee", header: "受让人", kind: "text", required: true, max: 200, pii: "name" }),
     col({ name: "transfereeIdNo", header: "受让人证件号码", kind: "id_or_uscc", required: true }),
     col({ name: "address", header: "坐落", kind: "text", required: true, max: 200 }),
     col({ name: "area", header: "面积(平方米)", kind: "number", required: true, positive: true, max: 100_000_000 }),
@@ -102,9 +102,9 @@ export const propertyTransfersFeed: FeedReportType = {
   columns: [
     col({ name: "contractNo", header: "合同编号", kind: "text", required: true, max: 50 }),
     col({ name: "address", header: "房屋坐落", kind: "text", required: true, max: 200 }),
-    col({ name: "transferor", header: "转让方", kind: "text", required: true, max: 200 }),
+    col({ name: "transferor", header: "转让方", kind: "text", required: true, max: 200, pii: "name" }),
     col({ name: "transferorIdNo", header: "转让方证件号码", kind: "id_or_uscc", required: true }),
-    col({ name: "transferee", header: "受让人", kind: "text", required: true, max: 200 }),
+    col({ name: "transferee", header: "受让人", kind: "text", required: true, max: 200, pii: "name" }),
     col({ name: "transfereeIdNo", header: "受让人证件号码", kind: "id_or_uscc", required: true }),
     col({ name: "area", header: "面积(平方米)", kind: "number", required: true, positive: true, max: 1_000_000 }),
     col({ name: "price", header: "成交价(元)", kind: "money", required: true, min: 0, max: 1e12 }),

@@ -44,6 +44,20 @@ export interface FieldSpec {
   options?: readonly { value: string; labelKey: MessageKey }[];
   /** a short hint under the field (format, unit) */
   hintKey?: MessageKey;
+  /**
+   * `name` for a person's name (a landlord, an owner, a transferee): never logged, masked for roles
+   * that need not see it. ID-number and credit-code kinds are sensitive by kind and need no flag.
+   */
+  pii?: "name";
+}
+
+/** Kinds whose values identify a person or a business (ID numbers, unified social credit codes). */
+export const IDENTIFIER_KINDS: readonly FieldKind[] = ["id_number", "uscc", "id_or_uscc"];
+
+/** How a field's value is protected: `identifier` (masked like an ID number), `name`, or null (shown as is). */
+export function fieldSensitivity(spec: Pick<FieldSpec, "kind" | "pii">): "identifier" | "name" | null {
+  if (IDENTIFIER_KINDS.includes(spec.kind)) return "identifier";
+  return spec.pii === "name" ? "name" : null;
 }
 
 /** Dates as people type them (2026/3/5, 2026.03.05, 2026年3月5日) folded to YYYY-MM-DD. */

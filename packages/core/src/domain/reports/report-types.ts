@@ -67,9 +67,9 @@ export function normalizeAddress(address: string): string {
 
 export const RENTAL_FIELDS: readonly FieldSpec[] = [
   { name: "address", kind: "text", labelKey: "report-field-address", required: true, max: 200 },
-  { name: "landlordName", kind: "text", labelKey: "report-field-landlordName", required: true, max: 50 },
+  { name: "landlordName", kind: "text", labelKey: "report-field-landlordName", required: true, max: 50, pii: "name" },
   { name: "landlordIdNo", kind: "id_number", labelKey: "report-field-landlordIdNo", required: true },
-  { name: "tenantName", kind: "text", labelKey: "report-field-tenantName", required: true, max: 100 },
+  { name: "tenantName", kind: "text", labelKey: "report-field-tenantName", required: true, max: 100, pii: "name" },
   { name: "tenantIdNo", kind: "id_or_uscc", labelKey: "report-field-tenantIdNo", required: true, hintKey: "report-hint-id-or-uscc" },
   {
     name: "use",
@@ -203,7 +203,7 @@ export const performanceType: EventReportType<PerformanceData> = {
 export const VEHICLE_FIELDS: readonly FieldSpec[] = [
   { name: "plate", kind: "plate", labelKey: "report-field-plate", required: true, hintKey: "report-hint-plate" },
   { name: "vehicleType", kind: "text", labelKey: "report-field-vehicleType", required: true, max: 30 },
-  { name: "ownerName", kind: "text", labelKey: "report-field-ownerName", required: true, max: 100 },
+  { name: "ownerName", kind: "text", labelKey: "report-field-ownerName", required: true, max: 100, pii: "name" },
   { name: "ownerIdNo", kind: "id_or_uscc", labelKey: "report-field-ownerIdNo", required: false, hintKey: "report-hint-id-or-uscc" },
   { name: "missingYears", kind: "years", labelKey: "report-field-missingYears", required: true, max: 5, hintKey: "report-hint-years" },
   { name: "place", kind: "text", labelKey: "report-field-place", required: true, max: 100 },

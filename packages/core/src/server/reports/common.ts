@@ -2,9 +2,10 @@ import { dirname, join } from "node:path";
 import { DEFAULT_LOCALE, t, type Locale } from "../../domain/i18n.ts";
 import { DEFAULT_RULES, type ReportRulesConfig, type Timeliness } from "../../domain/reports/report-types.ts";
 import { getReportType, type AnyReportType, type ReportStatus } from "../../domain/reports/registry.ts";
+import { maskedSummary, maskReportData, type Disclosure } from "../../domain/reports/masking.ts";
 import type { FieldErrors } from "../../domain/validation.ts";
 import { AppError } from "../errors.ts";
-import type { Actor } from "../identity/actor.ts";
+import { isSystemActor, type Actor, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 
 /** Options every report use-case accepts: the caller's language and the district's deadline rules. */
@@ -63,8 +64,38 @@ export interface ReportRow {
   _count?: { photos: number };
 }
 
-/** Builds views, looking up units and reporters in two queries. */
-export async function toViews(deps: Deps, rows: ReportRow[]): Promise<ReportView[]> {
+/**
+ * How much of a report's ID numbers and names a viewer sees (core/domain/mask.ts):
+ * - `full` for the tax officer (they act on the report: verify the person, collect the tax), for the
+ *   reporter who filed it (they typed it, and correct it when it is returned; seeing it again tells
+ *   them nothing new), and for the local operator (CLI: it holds the database file anyway);
+ * - `masked` for everyone else allowed to see the report: coordinators and admins (oversight needs
+ *   counts and timeliness, not identities) and colleagues of the same unit.
+ */
+export function disclosureFor(viewer: Principal, report: { userId: string }): Disclosure {
+  if (isSystemActor(viewer)) return "full";
+  if (viewer.roles.includes("tax_officer") || viewer.userId === report.userId) return "full";
+  return "masked";
+}
+
+/** The `data` and summary of one report as `disclosure` allows (masked: 4101**********0740, 张*). */
+export function disclosedData(
+  type: AnyReportType | undefined,
+  data: Record<string, unknown>,
+  summary: string,
+  disclosure: Disclosure,
+): { data: Record<string, unknown>; summary: string } {
+  if (disclosure === "full" || !type) return { data, summary };
+  const fields = type.kind === "event" ? type.fields : type.columns;
+  return { data: maskReportData(fields, data), summary: maskedSummary(type, data, summary) };
+}
+
+/**
+ * Builds views, looking up units and reporters in two queries. Pass the `viewer` whenever the views
+ * go to a person: their ID numbers and names are then masked as `disclosureFor` decides. Without a
+ * viewer the values are whole (for use-cases that build a view for the reporter or the reviewer).
+ */
+export async function toViews(deps: Deps, rows: ReportRow[], viewer?: Principal): Promise<ReportView[]> {
   const unitIds = [...new Set(rows.map((r) => r.unitId))];
   const userIds = [...new Set(rows.map((r) => r.userId))];
   const [units, users] = await Promise.all([
@@ -73,25 +104,29 @@ export async function toViews(deps: Deps, rows: ReportRow[]): Promise<ReportView
   ]);
   const unitById = new Map(units.map((u) => [u.id, { code: u.code, name: u.name }]));
   const userById = new Map(users.map((u) => [u.id, u.name]));
-  return rows.map((r) => ({
-    id: r.id,
-    type: r.type,
-    status: r.status as ReportStatus,
-    timeliness: r.timeliness as Timeliness,
-    unit: unitById.get(r.unitId) ?? { code: "", name: "" },
-    reporter: userById.get(r.userId) ?? "",
-    summary: r.summary,
-    data: JSON.parse(r.data) as Record<string, unknown>,
-    period: r.period,
-    nil: r.nil,
-    rowCount: r.rowCount,
-    possibleDuplicateOf: r.duplicateOfId,
-    dueAt: r.dueAt?.toISOString() ?? null,
-    createdAt: r.createdAt.toISOString(),
-    reviewedAt: r.reviewedAt?.toISOString() ?? null,
-    reviewComment: r.reviewComment,
-    photos: r._count?.photos ?? 0,
-  }));
+  return rows.map((r) => {
+    const disclosure = viewer ? disclosureFor(viewer, r) : "full";
+    const { data, summary } = disclosedData(getReportType(r.type), JSON.parse(r.data) as Record<string, unknown>, r.summary, disclosure);
+    return {
+      id: r.id,
+      type: r.type,
+      status: r.status as ReportStatus,
+      timeliness: r.timeliness as Timeliness,
+      unit: unitById.get(r.unitId) ?? { code: "", name: "" },
+      reporter: userById.get(r.userId) ?? "",
+      summary,
+      data,
+      period: r.period,
+      nil: r.nil,
+      rowCount: r.rowCount,
+      possibleDuplicateOf: r.duplicateOfId,
+      dueAt: r.dueAt?.toISOString() ?? null,
+      createdAt: r.createdAt.toISOString(),
+      reviewedAt: r.reviewedAt?.toISOString() ?? null,
+      reviewComment: r.reviewComment,
+      photos: r._count?.photos ?? 0,
+    };
+  });
 }
 
 /** Prefixes field paths (`address` → `data.address`) so API clients can map errors to the body. */

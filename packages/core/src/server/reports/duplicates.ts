@@ -1,48 +1,45 @@
 import { z } from "zod";
 import { t } from "../../domain/i18n.ts";
 import { cstDate } from "../../domain/time.ts";
+import { parseInput } from "../../domain/validation.ts";
 import { fieldSchema } from "../../domain/reports/fields.ts";
+import { FindDuplicatesSchema, type PossibleDuplicate } from "../../domain/reports/duplicates.ts";
 import type { EventReportType } from "../../domain/reports/report-types.ts";
-import { getReportType } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity/index.ts";
 import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { localeOf, toViews, type ReportOptions } from "./common.ts";
+import { localeOf, toViews, typeForReporter, type ReportOptions } from "./common.ts";
 
-/** An earlier report of the same fact, as shown to a reporter before submitting. */
-export interface PossibleDuplicate {
-  id: string;
-  unit: { code: string; name: string };
-  /** only for the reporter's own unit and for tax officers */
-  summary: string | null;
-  status: string;
-  createdAt: string;
-  /** "幸福镇东村村委会 已于 2026-11-20 报送过相同的内容：…" in the caller's language */
-  message: string;
-}
+export type { PossibleDuplicate } from "../../domain/reports/duplicates.ts";
 
 /**
  * "Already reported by …, add to it?": earlier reports with the same duplicate key. Needs only the
- * type's `dupFields` (a form asks as soon as those are filled); query strings are accepted for
- * years (`2025,2026`). Returns [] while those fields are incomplete or invalid.
+ * type's `dupFields` (a form asks as soon as those are filled). Returns [] while those fields are
+ * incomplete or invalid.
+ * - only reporters whose unit files this type may ask (403 otherwise): the answer tells whether an
+ *   ID number is a landlord somewhere, which is no business of anyone else;
+ * - another unit's report shows who and when, never its contents; the caller's own unit's shows its
+ *   summary, masked unless the caller filed it (`disclosureFor`).
  */
 export async function findPossibleDuplicates(
   deps: Deps,
   actor: Actor | null,
-  input: { type: string; data: Record<string, unknown> },
+  input: unknown,
   opts?: ReportOptions,
 ): Promise<PossibleDuplicate[]> {
-  requireRole(actor, "reporter", "tax_officer");
+  requireRole(actor, "reporter");
   const locale = localeOf(opts);
-  const type = getReportType(input.type);
-  if (!type) throw new AppError("invalid_input", { reason: "unknown_type", fields: { type: t(locale, "report-type-unknown") } });
+  const body = parseInput(FindDuplicatesSchema, input, locale);
+  if (!body.ok) throw new AppError("invalid_input", { fields: body.fields });
+  const type = typeForReporter(actor, body.data.type, locale);
   if (type.kind !== "event") return [];
   const event = type as EventReportType<Record<string, unknown>>;
   const fields = event.fields.filter((f) => event.dupFields.includes(f.name));
   const raw: Record<string, unknown> = {};
   for (const f of fields) {
-    let v = input.data[f.name];
+    let v = body.data.data[f.name];
+    // Years arrive as an array from forms, or as "2025,2026" typed text.
     if (f.kind === "years" && typeof v === "string") v = v.split(/[,，\s]+/).filter(Boolean).map(Number);
     raw[f.name] = v;
   }
@@ -54,11 +51,10 @@ export async function findPossibleDuplicates(
     orderBy: { createdAt: "asc" },
     take: 5,
   });
-  const views = await toViews(deps, rows);
-  // Another unit's report shows who and when, not its contents (tenant names stay with that unit).
+  const views = await toViews(deps, rows, actor);
   const unitIdOf = new Map(rows.map((r) => [r.id, r.unitId]));
   return views.map((v) => {
-    const open = unitIdOf.get(v.id) === actor.unitId || actor.roles.includes("tax_officer");
+    const open = unitIdOf.get(v.id) === actor.unitId;
     const params = { unit: v.unit.name, date: cstDate(new Date(v.createdAt)), summary: v.summary };
     return {
       id: v.id,
@@ -70,4 +66,3 @@ export async function findPossibleDuplicates(
     };
   });
 }
-

@@ -1,4 +1,5 @@
 import ExcelJS from "exceljs";
+import { stringify } from "csv-stringify/sync";
 import { z } from "zod";
 import { t } from "../../domain/i18n.ts";
 import { formatCst } from "../../domain/time.ts";
@@ -8,9 +9,10 @@ import { getReportType, reportFields } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
-import type { Principal } from "../identity/actor.ts";
+import { isSystemActor, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { localeOf, type ReportOptions } from "./common.ts";
+import { disclosedData, localeOf, type ReportOptions } from "./common.ts";
+import type { Disclosure } from "../../domain/reports/masking.ts";
 import { reportWhere } from "./inbox.ts";
 
 /** What `exportReports` needs: one type, one period (YYYY-MM), csv or xlsx. */
@@ -18,6 +20,8 @@ export const ExportReportsSchema = z.strictObject({
   type: z.string().min(1).max(60),
   period: PeriodSchema,
   format: z.enum(["csv", "xlsx"]),
+  /** `masked` asks for masked ID numbers and names even when the caller may see them whole */
+  disclosure: z.enum(["full", "masked"]).optional(),
 });
 
 /** An export ready to send or write: the bytes, a file name and the MIME type. */
@@ -37,15 +41,23 @@ function safeCell(v: unknown): string | number {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-function csvLine(cells: (string | number)[]): string {
-  return cells.map((c) => (typeof c === "number" ? String(c) : /[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",");
+/**
+ * What an export discloses: whole values for the tax officer (the bureau acts on them) and for the
+ * local operator (the CLI runs next to the database file; `--masked` asks for a shareable file);
+ * masked ID numbers and names for coordinators and admins, whose oversight needs counts, not people.
+ */
+export function exportDisclosure(actor: Principal, requested?: Disclosure): Disclosure {
+  if (requested === "masked") return "masked";
+  if (isSystemActor(actor)) return "full";
+  return actor.roles.includes("tax_officer") ? "full" : "masked";
 }
 
 /**
  * Exports the reports of one type and period for the tax bureau, with Chinese column headers.
  * Single facts: one row per report filed in that CST month. Feeds: one row per data row of every
  * unit's latest filing for that period (a later upload corrects an earlier one), plus a row per 本期无 filing. CSV is UTF-8 with a BOM so Excel opens it.
- * Tax officers, coordinators and admins; or the local operator (CLI).
+ * Tax officers, coordinators and admins; or the local operator (CLI). ID numbers and names are
+ * whole or masked as `exportDisclosure` decides; the audit row records which.
  */
 export async function exportReports(deps: Deps, actor: Principal, input: unknown, opts?: ReportOptions): Promise<ReportExport> {
   requireRole(actor, "tax_officer", "coordinator", "admin");
@@ -53,6 +65,7 @@ export async function exportReports(deps: Deps, actor: Principal, input: unknown
   const parsed = parseInput(ExportReportsSchema, input, locale);
   if (!parsed.ok) throw new AppError("invalid_input", { fields: parsed.fields });
   const { type: code, period, format } = parsed.data;
+  const disclosure = exportDisclosure(actor, parsed.data.disclosure);
   const type = getReportType(code);
   if (!type) throw new AppError("invalid_input", { reason: "unknown_type", fields: { type: t(locale, "report-type-unknown") } });
 
@@ -80,14 +93,14 @@ export async function exportReports(deps: Deps, actor: Principal, input: unknown
     const unit = unitById.get(r.unitId);
     const head = [r.id, unit?.code ?? "", unit?.name ?? "", userById.get(r.userId) ?? "", formatCst(r.createdAt), t("zh-CN", `report-status-${r.status}` as never), t("zh-CN", `report-timeliness-${r.timeliness}` as never)];
     if (type.kind === "event") {
-      const data = JSON.parse(r.data) as Record<string, unknown>;
+      const data = disclosedData(type, JSON.parse(r.data) as Record<string, unknown>, "", disclosure).data;
       rows.push([...head, r.duplicateOfId ?? "", ...fields.map((f) => safeCell(f.options ? (f.options.find((o) => o.value === data[f.name]) ? t("zh-CN", f.options.find((o) => o.value === data[f.name])!.labelKey) : data[f.name]) : data[f.name])), r.reviewComment ?? ""].map(safeCell));
     } else if (r.nil) {
       rows.push([...head, r.period ?? "", "", t("zh-CN", "report-nil"), ...fields.map(() => ""), r.reviewComment ?? ""].map(safeCell));
     } else {
       const feedRows = await deps.db.prisma.feedRow.findMany({ where: { reportId: r.id }, orderBy: { line: "asc" } });
       for (const fr of feedRows) {
-        const data = JSON.parse(fr.data) as Record<string, unknown>;
+        const data = disclosedData(type, JSON.parse(fr.data) as Record<string, unknown>, "", disclosure).data;
         rows.push([...head, r.period ?? "", fr.line, fr.flag ? t("zh-CN", fr.flag as never) : "", ...fields.map((f) => safeCell(data[f.name])), r.reviewComment ?? ""].map(safeCell));
       }
     }
@@ -95,7 +108,7 @@ export async function exportReports(deps: Deps, actor: Principal, input: unknown
 
   let body: Buffer;
   if (format === "csv") {
-    body = Buffer.from(`\uFEFF${[headers, ...rows].map(csvLine).join("\r\n")}\r\n`, "utf8");
+    body = Buffer.from(stringify([headers, ...rows], { bom: true, record_delimiter: "windows" }), "utf8");
   } else {
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet(period);
@@ -109,7 +122,7 @@ export async function exportReports(deps: Deps, actor: Principal, input: unknown
     action: "report.export",
     subject: `${code}:${period}`,
     result: "ok",
-    detail: { format, rows: rows.length },
+    detail: { format, rows: rows.length, disclosure },
   });
   return {
     fileName: `${code}-${period}.${format}`,

@@ -13,14 +13,14 @@ import {
   validateFeedRows,
   type FeedReportType,
 } from "../../domain/reports/feeds.ts";
-import { FeedFilingSchema } from "../../domain/reports/registry.ts";
+import { FeedFilingSchema, getReportType } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
 import { enqueueMessage } from "../outbox.ts";
 import type { Actor, Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { isUniqueViolation, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
+import { disclosedData, disclosureFor, isUniqueViolation, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
 import { readFeedFile } from "./feed-file.ts";
 import { insertFeedFiling, isSqliteUniqueViolation } from "./feed-store.ts";
 
@@ -269,7 +269,7 @@ export async function listFeedRows(
   page: { offset?: number; limit?: number } = {},
 ): Promise<{ total: number; rows: { line: number; data: Record<string, unknown>; flag: string | null }[] }> {
   if (!actor) throw new AppError("unauthorized");
-  const report = await deps.db.prisma.report.findUnique({ where: { id: reportId }, select: { unitId: true, rowCount: true } });
+  const report = await deps.db.prisma.report.findUnique({ where: { id: reportId }, select: { unitId: true, userId: true, type: true, rowCount: true } });
   const allowed = report && (report.unitId === actor.unitId || actor.roles.includes("tax_officer") || actor.roles.includes("coordinator"));
   if (!report || !allowed) throw new AppError("not_found", { reason: "report_not_found" });
   const rows = await deps.db.prisma.feedRow.findMany({
@@ -278,5 +278,10 @@ export async function listFeedRows(
     skip: Math.max(0, page.offset ?? 0),
     take: Math.min(Math.max(1, page.limit ?? 100), 500),
   });
-  return { total: report.rowCount, rows: rows.map((r) => ({ line: r.line, data: JSON.parse(r.data) as Record<string, unknown>, flag: r.flag })) };
+  const disclosure = disclosureFor(actor, report);
+  const type = getReportType(report.type);
+  return {
+    total: report.rowCount,
+    rows: rows.map((r) => ({ line: r.line, data: disclosedData(type, JSON.parse(r.data) as Record<string, unknown>, "", disclosure).data, flag: r.flag })),
+  };
 }

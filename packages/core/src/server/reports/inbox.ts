@@ -44,6 +44,6 @@ export async function reviewInbox(deps: Deps, actor: Actor | null, query: unknow
     ...(q.data.cursor ? { cursor: { id: q.data.cursor }, skip: 1 } : {}),
     include: withPhotos,
   });
-  return toViews(deps, rows);
+  return toViews(deps, rows, actor);
 }
 

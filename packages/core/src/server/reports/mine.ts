@@ -19,6 +19,6 @@ export async function listMyReports(deps: Deps, actor: Actor | null, query: { li
     ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
     include: withPhotos,
   });
-  return toViews(deps, rows);
+  return toViews(deps, rows, actor);
 }
 
