@@ -1,5 +1,6 @@
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import type { ClearanceRow, ClearanceRowView } from "../../domain/clearance.ts";
+import { applyPragmas } from "../db.ts";
 
 /** The ClearanceRow fields in the order of a flat import row (after the line number), = the INSERT's first 13 columns. */
 export const CLEARANCE_ROW_FIELDS = ["certificateNo", "kind", "tax", "plate", "vin", "contractNo", "taxpayerId", "taxpayerName", "periodStart", "periodEnd", "status", "amountFen", "paidOn"] as const satisfies readonly (keyof ClearanceRow)[];
@@ -53,11 +54,6 @@ export interface ClearanceStore {
    * sqlDate() text. Returns how many rows were inserted and how many updated.
    */
   upsertRows(flat: readonly unknown[], batchId: string, now: string, onDuplicate: (offset: number) => void): { inserted: number; updated: number };
-  /**
-   * Runs a bulk job with a 32 MB page cache and no mmap (mmap'd pages would count in the
-   * importing process's RSS).
-   */
-  withBulkCache<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction (rolled back if it throws). */
   transaction<T>(fn: () => T): T;
 }
@@ -238,26 +234,54 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
       }
       return { inserted, updated };
     },
-    async withBulkCache(fn) {
-      const previous = sqlite.pragma("cache_size", { simple: true }) as number;
-      const previousMmap = sqlite.pragma("mmap_size", { simple: true }) as number;
-      sqlite.pragma("cache_size = -32768");
-      // Pages touched through mmap count in the process's RSS, and an import touches the whole
-      // file: read through the page cache only (RSS target 400 MB for 1M rows).
-      sqlite.pragma("mmap_size = 0");
-      // Checkpoint every 40 MB of WAL instead of 4 MB: index pages rewritten by consecutive
-      // batches are copied back to the database file once, not once per batch (~1 us of ~8 us
-      // per row). Commits stay as durable as before; only the copy-back is less frequent.
-      const previousCheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
-      sqlite.pragma("wal_autocheckpoint = 10000");
-      try {
-        return await fn();
-      } finally {
-        sqlite.pragma(`cache_size = ${Number(previous)}`);
-        sqlite.pragma(`mmap_size = ${Number(previousMmap)}`);
-        sqlite.pragma(`wal_autocheckpoint = ${Number(previousCheckpoint)}`);
-      }
-    },
     transaction: (fn) => sqlite.transaction(fn)(),
+  };
+}
+
+/**
+ * Opens the bulk import's OWN connection to the database file, with pragmas for a bulk job: a
+ * 32 MB page cache, no mmap (pages touched through mmap count in the importing process's RSS, and
+ * an import touches the whole file: RSS target 400 MB for 1M rows), and a checkpoint every 40 MB
+ * of WAL instead of 4 MB (index pages rewritten by consecutive batches are copied back once, not
+ * once per batch; commits stay as durable). They used to be set and restored on the shared
+ * connection, so two overlapping imports left the connection that serves checks without mmap for
+ * good; now they never touch it. Temporary tables go to a file. The caller closes it.
+ */
+export function openBulkConnection(file: string): Database.Database {
+  const sqlite = new Database(file);
+  try {
+    applyPragmas(sqlite);
+    sqlite.pragma("cache_size = -32768");
+    sqlite.pragma("mmap_size = 0");
+    sqlite.pragma("wal_autocheckpoint = 10000");
+    sqlite.pragma("temp_store = FILE");
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return sqlite;
+}
+
+/** Certificate numbers seen so far in one file (see createSeenCertificates). */
+export interface SeenCertificates {
+  /** Records a number; false when it was recorded before. */
+  add(certificateNo: string): boolean;
+  /** Drops the table (closing the connection drops it too). */
+  drop(): void;
+}
+
+/**
+ * A set of certificate numbers in a TEMP table of `sqlite` (a bulk connection), with an 8 MB page
+ * cache and the rest on disk: how a dry run recognises a number repeated anywhere in a file of a
+ * million rows in bounded memory (a real import recognises it by the batch id on the row it wrote).
+ */
+export function createSeenCertificates(sqlite: Database.Database): SeenCertificates {
+  sqlite.pragma("temp.cache_size = -8192");
+  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS import_seen (certificateNo TEXT PRIMARY KEY) WITHOUT ROWID`);
+  sqlite.exec(`DELETE FROM temp.import_seen`);
+  const insert = sqlite.prepare<[string]>(`INSERT INTO temp.import_seen (certificateNo) VALUES (?) ON CONFLICT DO NOTHING`);
+  return {
+    add: (certificateNo) => insert.run(certificateNo).changes === 1,
+    drop: () => sqlite.exec(`DROP TABLE IF EXISTS temp.import_seen`),
   };
 }
