@@ -1,7 +1,8 @@
 import { Readable, pipeline } from "node:stream";
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
-import ExcelJS from "exceljs";
+import type { CellValue, Row } from "exceljs";
+import { ExcelJS } from "../xlsx-stream.ts";
 import {
   CLEARANCE_COLUMNS,
   validateClearanceRow,
@@ -304,20 +305,20 @@ export async function createSharedStrings(): Promise<SharedStrings> {
 type RichText = { richText: { text?: string }[] };
 const richTextOf = (value: RichText): string => value.richText.map((r) => r.text ?? "").join("");
 
-function cellText(value: ExcelJS.CellValue | { sharedString: number }, strings: SharedStrings): string {
+function cellText(value: CellValue | { sharedString: number }, strings: SharedStrings): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === "object") {
     if ("sharedString" in value) return strings.get(value.sharedString);
     if ("richText" in value) return richTextOf(value);
     if ("text" in value) return String(value.text);
-    if ("result" in value) return cellText(value.result as ExcelJS.CellValue, strings);
+    if ("result" in value) return cellText(value.result as CellValue, strings);
     if ("error" in value) return "";
   }
   return String(value);
 }
 
-type XlsxEvent = { eventType: "worksheet"; value: AsyncIterable<ExcelJS.Row> } | { eventType: string; value: unknown } | { eventType?: undefined; index: number; text: string | RichText | null };
+type XlsxEvent = { eventType: "worksheet"; value: AsyncIterable<Row> } | { eventType: string; value: unknown } | { eventType?: undefined; index: number; text: string | RichText | null };
 
 /**
  * Rows of the first worksheet, streamed (exceljs WorkbookReader; its `parse()` also yields the
@@ -341,8 +342,8 @@ async function* xlsxRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<Source
         continue;
       }
       if (event.eventType !== "worksheet") continue;
-      for await (const row of event.value as AsyncIterable<ExcelJS.Row>) {
-        const cells = row.values as (ExcelJS.CellValue | { sharedString: number })[];
+      for await (const row of event.value as AsyncIterable<Row>) {
+        const cells = row.values as (CellValue | { sharedString: number })[];
         const values: string[] = [];
         for (let i = 1; i < cells.length; i++) values.push(cellText(cells[i], strings));
         yield { line: row.number, values };

@@ -44,7 +44,16 @@ export interface ImportClearancesOptions {
    * the worker (1–4 s on a loaded machine) would cost more than it saves.
    */
   parallel?: boolean;
+  /** The worker's old-generation heap in MB (default READER_HEAP_MB); tests lower it to show the reader's memory stays bounded. */
+  readerHeapMb?: number;
 }
+
+/**
+ * The reading worker's heap limit. Its live data is one batch and a few bounded structures, so
+ * this holds for any file size; a reader that kept something per row would hit it (it did: a
+ * 487,000-row dry run, ERR_WORKER_OUT_OF_MEMORY).
+ */
+export const READER_HEAP_MB = 96;
 
 /**
  * The result (DESIGN.md: `{ imported, updated, rejected: [{ line, reason }] }`). `rejected` lists
@@ -78,13 +87,13 @@ async function* parseInThread(source: AsyncIterable<Buffer>, fileName: string, o
 }
 
 /** Runs parseClearanceFile in a worker thread, feeding it the file's bytes on demand; rows arrive flat and stay flat. */
-async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions): AsyncGenerator<FlatEvent, void, void> {
+async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions, heapMb: number): AsyncGenerator<FlatEvent, void, void> {
   // A small heap for the reader: its live data is one batch and a few bounded maps, and a tight
   // young generation keeps the parser's garbage from inflating the process (RSS target 400 MB).
   const worker = new Worker(new URL("./import-worker.mjs", import.meta.url), {
     workerData: { fileName, opts },
     execArgv: [],
-    resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8 },
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 8 },
   });
   const input = source[Symbol.asyncIterator]();
   const queue: WorkerOut[] = [];
@@ -231,7 +240,7 @@ async function runImport(
   const raw: AsyncIterable<Buffer> = typeof source === "string" ? createReadStream(source, { highWaterMark: SNIFF_BYTES }) : (source.stream as AsyncIterable<Buffer>);
   const bytes = countBytes(raw, counter);
   const parallel = opts.parallel ?? !(typeof source === "string" && statSync(source).size <= IN_THREAD_MAX_BYTES);
-  const events = parallel ? parseInWorker(bytes, fileName, parseOptions) : parseInThread(bytes, fileName, parseOptions);
+  const events = parallel ? parseInWorker(bytes, fileName, parseOptions, opts.readerHeapMb ?? READER_HEAP_MB) : parseInThread(bytes, fileName, parseOptions);
 
   const summary: ClearanceImportSummary = { imported: 0, updated: 0, rejected: [], rejectedCount: 0, rejectedTruncated: false, dryRun, complete: true, batchId: null };
   const rejected = new RejectedRows();
