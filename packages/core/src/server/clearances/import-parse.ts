@@ -333,6 +333,7 @@ async function* xlsxRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<Source
     worksheets: "emit",
   });
   const strings = await createSharedStrings();
+  let read = false;
   try {
     const events = { [Symbol.asyncIterator]: () => reader.parse() } as AsyncIterable<XlsxEvent>;
     for await (const event of events) {
@@ -342,13 +343,19 @@ async function* xlsxRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<Source
         continue;
       }
       if (event.eventType !== "worksheet") continue;
+      if (read) {
+        // The first worksheet only. Later ones are skipped without reading, but the reader is
+        // left to run on: exceljs deletes each worksheet's temporary copy once it moves past it.
+        (event.value as { iterator?: { destroy?: () => void } }).iterator?.destroy?.();
+        continue;
+      }
+      read = true;
       for await (const row of event.value as AsyncIterable<Row>) {
         const cells = row.values as (CellValue | { sharedString: number })[];
         const values: string[] = [];
         for (let i = 1; i < cells.length; i++) values.push(cellText(cells[i], strings));
         yield { line: row.number, values };
       }
-      return; // the first worksheet only
     }
   } catch (e) {
     if (e instanceof AppError || e instanceof FileBrokeOff) throw e;

@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDb, type TestDb } from "../../../../../test/factories/db.ts";
@@ -33,6 +35,18 @@ describe("XLSX exports with Chinese text", { timeout: 120_000 }, () => {
     });
     expect(wrong).toEqual([]);
     expect(rows.some((r) => r.taxpayerName?.includes("\uFFFD"))).toBe(false);
+  });
+
+  it("leaves no temporary copy of the worksheet behind", async () => {
+    // exceljs copies a worksheet to a temporary file (tmp-<pid>-…) until the shared strings are
+    // read, and deletes it only when its reader moves past it: stopping after the first sheet
+    // left ~150 MB per 300,000-row import in the temp folder until the process exited.
+    const mine = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`tmp-${process.pid}-`));
+    const path = join(t.dir, "small.xlsx");
+    await writeSyntheticXlsx(path, 50);
+    const before = mine();
+    for (const parallel of [false, true]) await importClearances(t.deps, systemActor("test"), path, { dryRun: true, parallel });
+    await expect.poll(() => mine().filter((f) => !before.includes(f)), { timeout: 5_000 }).toEqual([]);
   });
 
   it("keeps a character whole when its bytes arrive in two chunks", async () => {
