@@ -40,8 +40,16 @@ describe("import summary", () => {
     expect(document.getElementById("import-incomplete")!.textContent).toBe("导入未完成：第 1001–1500 行这一批已回滚（文件被截断），之前的行已导入。");
   });
 
+  it("counts every rejected line when the server listed only the first 1,000", () => {
+    const rejected = Array.from({ length: 1000 }, (_, i) => ({ line: i + 2, reason: "amount: 金额格式不正确" }));
+    render(<ImportSummary summary={summary({ imported: 0, updated: 0, rejected, rejectedCount: 200_000, rejectedTruncated: true })} />);
+    expect(document.getElementById("import-rejected")!.textContent).toBe("200000拒收");
+    expect(document.getElementById("import-more")!.textContent).toBe("共有 200000 行被拒收，这里只列出前 20 行：请修正后重新试导入。");
+    expect(document.querySelectorAll("#import-rejected-lines .rowerr")).toHaveLength(20);
+  });
+
   it("keeps the preview's limit", () => {
-    expect(rejectedPreview(summary({ rejected: [{ line: 3, reason: "x" }] }), 20)).toEqual({ shown: [{ line: 3, reason: "x" }], more: 0 });
+    expect(rejectedPreview(summary({ rejected: [{ line: 3, reason: "x" }] }), 20)).toEqual({ shown: [{ line: 3, reason: "x" }], more: 0, total: 1, truncated: false });
   });
 });
 
@@ -77,6 +85,27 @@ describe("import page", () => {
     expect((init.headers as Record<string, string>)["Content-Type"]).toBe("text/csv");
     expect((init.headers as Record<string, string>).Authorization).toBe("Bearer tok");
     expect(init.body).toBeInstanceOf(Blob);
+  });
+
+  it("lets a coordinator only dry-run, saying why, and sends dryRun=1", async () => {
+    setSession("tok", { id: "c1", name: "陈协调", unit: { code: "finance-bureau", name: "区财政局", type: "finance_bureau" }, roles: ["coordinator"] });
+    const fetchMock = vi.fn(async (_url: string, _init: RequestInit) => new Response(JSON.stringify(summary({ imported: 1, dryRun: true })), { status: 200 }));
+    vi.stubGlobal("fetch", fetchMock);
+    render(<ClearanceImportPage />);
+    expect(document.getElementById("import-dry-run-only")!.textContent).toBe("只有税务人员可以正式导入完税凭证数据；协调员和管理员可以先试导入（只检查，不写入）");
+    expect(document.getElementById("import-dry-run")!.className).toContain("chip--on");
+    fireEvent.click(document.getElementById("import-dry-run")!);
+    expect(document.getElementById("import-dry-run")!.className).toContain("chip--on");
+    const click = vi.spyOn(HTMLInputElement.prototype, "click").mockImplementation(function (this: HTMLInputElement) {
+      Object.defineProperty(this, "files", { value: [new File(["certificate_no,kind\n"], "c.csv", { type: "text/csv" })] });
+      this.dispatchEvent(new Event("change"));
+    });
+    fireEvent.click(document.getElementById("import-pick")!);
+    await screen.findByText(/c\.csv/);
+    click.mockRestore();
+    fireEvent.click(document.getElementById("import-submit")!);
+    await screen.findByText("试导入结果（未写入）");
+    expect(fetchMock.mock.calls[0]![0]).toBe("/api/v1/clearances/import?fileName=c.csv&dryRun=1");
   });
 
   it("refuses a file that is not CSV or XLSX before uploading", async () => {

@@ -31,9 +31,11 @@ export async function clearancesCommand(deps: Deps, args: Args, io: CliIo): Prom
   if (json) {
     printJson(io, summary);
   } else {
-    io.out.write(`${dryRun ? "(dry run) " : ""}imported ${summary.imported}, updated ${summary.updated}, rejected ${summary.rejected.length}\n`);
+    io.out.write(`${dryRun ? "(dry run) " : ""}imported ${summary.imported}, updated ${summary.updated}, rejected ${summary.rejectedCount}\n`);
     for (const r of summary.rejected.slice(0, 50)) io.out.write(`  line ${r.line}: ${r.reason}\n`);
-    if (summary.rejected.length > 50) io.out.write(`  ... ${summary.rejected.length - 50} more (use --json for all)\n`);
+    if (summary.rejectedCount > 50) {
+      io.out.write(`  ... ${summary.rejectedCount - 50} more (--json lists the first ${summary.rejected.length} with reasons)\n`);
+    }
     if (summary.failedBatch) io.err.write(`${summary.failedBatch.reason}\n`);
   }
   return summary.complete ? 0 : 1;

@@ -1,5 +1,5 @@
 import { normalizeCode } from "./text.ts";
-import { isCalendarDate } from "./time.ts";
+import { cstDate, isCalendarDate } from "./time.ts";
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = "10X98765432";
@@ -13,14 +13,15 @@ export function idNumberCheckChar(first17: string): string {
 
 /**
  * True for an 18-character resident ID number (GB 11643-1999): 6-digit region, a real birth date
- * not in the future, 3-digit sequence, and the MOD 11-2 check character. Input is normalised first
+ * not after today's date in CST (someone born today is valid from 00:00 CST, whatever the server's
+ * zone), 3-digit sequence, and the MOD 11-2 check character. Input is normalised first
  * (full-width, spaces, lower-case x).
  */
 export function isIdNumber(input: string, today: Date = new Date()): boolean {
   const id = normalizeCode(input);
   if (!/^[1-9]\d{16}[\dX]$/.test(id)) return false;
   const birth = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!isCalendarDate(birth) || birth < "1890-01-01" || birth > today.toISOString().slice(0, 10)) return false;
+  if (!isCalendarDate(birth) || birth < "1890-01-01" || birth > cstDate(today)) return false;
   return idNumberCheckChar(id.slice(0, 17)) === id[17];
 }
 

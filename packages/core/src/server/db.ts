@@ -41,7 +41,8 @@ export const MMAP_BYTES = 1024 * 1024 * 1024;
  * multi-process use. Reads go through mmap (up to 1 GB of the file) and a 64 MB page cache: with
  * SQLite's default 2 MB cache, every clearance check (random plates over a million rows) re-read
  * index and table pages with pread and evicted the audit log's hot pages. mmap pages are the OS
- * page cache's, shared, not the process's heap; the bulk import turns it off (withBulkCache).
+ * page cache's, shared, not the process's heap; the bulk import reads through a connection of its own
+ * without mmap (openBulkConnection), never changing this one.
  */
 export function applyPragmas(sqlite: Database.Database): void {
   sqlite.pragma("journal_mode = WAL");

@@ -11,6 +11,9 @@ export const MIGRATIONS_DIR = resolve(import.meta.dirname, "../../../../prisma/m
  * own transaction, recording them in `_prisma_migrations` exactly as `prisma migrate deploy` does,
  * so either tool can be used on the same database. Used by `npm start`, the CLI and tests, which
  * avoids spawning the Prisma CLI (seconds) for every test file. Returns the names applied.
+ * Safe when several processes start together on one file (the API and the bot, two API
+ * processes): each migration's transaction takes the write lock first (BEGIN IMMEDIATE) and only
+ * then asks whether that migration is applied, so each is applied exactly once, by one of them.
  */
 export function migrate(sqlite: Database.Database, dir: string = MIGRATIONS_DIR): string[] {
   sqlite.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -23,27 +26,32 @@ export function migrate(sqlite: Database.Database, dir: string = MIGRATIONS_DIR)
     "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
     "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0
   )`);
+  const isApplied = sqlite.prepare<[string], { one: number }>(
+    `SELECT 1 AS one FROM _prisma_migrations WHERE migration_name = ? AND finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+  );
+  const record = sqlite.prepare(
+    `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,
+  );
+  // A quick look outside any transaction skips what is surely applied; the decision is made again
+  // under the write lock below.
   const applied = new Set(
     (sqlite.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`).all() as { migration_name: string }[]).map(
       (r) => r.migration_name,
     ),
   );
   const names = existsSync(dir) ? readdirSync(dir).filter((d) => existsSync(join(dir, d, "migration.sql"))).sort() : [];
+  const apply = sqlite.transaction((name: string, sql: string, checksum: string, started: number) => {
+    if (isApplied.get(name)) return false;
+    sqlite.exec(sql);
+    record.run(randomUUID(), checksum, Date.now(), name, started);
+    return true;
+  });
   const done: string[] = [];
   for (const name of names) {
     if (applied.has(name)) continue;
     const sql = readFileSync(join(dir, name, "migration.sql"), "utf8");
     const checksum = createHash("sha256").update(sql).digest("hex");
-    const started = Date.now();
-    sqlite.transaction(() => {
-      sqlite.exec(sql);
-      sqlite
-        .prepare(
-          `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count) VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`,
-        )
-        .run(randomUUID(), checksum, Date.now(), name, started);
-    })();
-    done.push(name);
+    if (apply.immediate(name, sql, checksum, Date.now())) done.push(name);
   }
   return done;
 }

@@ -5,7 +5,10 @@ import type { PickedFile } from '../report/feeds'
 export interface ClearanceImportSummary {
   imported: number
   updated: number
+  /** the first 1,000 rejected rows by line; rejectedCount counts them all */
   rejected: { line: number; reason: string }[]
+  rejectedCount?: number
+  rejectedTruncated?: boolean
   dryRun: boolean
   complete: boolean
   batchId: string | null
@@ -27,10 +30,15 @@ export function importClearances(file: PickedFile, dryRun: boolean): Promise<Cle
 /** How many rejected lines the page lists; the rest are counted. */
 export const SHOWN_REJECTED = 20
 
-/** The first rejected lines in file order, and how many more there are. */
-export function rejectedPreview(summary: ClearanceImportSummary, limit = SHOWN_REJECTED): { shown: ClearanceImportSummary['rejected']; more: number } {
+/**
+ * The first rejected lines in file order, how many were rejected in all (the server lists at most
+ * 1,000 and counts the rest), and how many more there are than shown.
+ */
+export function rejectedPreview(summary: ClearanceImportSummary, limit = SHOWN_REJECTED): { shown: ClearanceImportSummary['rejected']; more: number; total: number; truncated: boolean } {
   const sorted = [...summary.rejected].sort((a, b) => a.line - b.line)
-  return { shown: sorted.slice(0, limit), more: Math.max(0, sorted.length - limit) }
+  const shown = sorted.slice(0, limit)
+  const total = Math.max(summary.rejectedCount ?? sorted.length, sorted.length)
+  return { shown, more: total - shown.length, total, truncated: summary.rejectedTruncated ?? false }
 }
 
 /** A file size people read: 12.3 KB, 4.5 MB. */

@@ -13,10 +13,12 @@ import { pickFeedFile, type PickedFile } from '../../features/report/feeds'
 import '../../features/report/report.css'
 import '../../features/admin/admin.css'
 
-function Importer() {
+/** `dryRunOnly`: coordinators and admins may only dry-run (core refuses their real import). */
+function Importer({ dryRunOnly }: { dryRunOnly: boolean }) {
   const t = useT()
   const [file, setFile] = useState<PickedFile | null>(null)
-  const [dryRun, setDryRun] = useState(false)
+  const [chosenDryRun, setDryRun] = useState(false)
+  const dryRun = dryRunOnly || chosenDryRun
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [summary, setSummary] = useState<ClearanceImportSummary | null>(null)
@@ -55,10 +57,11 @@ function Importer() {
         <ActionButton id='import-pick' kind='secondary' disabled={busy} onClick={() => void pick()}>{t('app-import-pick')}</ActionButton>
         {file ? <Text className='ritem__summary' id='import-file'>{t('app-import-file', { name: file.name, size: formatSize(file.size) })}</Text> : null}
         <View className='chips chips--filters'>
-          <View id='import-dry-run' className={`chip chip--check${dryRun ? ' chip--on' : ''}`} onClick={() => setDryRun((d) => !d)}>
+          <View id='import-dry-run' className={`chip chip--check${dryRun ? ' chip--on' : ''}`} onClick={() => dryRunOnly || setDryRun((d) => !d)}>
             <Text>{t('app-import-dry-run')}</Text>
           </View>
         </View>
+        {dryRunOnly ? <Notice id='import-dry-run-only' kind='info' text={t('clearance-import-real-role')} /> : null}
         <Notice id='import-error' text={error} />
         <ActionButton id='import-submit' disabled={!file || busy} onClick={() => void submit()}>{busy ? t('app-working') : t('app-import-submit')}</ActionButton>
       </View>
@@ -67,7 +70,7 @@ function Importer() {
   )
 }
 
-/** 导入完税凭证 (coordinators, tax officers, admins): upload the tax bureau's CSV/XLSX export, optionally as a dry run. */
+/** 导入完税凭证: tax officers upload the tax bureau's CSV/XLSX export (optionally as a dry run); coordinators and admins dry-run it. */
 export default function ClearanceImportPage() {
   const t = useT()
   const { user } = useSession()
@@ -75,7 +78,7 @@ export default function ClearanceImportPage() {
   return (
     <View className='page'>
       <PageHeader title={t('app-import-title')} />
-      {allowed ? <Importer /> : <Notice text={t('error-forbidden')} />}
+      {allowed ? <Importer dryRunOnly={!hasRole(user, 'tax_officer')} /> : <Notice text={t('error-forbidden')} />}
     </View>
   )
 }

@@ -47,7 +47,9 @@ export function quickCheckInput(input: unknown): ClearanceCheck | null {
  * Checks a vehicle's tax clearance for this year and last (CST), or a property transfer's taxes.
  * Callers: `POST /api/v1/clearances/check`, the bot's /check, the mini-app (through the API).
  * What must stay true:
- * - only `checker`s may check (403 otherwise); the per-user hourly limit applies (429, 0 = off);
+ * - only `checker`s may check (403 otherwise); the per-user hourly limit applies (429, 0 = off)
+ *   however the checks arrive: a pipelined burst, concurrent requests, the bot and the API at once,
+ *   several processes (it is counted in the database, atomically with the audit row);
  * - EVERY attempt, allowed or not, leaves one AuditLog row (`clearance.check`: who, unit, when,
  *   key, result); the taxpayer's ID number never leaves the database and names are masked;
  * - the whole path runs on prepared statements (fast-store.ts), no Prisma: it is the hot path
@@ -62,16 +64,21 @@ export async function checkClearance(deps: Deps, actor: Actor | null, input: unk
     await store.insertCheckAudit(auditEntry(actor, now, null, "denied", kindDetail(input)));
     throw new AppError("forbidden", { reason: "role_required" });
   }
-  const limit = opts.rateLimitPerHour;
+  // The limit is decided twice: here, cheaply (committed rows plus this process's queued ones, no
+  // lookup for a refused attempt), and for good when the audit row commits (insertCheckAudit
+  // admits `limit`-bearing rows under the write lock, so other processes' checks count too).
+  const limit = opts.rateLimitPerHour > 0 ? opts.rateLimitPerHour : 0;
   if (limit > 0 && store.countChecksSince(actor.userId, new Date(now.getTime() - HOUR_MS)) >= limit) {
     await store.insertCheckAudit(auditEntry(actor, now, null, "rate_limited", kindDetail(input)));
-    throw new AppError("rate_limited", { messageKey: "clearance-rate-limited", params: { limit }, reason: "check_rate_limited" });
+    throw rateLimited(limit);
   }
   let data = quickCheckInput(input);
   if (!data) {
     const parsed = parseInput(ClearanceCheckSchema, input, opts.locale ?? DEFAULT_LOCALE);
     if (!parsed.ok) {
-      await store.insertCheckAudit(auditEntry(actor, now, null, "invalid", kindDetail(input)));
+      const refused = auditEntry(actor, now, null, "invalid", kindDetail(input), limit);
+      await store.insertCheckAudit(refused);
+      if (refused.result === "rate_limited") throw rateLimited(limit);
       throw new AppError("invalid_input", { fields: parsed.fields, reason: "invalid_clearance_check" });
     }
     data = parsed.data;
@@ -94,8 +101,14 @@ export async function checkClearance(deps: Deps, actor: Actor | null, input: unk
     if (r.certificateNo) item.certificateNo = r.certificateNo;
     summary.push(item);
   }
-  await store.insertCheckAudit(auditEntry(actor, now, `${checkKind}:${key}`, cleared ? "cleared" : "missing", { keyType, results: summary }));
+  const entry = auditEntry(actor, now, `${checkKind}:${key}`, cleared ? "cleared" : "missing", { keyType, results: summary }, limit);
+  await store.insertCheckAudit(entry);
+  if (entry.result === "rate_limited") throw rateLimited(limit);
   return { kind: checkKind as ClearanceKind, key, keyType, cleared, results };
+}
+
+function rateLimited(limit: number): AppError {
+  return new AppError("rate_limited", { messageKey: "clearance-rate-limited", params: { limit }, reason: "check_rate_limited" });
 }
 
 /** The `kind` of a refused body, when it is a short string, for the audit row. */
@@ -104,6 +117,8 @@ function kindDetail(input: unknown): { kind: string } | null {
   return typeof kind === "string" && kind.length <= 40 ? { kind } : null;
 }
 
-function auditEntry(actor: Actor, at: Date, subject: string | null, result: string, detail: Record<string, unknown> | null): CheckAuditEntry {
-  return { at, userId: actor.userId, unitId: actor.unitId, subject, result, detail: detail ? JSON.stringify(detail) : null };
+function auditEntry(actor: Actor, at: Date, subject: string | null, result: string, detail: Record<string, unknown> | null, limit = 0): CheckAuditEntry {
+  const entry: CheckAuditEntry = { at, userId: actor.userId, unitId: actor.unitId, subject, result, detail: detail ? JSON.stringify(detail) : null };
+  if (limit > 0) entry.limit = limit;
+  return entry;
 }

@@ -1,5 +1,6 @@
-import type Database from "better-sqlite3";
+import Database from "better-sqlite3";
 import type { ClearanceRow, ClearanceRowView } from "../../domain/clearance.ts";
+import { applyPragmas } from "../db.ts";
 
 /** The ClearanceRow fields in the order of a flat import row (after the line number), = the INSERT's first 13 columns. */
 export const CLEARANCE_ROW_FIELDS = ["certificateNo", "kind", "tax", "plate", "vin", "contractNo", "taxpayerId", "taxpayerName", "periodStart", "periodEnd", "status", "amountFen", "paidOn"] as const satisfies readonly (keyof ClearanceRow)[];
@@ -28,9 +29,18 @@ export interface ClearanceStore {
    * promise resolves only once the row is committed, so no check answers before its audit row is
    * durable. One transaction per row would cost a WAL commit (five pages: table + four indexes)
    * per check, which is what limits throughput.
+   * An entry with a `limit` is admitted by that transaction, which holds the database's write lock
+   * (BEGIN IMMEDIATE) and so sees every committed row of every connection and process: when the
+   * user already has `limit` counted checks in the hour before `at`, the row is written as
+   * `rate_limited` instead (subject kept, detail dropped) and `entry.result` says so once the
+   * promise resolves. That makes count-and-record one atomic step in the database.
    */
   insertCheckAudit(entry: CheckAuditEntry): Promise<void>;
-  /** Checks this user made since `since` (denied-for-rate attempts do not count). */
+  /**
+   * Checks this user made since `since` (rate-limited attempts do not count): committed rows plus
+   * this connection's rows still waiting for the group commit, so a burst sees its own earlier
+   * attempts. A quick first refusal; insertCheckAudit's admission is the one that holds across processes.
+   */
   countChecksSince(userId: string, since: Date): number;
   /** The stored row of a certificate number, for import: id and the batch that last wrote it. */
   existing(certificateNo: string): { id: number; batchId: string | null } | undefined;
@@ -44,11 +54,6 @@ export interface ClearanceStore {
    * sqlDate() text. Returns how many rows were inserted and how many updated.
    */
   upsertRows(flat: readonly unknown[], batchId: string, now: string, onDuplicate: (offset: number) => void): { inserted: number; updated: number };
-  /**
-   * Runs a bulk job with a 32 MB page cache and no mmap (mmap'd pages would count in the
-   * importing process's RSS).
-   */
-  withBulkCache<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction (rolled back if it throws). */
   transaction<T>(fn: () => T): T;
 }
@@ -60,11 +65,15 @@ export interface CheckAuditEntry {
   unitId: string | null;
   /** `<kind>:<normalised key>`: a plate, VIN or contract number, never a taxpayer ID */
   subject: string | null;
-  /** cleared | missing | denied | invalid | rate_limited */
+  /** cleared | missing | denied | invalid | rate_limited; set to rate_limited by the commit when the limit was reached */
   result: string;
   /** JSON without names or ID numbers */
   detail: string | null;
+  /** The hourly limit this attempt is subject to (absent or 0: none), admitted at commit. */
+  limit?: number;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** The audit action of a clearance check; the oversight queries read it. */
 export const CHECK_AUDIT_ACTION = "clearance.check";
@@ -99,8 +108,11 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
   const audit = lazy(() => sqlite.prepare<[string, string | null, string | null, string, string | null, string, string | null]>(
     `INSERT INTO AuditLog (at, userId, unitId, action, subject, result, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
   ));
-  const count = lazy(() => sqlite.prepare<[string, string, string], { n: number }>(
-    `SELECT count(*) AS n FROM AuditLog WHERE userId = ? AND at >= ? AND action = ? AND result <> 'rate_limited'`,
+  // Literal action and result, so that SQLite can prove the partial index AuditLog_check_quota_partial
+  // (prisma/migrations/20261201194000_check_quota_index) covers the query: the count then reads only
+  // counted rows, never the rate-limited attempts of a flood nor other users' checks.
+  const count = lazy(() => sqlite.prepare<[string, string], { n: number }>(
+    `SELECT count(*) AS n FROM AuditLog WHERE userId = ? AND at >= ? AND action = '${CHECK_AUDIT_ACTION}' AND result <> 'rate_limited'`,
   ));
   const existing = lazy(() => sqlite.prepare<[string], { id: number; batchId: string | null }>(
     `SELECT id, batchId FROM Clearance WHERE certificateNo = ?`,
@@ -123,29 +135,52 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
   // Group commit: the rows queued in one event-loop turn share one transaction and one promise
   // (no promise or closure per check), settled once that transaction has committed or failed.
   let queue: CheckAuditEntry[] = [];
+  // Counted rows per user in `queue` (what countChecksSince adds to the committed count).
+  const queuedByUser = new Map<string, number>();
   let settle: { resolve: () => void; reject: (error: unknown) => void } | null = null;
   let pending: Promise<void> | null = null;
   let lastAt = NaN;
   let lastAtText = "";
+  // Per user, within one commit: the window start last counted and the counted rows in it so far
+  // (the count reads this transaction's own inserts too, so it only needs refreshing when `since` moves).
+  const windows = new Map<string, { since: number; n: number }>();
   const writeAudits = sqlite.transaction((items: CheckAuditEntry[]) => {
     const statement = audit();
+    const counter = count();
+    windows.clear();
     for (const e of items) {
       const at = e.at.getTime();
       if (at !== lastAt) {
         lastAt = at;
         lastAtText = sqlDate(e.at);
       }
+      let window = e.userId && e.result !== "rate_limited" ? windows.get(e.userId) : undefined;
+      if (e.limit && e.limit > 0 && e.userId && e.result !== "rate_limited") {
+        const since = at - HOUR_MS;
+        if (!window || window.since !== since) {
+          window = { since, n: counter.get(e.userId, sqlDate(new Date(since)))?.n ?? 0 };
+          windows.set(e.userId, window);
+        }
+        if (window.n >= e.limit) {
+          e.result = "rate_limited";
+          e.detail = null;
+        }
+      }
       statement.run(lastAtText, e.userId, e.unitId, CHECK_AUDIT_ACTION, e.subject, e.result, e.detail);
+      if (window && e.result !== "rate_limited") window.n++;
     }
   });
   const flushAudits = () => {
     const items = queue;
     const done = settle!;
     queue = [];
+    queuedByUser.clear();
     settle = null;
     pending = null;
     try {
-      writeAudits(items);
+      // IMMEDIATE: the write lock is taken before the limit's count, so no other connection can
+      // commit a check between that count and these rows.
+      writeAudits.immediate(items);
     } catch (error) {
       done.reject(error);
       return;
@@ -163,13 +198,14 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
     },
     insertCheckAudit(e) {
       queue.push(e);
+      if (e.userId && e.result !== "rate_limited") queuedByUser.set(e.userId, (queuedByUser.get(e.userId) ?? 0) + 1);
       if (!pending) {
         pending = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
         setImmediate(flushAudits);
       }
       return pending;
     },
-    countChecksSince: (userId, since) => count().get(userId, sqlDate(since), CHECK_AUDIT_ACTION)?.n ?? 0,
+    countChecksSince: (userId, since) => (count().get(userId, sqlDate(since))?.n ?? 0) + (queuedByUser.get(userId) ?? 0),
     existing: (certificateNo) => existing().get(certificateNo),
     upsertRows(flat, batchId, now, onDuplicate) {
       const add = insert();
@@ -198,26 +234,54 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
       }
       return { inserted, updated };
     },
-    async withBulkCache(fn) {
-      const previous = sqlite.pragma("cache_size", { simple: true }) as number;
-      const previousMmap = sqlite.pragma("mmap_size", { simple: true }) as number;
-      sqlite.pragma("cache_size = -32768");
-      // Pages touched through mmap count in the process's RSS, and an import touches the whole
-      // file: read through the page cache only (RSS target 400 MB for 1M rows).
-      sqlite.pragma("mmap_size = 0");
-      // Checkpoint every 40 MB of WAL instead of 4 MB: index pages rewritten by consecutive
-      // batches are copied back to the database file once, not once per batch (~1 us of ~8 us
-      // per row). Commits stay as durable as before; only the copy-back is less frequent.
-      const previousCheckpoint = sqlite.pragma("wal_autocheckpoint", { simple: true }) as number;
-      sqlite.pragma("wal_autocheckpoint = 10000");
-      try {
-        return await fn();
-      } finally {
-        sqlite.pragma(`cache_size = ${Number(previous)}`);
-        sqlite.pragma(`mmap_size = ${Number(previousMmap)}`);
-        sqlite.pragma(`wal_autocheckpoint = ${Number(previousCheckpoint)}`);
-      }
-    },
     transaction: (fn) => sqlite.transaction(fn)(),
+  };
+}
+
+/**
+ * Opens the bulk import's OWN connection to the database file, with pragmas for a bulk job: a
+ * 32 MB page cache, no mmap (pages touched through mmap count in the importing process's RSS, and
+ * an import touches the whole file: RSS target 400 MB for 1M rows), and a checkpoint every 40 MB
+ * of WAL instead of 4 MB (index pages rewritten by consecutive batches are copied back once, not
+ * once per batch; commits stay as durable). They used to be set and restored on the shared
+ * connection, so two overlapping imports left the connection that serves checks without mmap for
+ * good; now they never touch it. Temporary tables go to a file. The caller closes it.
+ */
+export function openBulkConnection(file: string): Database.Database {
+  const sqlite = new Database(file);
+  try {
+    applyPragmas(sqlite);
+    sqlite.pragma("cache_size = -32768");
+    sqlite.pragma("mmap_size = 0");
+    sqlite.pragma("wal_autocheckpoint = 10000");
+    sqlite.pragma("temp_store = FILE");
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  return sqlite;
+}
+
+/** Certificate numbers seen so far in one file (see createSeenCertificates). */
+export interface SeenCertificates {
+  /** Records a number; false when it was recorded before. */
+  add(certificateNo: string): boolean;
+  /** Drops the table (closing the connection drops it too). */
+  drop(): void;
+}
+
+/**
+ * A set of certificate numbers in a TEMP table of `sqlite` (a bulk connection), with an 8 MB page
+ * cache and the rest on disk: how a dry run recognises a number repeated anywhere in a file of a
+ * million rows in bounded memory (a real import recognises it by the batch id on the row it wrote).
+ */
+export function createSeenCertificates(sqlite: Database.Database): SeenCertificates {
+  sqlite.pragma("temp.cache_size = -8192");
+  sqlite.exec(`CREATE TEMP TABLE IF NOT EXISTS import_seen (certificateNo TEXT PRIMARY KEY) WITHOUT ROWID`);
+  sqlite.exec(`DELETE FROM temp.import_seen`);
+  const insert = sqlite.prepare<[string]>(`INSERT INTO temp.import_seen (certificateNo) VALUES (?) ON CONFLICT DO NOTHING`);
+  return {
+    add: (certificateNo) => insert.run(certificateNo).changes === 1,
+    drop: () => sqlite.exec(`DROP TABLE IF EXISTS temp.import_seen`),
   };
 }

@@ -1,7 +1,8 @@
 import { Readable, pipeline } from "node:stream";
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
-import ExcelJS from "exceljs";
+import type { CellValue, Row } from "exceljs";
+import { ExcelJS } from "../xlsx-stream.ts";
 import {
   CLEARANCE_COLUMNS,
   validateClearanceRow,
@@ -14,8 +15,9 @@ import { CLEARANCE_ROW_FIELDS, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
 
 /**
  * Reading a clearance export: format and encoding detection, CSV/XLSX records, header check,
- * row validation and duplicates inside the file. No database: it runs in the import worker thread
- * (import-worker.ts) while the main thread writes, or in-thread (`parallel: false`).
+ * row validation and duplicates inside a batch. No access to the product's database (only a private
+ * temporary one for an XLSX's shared strings): it runs in the import worker thread (import-worker.ts)
+ * while the main thread writes, or in-thread (`parallel: false`).
  */
 
 /** A row that was not imported: its line in the file (header = line 1) and why. */
@@ -30,22 +32,39 @@ export interface ParsedRow {
   row: ClearanceRow;
 }
 
-/** What reading a file yields, in order: the header was accepted; batches of rows; the end. */
+/**
+ * How many rejected rows an import keeps with line and reason (the first ones, by line); the rest
+ * are only counted. A file of a million bad rows must not become a million-element answer.
+ */
+export const MAX_REJECTED_LISTED = 1000;
+
+/**
+ * What reading a file yields, in order: the header was accepted; batches of rows; the end. Every
+ * event carries the rejected rows read since the previous one: listed with line and reason
+ * (`rejects`, at most MAX_REJECTED_LISTED in the whole file, the first ones) or only counted
+ * (`unlisted`, those after).
+ */
 export type ParseEvent =
   | { t: "header" }
-  | { t: "batch"; rows: ParsedRow[]; rejects: RejectedRow[]; rowsRead: number }
+  | { t: "batch"; rows: ParsedRow[]; rejects: RejectedRow[]; unlisted: number; rowsRead: number }
   | {
       t: "end";
       rejects: RejectedRow[];
+      unlisted: number;
       rowsRead: number;
       /** The file broke off: the rows read since the last batch are not written. */
       broke?: { detail: string; lastLine: number; rows: ParsedRow[] };
     };
 
-/** How to read: rows per batch, whether this is a dry run (duplicates then need a whole-file memory), the language of reasons. */
+/**
+ * How to read: at most `batchSize` rows per batch (a batch is also cut after `batchSize` rows
+ * read, valid or not, so a file of bad rows still reports progress), the language of reasons.
+ * Duplicates are recognised within a batch only: across batches the writer recognises them (in
+ * the database for a real import, in a temporary table for a dry run), so reading keeps no memory
+ * of the whole file.
+ */
 export interface ParseOptions {
   batchSize: number;
-  dryRun: boolean;
   locale: Locale;
 }
 
@@ -229,40 +248,120 @@ export async function* csvRecords(text: AsyncIterable<string>, opts: { fast?: bo
   }
 }
 
-function cellText(value: ExcelJS.CellValue): string {
+/**
+ * An XLSX's shared strings (the table every text cell of an Excel file points into) in a private
+ * temporary SQLite database with a 4 MB page cache, the rest on disk, behind a small cache of
+ * recent lookups. Held in the heap (exceljs's `sharedStrings: "cache"`) they grew with the file:
+ * a 1,000,000-row export holds some 2.4 million distinct strings, more than the import worker's
+ * heap. `close()` deletes it.
+ */
+export interface SharedStrings {
+  add(index: number, text: string): void;
+  get(index: number): string;
+  close(): void;
+}
+
+const SHARED_STRINGS_CACHE = 20_000;
+
+/** Opens SharedStrings (better-sqlite3 is loaded on first use: a CSV import's worker never needs it). */
+export async function createSharedStrings(): Promise<SharedStrings> {
+  const { default: Database } = await import("better-sqlite3");
+  const sqlite = new Database("");
+  sqlite.pragma("cache_size = -4096");
+  sqlite.pragma("journal_mode = OFF");
+  sqlite.pragma("synchronous = OFF");
+  sqlite.exec(`CREATE TABLE s (i INTEGER PRIMARY KEY, text TEXT NOT NULL)`);
+  const insert = sqlite.prepare<[number, string]>(`INSERT OR REPLACE INTO s (i, text) VALUES (?, ?)`);
+  const select = sqlite.prepare<[number], string>(`SELECT text FROM s WHERE i = ?`).pluck();
+  const begin = sqlite.prepare(`BEGIN`);
+  const commit = sqlite.prepare(`COMMIT`);
+  let pending = 0;
+  const flush = () => {
+    if (pending) commit.run();
+    pending = 0;
+  };
+  const recent = new Map<number, string>();
+  return {
+    add(index, text) {
+      if (pending === 0) begin.run();
+      insert.run(index, text);
+      if (++pending >= 10_000) flush();
+    },
+    get(index) {
+      const hit = recent.get(index);
+      if (hit !== undefined) return hit;
+      flush();
+      const text = select.get(index) ?? "";
+      if (recent.size >= SHARED_STRINGS_CACHE) recent.clear();
+      recent.set(index, text);
+      return text;
+    },
+    close() {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+type RichText = { richText: { text?: string }[] };
+const richTextOf = (value: RichText): string => value.richText.map((r) => r.text ?? "").join("");
+
+function cellText(value: CellValue | { sharedString: number }, strings: SharedStrings): string {
   if (value === null || value === undefined) return "";
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   if (typeof value === "object") {
-    if ("richText" in value) return value.richText.map((r) => r.text).join("");
+    if ("sharedString" in value) return strings.get(value.sharedString);
+    if ("richText" in value) return richTextOf(value);
     if ("text" in value) return String(value.text);
-    if ("result" in value) return cellText(value.result as ExcelJS.CellValue);
+    if ("result" in value) return cellText(value.result as CellValue, strings);
     if ("error" in value) return "";
   }
   return String(value);
 }
 
-/** Rows of the first worksheet, streamed (exceljs WorkbookReader); empty trailing cells are padded later. */
+type XlsxEvent = { eventType: "worksheet"; value: AsyncIterable<Row> } | { eventType: string; value: unknown } | { eventType?: undefined; index: number; text: string | RichText | null };
+
+/**
+ * Rows of the first worksheet, streamed (exceljs WorkbookReader; its `parse()` also yields the
+ * shared strings, which go to SharedStrings); empty trailing cells are padded later.
+ */
 async function* xlsxRecords(bytes: AsyncIterable<Buffer>): AsyncGenerator<SourceRecord> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(bytes), {
     entries: "emit",
-    sharedStrings: "cache",
+    sharedStrings: "emit",
     hyperlinks: "ignore",
     styles: "cache",
     worksheets: "emit",
   });
+  const strings = await createSharedStrings();
+  let read = false;
   try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const cells = row.values as ExcelJS.CellValue[];
+    const events = { [Symbol.asyncIterator]: () => reader.parse() } as AsyncIterable<XlsxEvent>;
+    for await (const event of events) {
+      if (event.eventType === undefined) {
+        const { index, text } = event as { index: number; text: string | RichText | null };
+        strings.add(index, text === null ? "" : typeof text === "string" ? text : richTextOf(text));
+        continue;
+      }
+      if (event.eventType !== "worksheet") continue;
+      if (read) {
+        // The first worksheet only. Later ones are skipped without reading, but the reader is
+        // left to run on: exceljs deletes each worksheet's temporary copy once it moves past it.
+        (event.value as { iterator?: { destroy?: () => void } }).iterator?.destroy?.();
+        continue;
+      }
+      read = true;
+      for await (const row of event.value as AsyncIterable<Row>) {
+        const cells = row.values as (CellValue | { sharedString: number })[];
         const values: string[] = [];
-        for (let i = 1; i < cells.length; i++) values.push(cellText(cells[i]));
+        for (let i = 1; i < cells.length; i++) values.push(cellText(cells[i], strings));
         yield { line: row.number, values };
       }
-      return; // the first worksheet only
     }
   } catch (e) {
     if (e instanceof AppError || e instanceof FileBrokeOff) throw e;
     throw new FileBrokeOff(`XLSX: ${(e as Error).message}`.slice(0, 200));
+  } finally {
+    strings.close();
   }
 }
 
@@ -300,7 +399,7 @@ function readHeader(values: string[]): Record<ClearanceColumn, number> {
  * across batches the writer recognises it (its row already carries this import's batch id).
  */
 export async function* parseClearanceFile(bytes: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions): AsyncGenerator<ParseEvent> {
-  const { locale, dryRun, batchSize } = opts;
+  const { locale, batchSize } = opts;
   const { head, rest } = await sniff(bytes);
   if (head.length === 0) throw new AppError("invalid_input", { messageKey: "clearance-import-empty", reason: "import_empty" });
   const isXlsx = head.subarray(0, 4).equals(ZIP_MAGIC);
@@ -310,18 +409,30 @@ export async function* parseClearanceFile(bytes: AsyncIterable<Buffer>, fileName
   const records: AsyncIterable<CsvRecord> = isXlsx ? xlsxRecords(replay(head, rest)) : csvRecords(decodeCsv(head, rest));
 
   let rejects: RejectedRow[] = [];
-  const reject = (line: number, reason: string) => rejects.push({ line, reason });
+  let listed = 0;
+  let unlisted = 0;
+  const reject = (line: number, reason: string) => {
+    if (listed < MAX_REJECTED_LISTED) {
+      listed++;
+      rejects.push({ line, reason });
+    } else {
+      unlisted++;
+    }
+  };
   let seen = new Map<string, number>();
   let columns: Record<ClearanceColumn, number> | null = null;
   let batch: ParsedRow[] = [];
   let rowsRead = 0;
+  let rowsAtEmit = 0;
   let lastLine = 1;
   let pendingShort: { line: number; found: number } | null = null;
   const emit = (): ParseEvent => {
-    const event: ParseEvent = { t: "batch", rows: batch, rejects, rowsRead };
+    const event: ParseEvent = { t: "batch", rows: batch, rejects, unlisted, rowsRead };
     batch = [];
     rejects = [];
-    if (!dryRun) seen = new Map();
+    unlisted = 0;
+    rowsAtEmit = rowsRead;
+    seen = new Map();
     return event;
   };
 
@@ -343,6 +454,7 @@ export async function* parseClearanceFile(bytes: AsyncIterable<Buffer>, fileName
       }
       const values = record.values;
       if (isBlank(values)) continue;
+      if (rowsRead - rowsAtEmit >= batchSize) yield emit();
       rowsRead++;
       let width = values.length;
       while (width > 0 && values[width - 1]!.trim() === "") width--;
@@ -388,11 +500,11 @@ export async function* parseClearanceFile(bytes: AsyncIterable<Buffer>, fileName
     }
   } catch (e) {
     if (!(e instanceof FileBrokeOff)) throw e;
-    yield { t: "end", rejects, rowsRead, broke: { detail: e.message, lastLine, rows: batch } };
+    yield { t: "end", rejects, unlisted, rowsRead, broke: { detail: e.message, lastLine, rows: batch } };
     return;
   }
   if (batch.length) yield emit();
-  yield { t: "end", rejects, rowsRead };
+  yield { t: "end", rejects, unlisted, rowsRead };
 }
 
 /** A batch as one flat array of primitives (CLEARANCE_ROW_STRIDE per row: line, then the fields): far cheaper to post between threads than objects, and bound to SQL as is. */

@@ -45,6 +45,80 @@ function inviteStatus(inv: { usedAt: Date | null; revokedAt: Date | null; expire
   return "active";
 }
 
+type Tx = Parameters<Parameters<Deps["db"]["prisma"]["$transaction"]>[0]>[0];
+
+/** A validated invite to insert: its unit row and the parsed input. */
+interface InviteDraft {
+  unit: { id: string; code: string; name: string };
+  roles: Role[];
+  name: string | null;
+  label: string | null;
+  expiresInDays: number;
+  reissuedFromId: string | null;
+}
+
+/** Validates createInvite's input and finds the unit; nothing is written. */
+async function draftInvite(deps: Deps, input: CreateInviteInput & { label?: string; reissuedFromId?: string }): Promise<InviteDraft> {
+  const parsed = CreateInviteSchema.safeParse({
+    unit: input.unit,
+    roles: input.roles,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.expiresInDays !== undefined ? { expiresInDays: input.expiresInDays } : {}),
+  });
+  if (!parsed.success) throw new AppError("invalid_input", { reason: "invalid_invite" });
+  const unit = await deps.db.prisma.unit.findUnique({ where: { code: parsed.data.unit } });
+  if (!unit) throw new AppError("not_found", { messageKey: "unit-unknown", reason: "unit_unknown", fields: { unit: t(DEFAULT_LOCALE, "unit-unknown") } });
+  return {
+    unit,
+    roles: parsed.data.roles,
+    name: parsed.data.name ?? null,
+    label: input.label ?? null,
+    expiresInDays: parsed.data.expiresInDays,
+    reissuedFromId: input.reissuedFromId ?? null,
+  };
+}
+
+/** Inserts a drafted invite and its audit row inside the caller's transaction; returns the code (shown once). */
+async function insertInvite(deps: Deps, tx: Tx, actor: Principal, draft: InviteDraft): Promise<{ code: string; invite: InviteView }> {
+  const now = deps.clock.now();
+  const code = randomCode(INVITE_CODE_LENGTH);
+  const created = await tx.invite.create({
+    data: {
+      codeHash: sha256Hex(code),
+      unitId: draft.unit.id,
+      roles: draft.roles.join(","),
+      name: draft.name,
+      label: draft.label,
+      createdById: isSystemActor(actor) ? null : actor.userId,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + draft.expiresInDays * 86_400_000),
+      reissuedFromId: draft.reissuedFromId,
+    },
+  });
+  await writeAudit(tx, deps.clock, {
+    actor,
+    action: "invite.create",
+    subject: `invite:${created.id}`,
+    result: "ok",
+    detail: { unit: draft.unit.code, roles: draft.roles },
+  });
+  return {
+    code,
+    invite: {
+      id: created.id,
+      unit: { code: draft.unit.code, name: draft.unit.name },
+      roles: parseRoles(created.roles),
+      name: created.name,
+      label: created.label,
+      status: "active",
+      createdAt: created.createdAt.toISOString(),
+      expiresAt: created.expiresAt.toISOString(),
+      usedAt: null,
+      usedBy: null,
+    },
+  };
+}
+
 /**
  * Creates a single-use invite for a unit and roles; returns the code, shown once. Admins only
  * (or the local operator: the CLI, the demo seed). The code is stored hashed.
@@ -55,56 +129,22 @@ export async function createInvite(
   input: CreateInviteInput & { label?: string; reissuedFromId?: string },
 ): Promise<{ code: string; invite: InviteView }> {
   requireRole(actor, "admin");
-  const parsed = CreateInviteSchema.safeParse({
-    unit: input.unit,
-    roles: input.roles,
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.expiresInDays !== undefined ? { expiresInDays: input.expiresInDays } : {}),
-  });
-  if (!parsed.success) throw new AppError("invalid_input", { reason: "invalid_invite" });
-  const { prisma } = deps.db;
-  const unit = await prisma.unit.findUnique({ where: { code: parsed.data.unit } });
-  if (!unit) throw new AppError("not_found", { messageKey: "unit-unknown", reason: "unit_unknown", fields: { unit: t(DEFAULT_LOCALE, "unit-unknown") } });
-  const now = deps.clock.now();
-  const code = randomCode(INVITE_CODE_LENGTH);
-  const invite = await prisma.$transaction(async (tx) => {
-    const created = await tx.invite.create({
-      data: {
-        codeHash: sha256Hex(code),
-        unitId: unit.id,
-        roles: parsed.data.roles.join(","),
-        name: parsed.data.name ?? null,
-        label: input.label ?? null,
-        createdById: isSystemActor(actor) ? null : actor.userId,
-        createdAt: now,
-        expiresAt: new Date(now.getTime() + parsed.data.expiresInDays * 86_400_000),
-        reissuedFromId: input.reissuedFromId ?? null,
-      },
-    });
-    await writeAudit(tx, deps.clock, {
-      actor,
-      action: "invite.create",
-      subject: `invite:${created.id}`,
-      result: "ok",
-      detail: { unit: unit.code, roles: parsed.data.roles },
-    });
-    return created;
-  });
-  return {
-    code,
-    invite: {
-      id: invite.id,
-      unit: { code: unit.code, name: unit.name },
-      roles: parseRoles(invite.roles),
-      name: invite.name,
-      label: invite.label,
-      status: "active",
-      createdAt: invite.createdAt.toISOString(),
-      expiresAt: invite.expiresAt.toISOString(),
-      usedAt: null,
-      usedBy: null,
-    },
-  };
+  const draft = await draftInvite(deps, input);
+  return deps.db.prisma.$transaction((tx) => insertInvite(deps, tx, actor, draft));
+}
+
+/** The query condition for an invite status at `now` (the same rule as inviteStatus). */
+function statusWhere(status: InviteStatus, now: Date) {
+  switch (status) {
+    case "used":
+      return { usedAt: { not: null } };
+    case "revoked":
+      return { usedAt: null, revokedAt: { not: null } };
+    case "expired":
+      return { usedAt: null, revokedAt: null, expiresAt: { lte: now } };
+    case "active":
+      return { usedAt: null, revokedAt: null, expiresAt: { gt: now } };
+  }
 }
 
 /** Lists invites, newest first, optionally for one unit and one status. Admins only. */
@@ -115,18 +155,22 @@ export async function listInvites(
 ): Promise<InviteView[]> {
   requireRole(actor, "admin");
   const now = deps.clock.now();
+  // The status is part of the query, so `take` counts only matching invites (an older active
+  // invite behind many newer used ones is still found). Ties on createdAt are broken by id.
   const rows = await deps.db.prisma.invite.findMany({
-    where: filter.unit ? { unit: { code: filter.unit } } : {},
+    where: {
+      ...(filter.unit ? { unit: { code: filter.unit } } : {}),
+      ...(filter.status ? statusWhere(filter.status, now) : {}),
+    },
     include: { unit: true },
-    orderBy: { createdAt: "desc" },
-    take: Math.min(filter.limit ?? 200, 1000),
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: Math.min(Math.max(Math.trunc(filter.limit ?? 200), 1), 1000),
   });
   const userIds = rows.flatMap((r) => (r.usedById ? [r.usedById] : []));
   const users = new Map(
     (await deps.db.prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]),
   );
-  return rows
-    .map((r) => ({
+  return rows.map((r) => ({
       id: r.id,
       unit: { code: r.unit.code, name: r.unit.name },
       roles: parseRoles(r.roles),
@@ -137,11 +181,30 @@ export async function listInvites(
       expiresAt: r.expiresAt.toISOString(),
       usedAt: r.usedAt?.toISOString() ?? null,
       usedBy: r.usedById ? (users.get(r.usedById) ?? null) : null,
-    }))
-    .filter((r) => !filter.status || r.status === filter.status);
+    }));
 }
 
-/** Revokes an unused invite. Revoking twice is harmless; a used invite cannot be revoked (409). */
+/**
+ * Marks an unused invite revoked inside `tx`, deciding on the row as it is in the transaction (a
+ * redemption committed a moment ago wins): true when this call revoked it, false when it already
+ * was revoked; a used invite is 409 and an unknown one 404.
+ */
+async function revokeInTx(deps: Deps, tx: Tx, actor: Principal, inviteId: string): Promise<boolean> {
+  const revoked = await tx.invite.updateMany({ where: { id: inviteId, usedAt: null, revokedAt: null }, data: { revokedAt: deps.clock.now() } });
+  if (revoked.count === 1) {
+    await writeAudit(tx, deps.clock, { actor, action: "invite.revoke", subject: `invite:${inviteId}`, result: "ok" });
+    return true;
+  }
+  const invite = await tx.invite.findUnique({ where: { id: inviteId } });
+  if (!invite) throw new AppError("not_found", { reason: "invite_not_found" });
+  if (invite.usedAt) throw new AppError("conflict", { messageKey: "invite-used", reason: "invite_used" });
+  return false;
+}
+
+/**
+ * Revokes an unused invite. Revoking twice is harmless; a used invite cannot be revoked (409),
+ * also when its redemption commits while the revocation runs (decided inside the transaction).
+ */
 export async function revokeInvite(deps: Deps, actor: Principal, inviteId: string): Promise<void> {
   requireRole(actor, "admin");
   const { prisma } = deps.db;
@@ -149,26 +212,31 @@ export async function revokeInvite(deps: Deps, actor: Principal, inviteId: strin
   if (!invite) throw new AppError("not_found", { reason: "invite_not_found" });
   if (invite.usedAt) throw new AppError("conflict", { messageKey: "invite-used", reason: "invite_used" });
   if (invite.revokedAt) return;
-  await prisma.$transaction(async (tx) => {
-    await tx.invite.update({ where: { id: inviteId }, data: { revokedAt: deps.clock.now() } });
-    await writeAudit(tx, deps.clock, { actor, action: "invite.revoke", subject: `invite:${inviteId}`, result: "ok" });
-  });
+  await prisma.$transaction((tx) => revokeInTx(deps, tx, actor, inviteId));
 }
 
-/** Re-issues an invite (lost or expired code): revokes the old one if unused, creates a new one for the same unit and roles. */
+/**
+ * Re-issues an invite (lost or expired code): revokes the old one if unused and creates a new one
+ * for the same unit and roles, in ONE transaction: either both happen or neither (a refused new
+ * invite leaves the old one working). A used invite is 409, also when it is redeemed meanwhile.
+ */
 export async function reissueInvite(deps: Deps, actor: Principal, inviteId: string, expiresInDays?: number) {
   requireRole(actor, "admin");
-  const old = await deps.db.prisma.invite.findUnique({ where: { id: inviteId }, include: { unit: true } });
+  const { prisma } = deps.db;
+  const old = await prisma.invite.findUnique({ where: { id: inviteId }, include: { unit: true } });
   if (!old) throw new AppError("not_found", { reason: "invite_not_found" });
   if (old.usedAt) throw new AppError("conflict", { messageKey: "invite-used", reason: "invite_used" });
-  if (!old.revokedAt) await revokeInvite(deps, actor, inviteId);
-  return createInvite(deps, actor, {
+  const draft = await draftInvite(deps, {
     unit: old.unit.code,
     roles: parseRoles(old.roles),
     ...(old.name ? { name: old.name } : {}),
     ...(old.label ? { label: old.label } : {}),
     ...(expiresInDays !== undefined ? { expiresInDays } : {}),
     reissuedFromId: old.id,
+  });
+  return prisma.$transaction(async (tx) => {
+    await revokeInTx(deps, tx, actor, inviteId);
+    return insertInvite(deps, tx, actor, draft);
   });
 }
 

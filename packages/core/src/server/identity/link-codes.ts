@@ -25,18 +25,30 @@ export async function createLinkCode(deps: Deps, actor: Actor): Promise<{ code: 
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
-async function consumeLinkCode(deps: Deps, tx: Parameters<Parameters<Deps["db"]["prisma"]["$transaction"]>[0]>[0], code: string) {
+type Tx = Parameters<Parameters<Deps["db"]["prisma"]["$transaction"]>[0]>[0];
+
+/**
+ * Claims a live link code inside `tx` and returns its user, refusing (and so writing nothing) an
+ * unknown, used or expired code or a user who is no longer active: the caller's writes come after.
+ */
+async function consumeLinkCode(deps: Deps, tx: Tx, code: string): Promise<string> {
   const now = deps.clock.now();
   const row = await tx.linkCode.findUnique({ where: { codeHash: sha256Hex(code) } });
   if (!row) throw new AppError("not_found", { messageKey: "link-code-unknown", reason: "link_code_unknown" });
   if (row.usedAt) throw new AppError("conflict", { messageKey: "link-code-used", reason: "link_code_used" });
   if (row.expiresAt.getTime() <= now.getTime()) throw new AppError("conflict", { messageKey: "link-code-expired", reason: "link_code_expired" });
+  const user = await tx.user.findUnique({ where: { id: row.userId }, select: { active: true } });
+  if (!user?.active) throw new AppError("forbidden", { messageKey: "user-inactive", reason: "user_inactive" });
   const claimed = await tx.linkCode.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: now } });
   if (claimed.count !== 1) throw new AppError("conflict", { messageKey: "link-code-used", reason: "link_code_used" });
   return row.userId;
 }
 
-/** Signs a mini-app in as the user who created the link code (in the bot). Returns a new session token. */
+/**
+ * Signs a mini-app in as the user who created the link code (in the bot). Returns a new session
+ * token. The user must be active: that is checked before anything is written, in the same
+ * transaction, so a disabled account gets no session and its code stays unused.
+ */
 export async function redeemLinkCodeForSession(deps: Deps, code: string, channel: "miniapp" | "api" = "miniapp"): Promise<{ user: UserView; token: string }> {
   const { userId, token } = await deps.db.prisma.$transaction(async (tx) => {
     const userId = await consumeLinkCode(deps, tx, code);
@@ -49,11 +61,14 @@ export async function redeemLinkCodeForSession(deps: Deps, code: string, channel
   return { user: toUserView(actor), token };
 }
 
-/** Binds a Telegram account to the user who created the link code (in the mini-app). */
+/**
+ * Binds a Telegram account to the user who created the link code (in the mini-app). A disabled
+ * user is refused before anything is written (no identity bound, the code stays unused).
+ */
 export async function linkTelegram(deps: Deps, code: string, telegram: { telegramId: string; chatId: string }): Promise<UserView> {
   const userId = await deps.db.prisma.$transaction(async (tx) => {
-    const existing = await tx.identity.findUnique({ where: { provider_subject: { provider: "telegram", subject: telegram.telegramId } } });
     const userId = await consumeLinkCode(deps, tx, code);
+    const existing = await tx.identity.findUnique({ where: { provider_subject: { provider: "telegram", subject: telegram.telegramId } } });
     if (existing && existing.userId !== userId) throw new AppError("conflict", { messageKey: "link-telegram-taken", reason: "telegram_taken" });
     if (!existing) {
       await tx.identity.create({ data: { provider: "telegram", subject: telegram.telegramId, chatId: telegram.chatId, userId, createdAt: deps.clock.now() } });
@@ -65,4 +80,3 @@ export async function linkTelegram(deps: Deps, code: string, telegram: { telegra
   if (!actor) throw new AppError("forbidden", { messageKey: "user-inactive", reason: "user_inactive" });
   return toUserView(actor);
 }
-
