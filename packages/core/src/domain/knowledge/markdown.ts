@@ -59,17 +59,33 @@ function pushSpan(out: KnowledgeSpan[], text: string, marks: Marks): void {
   out.push({ text, ...marks });
 }
 
-function inlineSpans(tokens: readonly Token[] | undefined, marks: Marks = {}, out: KnowledgeSpan[] = []): KnowledgeSpan[] {
+const OPEN_RAW = /^<(script|style|iframe|object|template)\b/i;
+const CLOSE_RAW = /^<\/(script|style|iframe|object|template)\s*>/i;
+
+function inlineSpans(tokens: readonly Token[] | undefined, marks: Marks = {}, out: KnowledgeSpan[] = [], state = { skipping: false }): KnowledgeSpan[] {
   for (const token of tokens ?? []) {
+    // Inline HTML arrives tag by tag: whatever sits between <script> and </script> is dropped too.
+    if (token.type === "html") {
+      const text = (token as Tokens.HTML).text.trim();
+      if (OPEN_RAW.test(text)) {
+        state.skipping = !/<\/(script|style|iframe|object|template)\s*>\s*$/i.test(text);
+        continue;
+      }
+      if (CLOSE_RAW.test(text)) {
+        state.skipping = false;
+        continue;
+      }
+    }
+    if (state.skipping) continue;
     switch (token.type) {
       case "strong":
-        inlineSpans((token as Tokens.Strong).tokens, { ...marks, bold: true }, out);
+        inlineSpans((token as Tokens.Strong).tokens, { ...marks, bold: true }, out, state);
         break;
       case "em":
-        inlineSpans((token as Tokens.Em).tokens, { ...marks, italic: true }, out);
+        inlineSpans((token as Tokens.Em).tokens, { ...marks, italic: true }, out, state);
         break;
       case "del":
-        inlineSpans((token as Tokens.Del).tokens, marks, out);
+        inlineSpans((token as Tokens.Del).tokens, marks, out, state);
         break;
       case "codespan":
         pushSpan(out, (token as Tokens.Codespan).text, { ...marks, code: true });
@@ -80,7 +96,7 @@ function inlineSpans(tokens: readonly Token[] | undefined, marks: Marks = {}, ou
       case "link": {
         const link = token as Tokens.Link;
         const href = safeHref(link.href);
-        inlineSpans(link.tokens, href ? { ...marks, href } : marks, out);
+        inlineSpans(link.tokens, href ? { ...marks, href } : marks, out, state);
         break;
       }
       case "image":
@@ -94,13 +110,13 @@ function inlineSpans(tokens: readonly Token[] | undefined, marks: Marks = {}, ou
         break;
       case "text": {
         const text = token as Tokens.Text;
-        if (text.tokens && text.tokens.length) inlineSpans(text.tokens, marks, out);
+        if (text.tokens && text.tokens.length) inlineSpans(text.tokens, marks, out, state);
         else pushSpan(out, text.text, marks);
         break;
       }
       default: {
         const generic = token as Tokens.Generic;
-        if (Array.isArray(generic.tokens)) inlineSpans(generic.tokens as Token[], marks, out);
+        if (Array.isArray(generic.tokens)) inlineSpans(generic.tokens as Token[], marks, out, state);
         else if (typeof generic.text === "string") pushSpan(out, generic.text, marks);
       }
     }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict";
-import * as OpenCC from "opencc-js/t2cn";
+import * as OpenCC from "opencc-js";
 import { pinyin } from "pinyin-pro";
 import { toHalfWidth } from "../../domain/text.ts";
 import { STOP_WORDS, synonymExpansions } from "../../domain/knowledge/lexicon.ts";
@@ -49,17 +49,22 @@ export function analyzerVersion(): string {
 }
 
 type Convert = (text: string) => string;
-let t2s: Convert | null = null;
+let converters: { t2s: Convert; s2t: Convert } | null = null;
 const simplifiedChar = new Map<string, string>();
 const CJK_CHAR = /[\u3400-\u9fff\uf900-\ufaff]/g;
 
-/** Traditional -> simplified, character by character (memoised): 1:1, so positions survive. */
+/**
+ * Traditional -> simplified, character by character (memoised): 1:1, so positions survive. A
+ * character that has a traditional form of its own is simplified already and stays (opencc alone
+ * would turn the 么 of 什么 into 幺).
+ */
 function toSimplified(text: string): string {
   return text.replace(CJK_CHAR, (ch) => {
     let out = simplifiedChar.get(ch);
     if (out === undefined) {
-      t2s ??= (OpenCC as unknown as { Converter(o: { from: string; to: string }): Convert }).Converter({ from: "tw", to: "cn" });
-      const converted = t2s(ch);
+      const opencc = OpenCC as unknown as { Converter(o: { from: string; to: string }): Convert };
+      converters ??= { t2s: opencc.Converter({ from: "tw", to: "cn" }), s2t: opencc.Converter({ from: "cn", to: "tw" }) };
+      const converted = converters.s2t(ch) !== ch ? ch : converters.t2s(ch);
       out = converted.length === 1 ? converted : ch;
       simplifiedChar.set(ch, out);
     }
