@@ -6,6 +6,7 @@ import { inviteCommand, invitesCommand } from "./commands/invite.ts";
 import { backupCommand } from "./commands/backup.ts";
 import { clearancesCommand } from "./commands/clearances.ts";
 import { reportsCommand } from "./commands/reports.ts";
+import { knowledgeCommand } from "./commands/knowledge.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
@@ -16,6 +17,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   invites: { run: invitesCommand, usage: "invites list [--unit <code>] [--status active|used|expired|revoked] [--json] | invites revoke <id> | invites reissue <id> [--json]" },
   backup: { run: backupCommand, usage: "backup <file> [--force]" },
   clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]" },
+  knowledge: { run: knowledgeCommand, usage: 'knowledge import <dir> [--json] | knowledge search "<query>" [--audience <a>] [--limit <n>] [--json] | knowledge reindex [--json]' },
   reports: { run: reportsCommand, usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]" },
 };
 

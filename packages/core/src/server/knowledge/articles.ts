@@ -15,9 +15,8 @@ import { cstDate } from "../../domain/time.ts";
 import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { AppError } from "../errors.ts";
-import { writeAudit } from "../audit.ts";
 import { requireRole } from "../identity.ts";
-import type { Actor } from "../hot-path.ts";
+import { sqlDate, type Actor } from "../hot-path.ts";
 import type { Deps } from "../deps.ts";
 import { decodeArticleLists, indexDocFor, knowledgeIndex } from "./engine.ts";
 
@@ -80,10 +79,16 @@ export function sameContent(a: ArticleContent, b: ArticleContent): boolean {
 
 type Source = "create" | "edit" | "import" | "restore" | "seed";
 
+interface StoredRow {
+  revision: number;
+}
+
 /**
- * Writes one version of an article in ONE transaction: the article row (created, or updated only
- * if it is still at `expectRevision`), its revision row, its index entry and an audit row. A stale
- * `expectRevision` is a 409 and changes nothing. Returns the new view.
+ * Writes one version of an article in ONE SQLite transaction on the raw connection: the article
+ * row (created, or updated only if it is still at `expectRevision`), its revision row, its index
+ * entry and an audit row. A stale `expectRevision` is a 409 and changes nothing. Prepared
+ * statements rather than Prisma: the index is on this connection, so the four writes commit
+ * together (and a 40-article import takes milliseconds, not seconds). Plain portable SQL.
  */
 export async function writeArticleVersion(
   deps: Deps,
@@ -93,42 +98,39 @@ export async function writeArticleVersion(
   opts: { source: Source; expectRevision: number | null; restoredFrom?: number },
 ): Promise<KnowledgeArticleView> {
   const index = knowledgeIndex(deps);
-  const now = deps.clock.now();
+  const { sqlite } = deps.db;
   const data = encode(content);
-  const row = await deps.db.prisma.$transaction(async (tx) => {
-    let revision: number;
+  const author = actor?.userId ?? null;
+  const doc = indexDocFor({ id, title: content.title, tags: content.tags, audience: content.audience, body: content.body });
+  const at = deps.clock.now();
+  const now = sqlDate(at);
+  const revision = sqlite.transaction(() => {
+    const current = sqlite.prepare<[string], StoredRow>(`SELECT revision FROM KnowledgeArticle WHERE id = ?`).get(id);
+    let next: number;
     if (opts.expectRevision === null) {
-      const exists = await tx.knowledgeArticle.findUnique({ where: { id }, select: { id: true } });
-      if (exists) throw new AppError("conflict", { messageKey: "knowledge-id-taken", params: { id }, reason: "knowledge_id_taken" });
-      revision = 1;
-      await tx.knowledgeArticle.create({ data: { id, ...data, revision, createdAt: now, updatedAt: now, updatedById: actor?.userId ?? null } });
+      if (current) throw new AppError("conflict", { messageKey: "knowledge-id-taken", params: { id }, reason: "knowledge_id_taken" });
+      next = 1;
+      sqlite
+        .prepare(`INSERT INTO KnowledgeArticle (id, title, tags, audience, law, body, updated, revision, createdAt, updatedAt, updatedById) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(id, data.title, data.tags, data.audience, data.law, data.body, data.updated, next, now, now, author);
     } else {
-      revision = opts.expectRevision + 1;
-      const claimed = await tx.knowledgeArticle.updateMany({
-        where: { id, revision: opts.expectRevision },
-        data: { ...data, revision, updatedAt: now, updatedById: actor?.userId ?? null },
-      });
-      if (claimed.count !== 1) {
-        const current = await tx.knowledgeArticle.findUnique({ where: { id }, select: { revision: true } });
-        if (!current) throw new AppError("not_found", { messageKey: "knowledge-article-unknown", reason: "knowledge_article_unknown" });
-        throw new AppError("conflict", { messageKey: "knowledge-conflict", params: { revision: current.revision }, reason: "knowledge_revision_conflict" });
-      }
+      if (!current) throw new AppError("not_found", { messageKey: "knowledge-article-unknown", reason: "knowledge_article_unknown" });
+      next = opts.expectRevision + 1;
+      const changed = sqlite
+        .prepare(`UPDATE KnowledgeArticle SET title = ?, tags = ?, audience = ?, law = ?, body = ?, updated = ?, revision = ?, updatedAt = ?, updatedById = ? WHERE id = ? AND revision = ?`)
+        .run(data.title, data.tags, data.audience, data.law, data.body, data.updated, next, now, author, id, opts.expectRevision).changes;
+      if (changed !== 1) throw new AppError("conflict", { messageKey: "knowledge-conflict", params: { revision: current.revision }, reason: "knowledge_revision_conflict" });
     }
-    await tx.knowledgeRevision.create({
-      data: { articleId: id, revision, ...data, source: opts.source, restoredFrom: opts.restoredFrom ?? null, authorId: actor?.userId ?? null, createdAt: now },
-    });
-    await index.upsert(indexDocFor({ id, title: content.title, tags: content.tags, audience: content.audience, body: content.body }), tx);
-    await writeAudit(tx, deps.clock, {
-      userId: actor?.userId ?? null,
-      unitId: actor?.unitId ?? null,
-      action: `knowledge.${opts.source}`,
-      subject: `knowledge:${id}`,
-      result: "ok",
-      detail: { revision, ...(opts.restoredFrom ? { restoredFrom: opts.restoredFrom } : {}) },
-    });
-    return tx.knowledgeArticle.findUniqueOrThrow({ where: { id } });
-  });
-  return toView(row);
+    sqlite
+      .prepare(`INSERT INTO KnowledgeRevision (articleId, revision, title, tags, audience, law, body, updated, source, restoredFrom, authorId, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(id, next, data.title, data.tags, data.audience, data.law, data.body, data.updated, opts.source, opts.restoredFrom ?? null, author, now);
+    index.upsert(doc);
+    sqlite
+      .prepare(`INSERT INTO AuditLog (at, userId, unitId, action, subject, result, detail) VALUES (?, ?, ?, ?, ?, 'ok', ?)`)
+      .run(now, author, actor?.unitId ?? null, `knowledge.${opts.source}`, `knowledge:${id}`, JSON.stringify({ revision: next, ...(opts.restoredFrom ? { restoredFrom: opts.restoredFrom } : {}) }));
+    return next;
+  }).immediate();
+  return toView({ id, ...data, revision, updatedAt: at });
 }
 
 /** Reads one article; anyone may (learning needs no sign-in). Unknown or malformed ids are 404. */

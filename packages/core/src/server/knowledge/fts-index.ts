@@ -23,24 +23,20 @@ export interface KnowledgeIndexHit {
   score: number;
 }
 
-/** Writes that must join the caller's transaction (Prisma's interactive transaction client). */
-export interface RawExecutor {
-  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
-}
-
 /**
  * The knowledge search index behind a small interface, so the engine can change without touching
  * the use-cases: SQLite FTS5 here; PostgreSQL would keep the same pre-tokenized strings in a
  * `tsvector` (config `simple`, weights A-D, GIN index). What must stay true:
  * - it is derived data: `rebuild` from the article table gives the same answers as the edits did;
- * - `upsert`/`remove` run inside the caller's transaction when given one, so an article and its
- *   index entry change together or not at all (the index follows every edit at once);
+ * - `upsert`/`remove` are synchronous statements on the article store's connection, called inside
+ *   its transaction, so an article and its index entry change together or not at all (the index
+ *   follows every edit at once; a PostgreSQL twin would take the transaction's client);
  * - `search` takes analyzed terms only (letters and digits), quoted: user text never reaches the
  *   FTS query syntax.
  */
 export interface KnowledgeIndex {
-  upsert(doc: KnowledgeIndexDoc, tx?: RawExecutor): Promise<void>;
-  remove(id: string, tx?: RawExecutor): Promise<void>;
+  upsert(doc: KnowledgeIndexDoc): void;
+  remove(id: string): void;
   /** Best `limit` candidates (after `offset`), optionally only articles for an audience (or for `all`). */
   search(query: AnalyzedQuery, opts: { limit: number; offset?: number; audience?: KnowledgeAudience | undefined }): KnowledgeIndexHit[];
   /** Replaces the whole index with these documents, in one transaction. Returns how many were written. */
@@ -132,20 +128,14 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
   });
 
   return {
-    async upsert(doc, tx) {
-      if (tx) {
-        await tx.$executeRawUnsafe(DELETE, articleRowid(doc.id));
-        await tx.$executeRawUnsafe(INSERT, ...values(doc));
-        return;
-      }
+    upsert(doc) {
       sqlite.transaction(() => {
         sqlite.prepare(DELETE).run(articleRowid(doc.id));
         sqlite.prepare(INSERT).run(...values(doc));
       })();
     },
-    async remove(id, tx) {
-      if (tx) await tx.$executeRawUnsafe(DELETE, articleRowid(id));
-      else sqlite.prepare(DELETE).run(articleRowid(id));
+    remove(id) {
+      sqlite.prepare(DELETE).run(articleRowid(id));
     },
     search(query, opts) {
       const match = matchExpression(query);
