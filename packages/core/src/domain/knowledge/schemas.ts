@@ -208,3 +208,9 @@ export interface KnowledgeArticleSummary {
   tags: string[];
   audience: KnowledgeAudience[];
 }
+
+/**
+ * The article checkers show citizens when a clearance is missing ("how to explain it"): the clearance
+ * page and the bot's /check show its live text, so a trainer's edit changes what checkers see.
+ */
+export const CLEARANCE_EXPLAIN_ARTICLE_ID = "K040";

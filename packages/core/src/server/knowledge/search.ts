@@ -17,9 +17,13 @@ const CANDIDATES = 60;
 /** Characters of article text around the matches in a snippet. */
 export const SNIPPET_LENGTH = 90;
 
-/** A search's answer. `results` is best first; `analyzed` only for tests and the benchmark. */
+/**
+ * A search's answer: `results` best first. `searchable` is false when the query held nothing to
+ * look for (punctuation, emoji, only filler words): the bot then treats the text as not a question.
+ */
 export interface KnowledgeSearchAnswer {
   results: KnowledgeSearchResult[];
+  searchable: boolean;
 }
 
 /**
@@ -33,7 +37,17 @@ function rerank(hits: KnowledgeIndexHit[], q: AnalyzedQuery): KnowledgeIndexHit[
   const own = q.words.filter((w) => [...w].length >= 2 || /^[a-z0-9]+$/.test(w));
   const synonyms = q.synonymWords.filter((w) => [...w].length >= 2);
   const total = own.reduce((n, w) => n + [...w].length, 0) || 2;
+  // A lone character (上, 课, 税) matches nearly every article: it helps rank, but an article that
+  // matches nothing longer is dropped, so a question the base does not cover finds nothing. Only a
+  // query with nothing longer (税) keeps such matches.
+  const strong = [...new Set([...own, ...synonyms, ...q.bigrams, ...q.synonymBigrams].filter((w) => [...w].length >= 2 || /^[a-z0-9]+$/.test(w)))];
+  const needsEvidence = strong.length > 0 || q.pinyin.length > 0;
   return hits
+    .filter((hit) => {
+      if (!needsEvidence) return true;
+      const text = normalizeForSearch(`${hit.title}\n${hit.tags.join(" ")}\n${hit.plain}`);
+      return strong.some((w) => text.includes(w)) || (q.pinyin.length > 0 && homophones(text, q).length > 0);
+    })
     .map((hit) => {
       const title = normalizeForSearch(hit.title);
       const tags = normalizeForSearch(hit.tags.join(" "));
@@ -143,11 +157,12 @@ export async function searchKnowledge(deps: Deps, input: unknown, opts: { locale
   const { q, audience, limit, offset } = parsed.data;
   const index = knowledgeIndex(deps);
   const analyzed = analyzeQuery(q, { synonyms: knowledgeSynonyms(deps), isKnownTerm: (t) => index.isKnownTerm(t) });
-  if (!hasTerms(analyzed)) return { results: [] };
+  if (!hasTerms(analyzed)) return { results: [], searchable: false };
   const hits = rerank(index.search(analyzed, { limit: Math.max(CANDIDATES, offset + limit), audience }), analyzed);
   if (hits.length === 0 && offset === 0 && opts.record !== false) recordZeroResult(deps, analyzed.normalised);
   const page = hits.slice(offset, offset + limit);
   return {
+    searchable: true,
     results: page.map((hit) => {
       const normalised = normalizeForSearch(hit.plain);
       const terms = [...analyzed.highlight, ...homophones(normalised, analyzed)];
