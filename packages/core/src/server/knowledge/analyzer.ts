@@ -197,23 +197,35 @@ const MAX_TERMS = 160;
 const MAX_PINYIN_WINDOWS = 40;
 
 /** The query's content spans: runs of non-stop-word tokens (accurate-mode jieba), stop words and punctuation split them. */
-function contentSpans(normalised: string): { spans: string[]; tokens: string[] } {
+function contentSpans(normalised: string, isKnownTerm: (term: string) => boolean): { spans: string[]; tokens: string[]; weak: string[] } {
   const spans: string[] = [];
   const tokens: string[] = [];
+  // Runs of tokens the index does not know as words (single characters, odd splits, typos): only
+  // these need character bigrams; a known word already matches every article that has it.
+  const weak: string[] = [];
   let current = "";
+  let run = "";
+  const endRun = () => {
+    if (run) weak.push(run);
+    run = "";
+  };
   for (const token of jieba().cut(normalised, true)) {
     const clean = token.match(TOKEN_RUN)?.join("") ?? "";
     if (!clean || STOP_WORDS.has(clean)) {
       if (current) spans.push(current);
       current = "";
+      endRun();
       continue;
     }
     // Latin next to Chinese stays in the span: bigrams() splits scripts (个税app -> 个税, app).
     current += clean;
     tokens.push(clean);
+    if ([...clean].length >= 2 && isKnownTerm(clean)) endRun();
+    else run += clean;
   }
   if (current) spans.push(current);
-  return { spans, tokens };
+  endRun();
+  return { spans, tokens, weak };
 }
 
 function uniq(values: Iterable<string>): string[] {
@@ -230,14 +242,15 @@ export function analyzeQuery(
   opts: { synonyms: readonly (readonly string[])[]; isKnownTerm: (term: string) => boolean },
 ): AnalyzedQuery {
   const normalised = normalizeForSearch(query);
-  const { spans, tokens } = contentSpans(normalised);
+  const { spans, tokens, weak } = contentSpans(normalised, opts.isKnownTerm);
   const queryWords = uniq(spans.flatMap((s) => words(s)).filter((w) => !STOP_WORDS.has(w)));
-  const queryBigrams = uniq(spans.flatMap((s) => bigrams(s)));
+  const queryBigrams = uniq(weak.flatMap((s) => bigrams(s)));
 
   // Phrases of 3+ characters may span filler words (什么时候交): they are looked for in the whole query.
   const expansions = synonymExpansions(normalised, tokens, opts.synonyms);
   const synonymWords = uniq(expansions.flatMap((e) => [...words(normalizeForSearch(e)), ...(/\s/.test(e) ? [] : [normalizeForSearch(e)])]).filter((w) => !queryWords.includes(w)));
-  const synonymBigrams = uniq(expansions.flatMap((e) => bigrams(normalizeForSearch(e)))).filter((b) => !queryBigrams.includes(b));
+  // Synonyms are whole words of the office's vocabulary: their words suffice, no bigrams.
+  const synonymBigrams: string[] = [];
 
   const pinyinKeys: string[] = [];
   const pinyinWindows = new Map<string, string>();

@@ -43,6 +43,10 @@ export interface KnowledgeIndex {
   rebuild(docs: Iterable<KnowledgeIndexDoc>, version: string): number;
   /** True when some indexed article uses this word (any column). */
   isKnownTerm(term: string): boolean;
+  /** How many indexed articles use this word (any column): common words are dropped from queries. */
+  documentFrequency(term: string): number;
+  /** How many articles are indexed (cheap: read for every query). */
+  size(): number;
   /** Entries in the index and the analyzer version that built it. */
   status(): { count: number; version: string | null };
 }
@@ -64,11 +68,19 @@ function group(columns: string, terms: readonly string[]): string | null {
   return `{${columns}} : (${terms.map(quote).join(" OR ")})`;
 }
 
-/** The FTS5 MATCH expression of an analyzed query (null when there is nothing to match). */
+/**
+ * The FTS5 MATCH expression of an analyzed query (null when there is nothing to match). A term
+ * that is both a word and a bigram is matched once over the four columns, so its posting list is
+ * read once; bm25 still weighs each column by its own weight.
+ */
 export function matchExpression(q: AnalyzedQuery): string | null {
+  const words = new Set([...q.words, ...q.synonymWords]);
+  const grams = new Set([...q.bigrams, ...q.synonymBigrams]);
+  const both = [...words].filter((t) => grams.has(t));
   const parts = [
-    group("tw bw", [...q.words, ...q.synonymWords]),
-    group("tb bb", [...q.bigrams, ...q.synonymBigrams]),
+    group("tw bw tb bb", both),
+    group("tw bw", [...words].filter((t) => !grams.has(t))),
+    group("tb bb", [...grams].filter((t) => !words.has(t))),
     group("py", q.pinyin),
   ].filter((p): p is string => p !== null);
   return parts.length ? parts.join(" OR ") : null;
@@ -105,6 +117,8 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
   let searchAll: Database.Statement<[string, number, number], HitRow> | null = null;
   let searchAudience: Database.Statement<[string, string, number, number], HitRow> | null = null;
   let known: Database.Statement<[string], number> | null = null;
+  let frequency: Database.Statement<[string], number> | null = null;
+  let size: Database.Statement<[], number> | null = null;
   const values = (doc: KnowledgeIndexDoc) => [
     articleRowid(doc.id),
     doc.id,
@@ -172,6 +186,14 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
     isKnownTerm(term) {
       known ??= sqlite.prepare<[string], number>(`SELECT 1 FROM knowledge_fts_vocab WHERE term = ? LIMIT 1`).pluck();
       return known.get(term) !== undefined;
+    },
+    documentFrequency(term) {
+      frequency ??= sqlite.prepare<[string], number>(`SELECT doc FROM knowledge_fts_vocab WHERE term = ?`).pluck();
+      return frequency.get(term) ?? 0;
+    },
+    size() {
+      size ??= sqlite.prepare<[], number>(`SELECT count(*) FROM KnowledgeArticle`).pluck();
+      return size.get() ?? 0;
     },
     status() {
       const count = sqlite.prepare<[], number>(`SELECT count(*) FROM knowledge_fts`).pluck().get() ?? 0;

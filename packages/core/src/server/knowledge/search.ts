@@ -13,7 +13,7 @@ import { knowledgeIndex, knowledgeSynonyms } from "./engine.ts";
 import type { KnowledgeIndexHit } from "./fts-index.ts";
 
 /** Candidates the index returns before the JS re-rank (the page is cut from these). */
-const CANDIDATES = 60;
+const CANDIDATES = 30;
 /** Characters of article text around the matches in a snippet. */
 export const SNIPPET_LENGTH = 90;
 
@@ -45,12 +45,13 @@ function rerank(hits: KnowledgeIndexHit[], q: AnalyzedQuery): KnowledgeIndexHit[
   return hits
     .filter((hit) => {
       if (!needsEvidence) return true;
-      const text = normalizeForSearch(`${hit.title}\n${hit.tags.join(" ")}\n${hit.plain}`);
-      return strong.some((w) => text.includes(w)) || (q.pinyin.length > 0 && homophones(text, q).length > 0);
+      const head = `${normalisedText(hit.title)}\n${normalisedText(hit.tags.join(" "))}`;
+      const body = normalisedText(hit.plain);
+      return strong.some((w) => head.includes(w) || body.includes(w)) || (q.pinyin.length > 0 && (homophones(head, q).length > 0 || homophones(body, q).length > 0));
     })
     .map((hit) => {
-      const title = normalizeForSearch(hit.title);
-      const tags = normalizeForSearch(hit.tags.join(" "));
+      const title = normalisedText(hit.title);
+      const tags = normalisedText(hit.tags.join(" "));
       const head = `${title} ${tags}`;
       let matched = 0;
       for (const w of own) if (title.includes(w)) matched += [...w].length;
@@ -79,15 +80,66 @@ function matchRanges(normalised: string, terms: readonly string[]): { start: num
 function homophones(normalised: string, q: AnalyzedQuery): string[] {
   const found = new Set<string>();
   for (const [key, window] of q.pinyinWindows) {
-    const size = [...window].length;
-    const chars = new Set(window);
-    for (let i = 0; i + size <= normalised.length; i++) {
-      const candidate = normalised.slice(i, i + size);
-      if (candidate === window || ![...candidate].some((c) => chars.has(c)) || !/^\p{Script=Han}+$/u.test(candidate)) continue;
-      if (pinyinKey(candidate) === key) found.add(candidate);
+    const chars = [...window];
+    const size = chars.length;
+    const tried = new Set<number>();
+    // Only substrings that share a character with the window can sound like it: start from those.
+    for (const ch of new Set(chars)) {
+      for (let at = normalised.indexOf(ch); at >= 0; at = normalised.indexOf(ch, at + 1)) {
+        for (let start = Math.max(0, at - size + 1); start <= at; start++) {
+          if (tried.has(start) || start + size > normalised.length) continue;
+          tried.add(start);
+          const candidate = normalised.slice(start, start + size);
+          if (candidate === window || !/^\p{Script=Han}+$/u.test(candidate)) continue;
+          if (pinyinKey(candidate) === key) found.add(candidate);
+        }
+      }
     }
   }
   return [...found];
+}
+
+const normalisedTexts = new Map<string, string>();
+/** normalizeForSearch with a bounded cache: candidates' texts repeat from query to query. */
+function normalisedText(text: string): string {
+  let out = normalisedTexts.get(text);
+  if (out === undefined) {
+    out = normalizeForSearch(text);
+    if (normalisedTexts.size >= 4000) normalisedTexts.clear();
+    normalisedTexts.set(text, out);
+  }
+  return out;
+}
+
+/** Rows bm25 may score per query in a large base (its cost grows with rows x terms). */
+const ROW_BUDGET = 2000;
+/** Most terms one FTS query carries. */
+const MAX_MATCH_TERMS = 18;
+
+/**
+ * Keeps the terms worth matching. Terms no article uses are dropped (they match nothing and only
+ * cost time: most pinyin windows and bigrams across words). In a large base, bm25's cost grows with
+ * the rows it scores times the terms: the rarest terms are kept first (they carry the most weight,
+ * bm25's idf) until their articles add up to ROW_BUDGET, and never fewer than the four rarest. A base
+ * of a few hundred articles keeps every used term.
+ */
+function pruneTerms(q: AnalyzedQuery, df: (term: string) => number, total: number): AnalyzedQuery {
+  const freq = new Map<string, number>();
+  for (const t of [...q.words, ...q.synonymWords, ...q.bigrams, ...q.synonymBigrams, ...q.pinyin]) if (!freq.has(t)) freq.set(t, df(t));
+  const used = [...freq.entries()].filter(([, n]) => n > 0).sort((a, b) => a[1] - b[1]);
+  let keep: Set<string>;
+  if (total <= 400) keep = new Set(used.map(([t]) => t));
+  else {
+    keep = new Set<string>();
+    let rows = 0;
+    for (const [t, n] of used) {
+      if (keep.size >= MAX_MATCH_TERMS || (keep.size >= 4 && rows + n > Math.max(ROW_BUDGET, total * 0.1))) break;
+      keep.add(t);
+      rows += n;
+    }
+  }
+  const only = (list: string[]) => list.filter((t) => keep.has(t));
+  return { ...q, words: only(q.words), synonymWords: only(q.synonymWords), bigrams: only(q.bigrams), synonymBigrams: only(q.synonymBigrams), pinyin: only(q.pinyin) };
 }
 
 /**
@@ -97,19 +149,29 @@ function homophones(normalised: string, q: AnalyzedQuery): string[] {
  * reader sees the article's words, not the normalised ones.
  */
 export function buildSnippet(plain: string, terms: readonly string[], length = SNIPPET_LENGTH): string {
-  const normalised = normalizeForSearch(plain);
+  const normalised = normalisedText(plain);
   const ranges = matchRanges(normalised, terms);
+  // The window (starting a little before a match) that holds the most distinct terms: two pointers
+  // over the sorted matches, counting terms in the window.
   let start = 0;
-  if (ranges.length) {
-    let best = -1;
-    for (const r of ranges) {
-      const from = Math.max(0, r.start - 12);
-      const distinct = new Set(ranges.filter((x) => x.start >= from && x.end <= from + length).map((x) => x.term));
-      if (distinct.size > best) {
-        best = distinct.size;
-        start = from;
-      }
+  let best = 0;
+  const inWindow = new Map<string, number>();
+  let right = 0;
+  for (let left = 0; left < ranges.length; left++) {
+    const from = Math.max(0, ranges[left]!.start - 12);
+    while (right < ranges.length && ranges[right]!.end <= from + length) {
+      const term = ranges[right]!.term;
+      inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
+      right++;
     }
+    if (inWindow.size > best) {
+      best = inWindow.size;
+      start = from;
+    }
+    const leaving = ranges[left]!.term;
+    const n = (inWindow.get(leaving) ?? 0) - 1;
+    if (n > 0) inWindow.set(leaving, n);
+    else inWindow.delete(leaving);
   }
   const end = Math.min(plain.length, start + length);
   const marked = new Array<boolean>(end - start).fill(false);
@@ -158,13 +220,14 @@ export async function searchKnowledge(deps: Deps, input: unknown, opts: { locale
   const index = knowledgeIndex(deps);
   const analyzed = analyzeQuery(q, { synonyms: knowledgeSynonyms(deps), isKnownTerm: (t) => index.isKnownTerm(t) });
   if (!hasTerms(analyzed)) return { results: [], searchable: false };
-  const hits = rerank(index.search(analyzed, { limit: Math.max(CANDIDATES, offset + limit), audience }), analyzed);
+  const pruned = pruneTerms(analyzed, (t) => index.documentFrequency(t), index.size());
+  const hits = rerank(index.search(pruned, { limit: Math.max(CANDIDATES, offset + limit), audience }), analyzed);
   if (hits.length === 0 && offset === 0 && opts.record !== false) recordZeroResult(deps, analyzed.normalised);
   const page = hits.slice(offset, offset + limit);
   return {
     searchable: true,
     results: page.map((hit) => {
-      const normalised = normalizeForSearch(hit.plain);
+      const normalised = normalisedText(hit.plain);
       const terms = [...analyzed.highlight, ...homophones(normalised, analyzed)];
       return { id: hit.id, title: hit.title, snippet: buildSnippet(hit.plain, terms), score: Math.round(hit.score * 1000) / 1000, audience: hit.audience };
     }),
