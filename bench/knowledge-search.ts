@@ -190,6 +190,7 @@ try {
   for (const p of paths) await (await fetch(`${base}${p}`)).arrayBuffer();
   const overHttp: number[] = [];
   let non200 = 0;
+  const httpCpuStart = process.cpuUsage();
   for (let pass = 0; pass < 2; pass++) {
     for (const p of paths) {
       const s = performance.now();
@@ -199,8 +200,11 @@ try {
       if (res.status !== 200) non200++;
     }
   }
+  const httpCpu = process.cpuUsage(httpCpuStart);
+  // Client and server share this process: the CPU per request covers both ends.
+  const httpCpuPerRequest = round((httpCpu.user + httpCpu.system) / 1000 / overHttp.length);
   const http = summarise(overHttp);
-  console.error(`over HTTP, one at a time: p50 ${http.p50} ms, p95 ${http.p95} ms, p99 ${http.p99} ms (${non200} non-200)`);
+  console.error(`over HTTP, one at a time: p50 ${http.p50} ms, p95 ${http.p95} ms, p99 ${http.p99} ms (${non200} non-200); CPU per request, client and server: ${httpCpuPerRequest} ms`);
   const load = await runGetLoad({ base, paths, connections: 10, duration: HTTP_SECONDS });
   console.error(`over HTTP, 10 connections for ${HTTP_SECONDS} s: ${Math.round(load.rps)} searches/s, p50 ${load.p50} ms, p97.5 ${load.p97_5} ms, p99 ${load.p99} ms`);
   await app.close();
@@ -244,6 +248,7 @@ try {
       httpP50ms: http.p50,
       httpP95ms: http.p95,
       httpP99ms: http.p99,
+      httpCpuPerRequestMs: httpCpuPerRequest,
       httpLoadRps: Math.round(load.rps),
       httpLoadP50ms: load.p50,
       httpLoadP97_5ms: load.p97_5,
