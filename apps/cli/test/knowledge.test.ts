@@ -28,7 +28,7 @@ describe("knowledge import", () => {
     const again = await cli("knowledge", "import", SEED_KNOWLEDGE_DIR, "--json");
     expect(JSON.parse(again.stdout)).toEqual({ imported: 0, updated: 40, unchanged: 40, rejected: [] });
     expect(await t.db.prisma.knowledgeArticle.count()).toBe(40);
-  });
+  }, 60_000);
 
   it("rejects a file with bad front matter by name and reason and imports the others", async () => {
     for (const f of readdirSync(SEED_KNOWLEDGE_DIR).slice(0, 2)) copyFileSync(join(SEED_KNOWLEDGE_DIR, f), join(dir, f));
@@ -44,7 +44,7 @@ describe("knowledge import", () => {
       { file: "042-bad.md", reason: "id: 条目编号应为 K 加三位以上数字，例如 K041" },
       { file: "043-bad.md", reason: expect.stringContaining("YAML 头") },
     ]);
-  });
+  }, 30_000);
 
   it("explains a missing folder as wrong usage", async () => {
     const { code, stdout } = await cli("knowledge", "import", join(dir, "nope"), "--json");
@@ -62,7 +62,7 @@ describe("knowledge search", () => {
     expect(results[0]).toEqual({ id: "K021", title: "车辆登记和定期检验时核查车船税", score: expect.any(Number) });
     expect(Object.keys(results[0]!).sort()).toEqual(["id", "score", "title"]);
     for (let i = 1; i < results.length; i++) expect(results[i]!.score).toBeLessThanOrEqual(results[i - 1]!.score);
-  });
+  }, 30_000);
 
   it("answers odd queries with an empty list or a clear error, never a crash", async () => {
     expect(JSON.parse((await cli("knowledge", "search", "？？！", "--json")).stdout)).toEqual([]);

@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
-import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict";
-import * as OpenCC from "opencc-js";
-import { pinyin } from "pinyin-pro";
+import { createRequire } from "node:module";
+import type { Jieba } from "@node-rs/jieba";
+import type { pinyin as PinyinFn } from "pinyin-pro";
 import { toHalfWidth } from "../../domain/text.ts";
 import { STOP_WORDS, synonymExpansions } from "../../domain/knowledge/lexicon.ts";
 import { userDictionaryWords } from "./terms.ts";
@@ -23,6 +22,13 @@ import { userDictionaryWords } from "./terms.ts";
 
 const CODE_VERSION = "knowledge-analyzer-3";
 
+// jieba, opencc and pinyin-pro load their dictionaries (~0.5 s together) on first use, not at import:
+// every process imports core's server entry, few of them search.
+const load = createRequire(import.meta.url);
+let pinyinFn: typeof PinyinFn | null = null;
+const pinyin: typeof PinyinFn = ((...args: Parameters<typeof PinyinFn>) =>
+  (pinyinFn ??= (load("pinyin-pro") as { pinyin: typeof PinyinFn }).pinyin)(...args)) as typeof PinyinFn;
+
 let jiebaInstance: Jieba | null = null;
 let dictionaryHash = "";
 
@@ -35,7 +41,9 @@ function dictionaryText(): string {
 /** The jieba segmenter with the default dictionary and the tax terms (loaded once per process, ~0.3 s). */
 function jieba(): Jieba {
   if (!jiebaInstance) {
-    const instance = Jieba.withDict(dict);
+    const { Jieba: JiebaClass } = load("@node-rs/jieba") as { Jieba: typeof Jieba };
+    const { dict } = load("@node-rs/jieba/dict") as { dict: Uint8Array };
+    const instance = JiebaClass.withDict(dict);
     instance.loadDict(Buffer.from(dictionaryText(), "utf8"));
     jiebaInstance = instance;
   }
@@ -62,7 +70,7 @@ function toSimplified(text: string): string {
   return text.replace(CJK_CHAR, (ch) => {
     let out = simplifiedChar.get(ch);
     if (out === undefined) {
-      const opencc = OpenCC as unknown as { Converter(o: { from: string; to: string }): Convert };
+      const opencc = load("opencc-js") as { Converter(o: { from: string; to: string }): Convert };
       converters ??= { t2s: opencc.Converter({ from: "tw", to: "cn" }), s2t: opencc.Converter({ from: "cn", to: "tw" }) };
       const converted = converters.s2t(ch) !== ch ? ch : converters.t2s(ch);
       out = converted.length === 1 ? converted : ch;
