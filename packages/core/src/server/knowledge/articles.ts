@@ -15,8 +15,9 @@ import { cstDate } from "../../domain/time.ts";
 import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { AppError } from "../errors.ts";
-import { requireRole } from "../identity.ts";
-import { sqlDate, type Actor } from "../hot-path.ts";
+import { requireRole } from "./identity.ts";
+import { sqlDate } from "../hot-path.ts";
+import type { Actor } from "./identity.ts";
 import type { Deps } from "../deps.ts";
 import { decodeArticleLists, indexDocFor, knowledgeIndex } from "./engine.ts";
 

@@ -4,9 +4,9 @@ import { parse as parseYaml } from "yaml";
 import { KnowledgeArticleSchema, KNOWLEDGE_BODY_MAX, type KnowledgeArticleMeta } from "../../domain/knowledge/schemas.ts";
 import { t, DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Actor } from "./identity.ts";
 import type { Deps } from "../deps.ts";
-import { requireRole } from "../identity.ts";
+import { requireRole } from "./identity.ts";
 import { contentOf, KNOWLEDGE_EDITOR_ROLES, sameContent, writeArticleVersion, type ArticleContent } from "./articles.ts";
 import { decodeArticleLists } from "./engine.ts";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFixedClock, createTestDb, type TestDb } from "../../../../../test/factories/db.ts";
 import { makeUser } from "../../../../../test/factories/identity.ts";
-import type { Actor } from "../hot-path.ts";
+import type { Actor } from "./identity.ts";
 import { isAppError, type AppError } from "../errors.ts";
 import { importKnowledge, parseArticleFile, seedKnowledge, SEED_KNOWLEDGE_DIR } from "./import.ts";
 import { maskQueryForLog, searchKnowledge, topZeroResultQueries } from "./search.ts";

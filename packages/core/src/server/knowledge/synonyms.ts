@@ -4,8 +4,8 @@ import { DEFAULT_LOCALE, t, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { AppError } from "../errors.ts";
 import { writeAudit } from "../audit.ts";
-import { requireRole } from "../identity.ts";
-import type { Actor } from "../hot-path.ts";
+import { requireRole } from "./identity.ts";
+import type { Actor } from "./identity.ts";
 import type { Deps } from "../deps.ts";
 import { normalizeForSearch } from "./analyzer.ts";
 
