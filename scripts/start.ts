@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createDb, createDeps, issueDemoInvites, prepareDatabase } from "@xieshui/core/server";
+import { createDb, createDeps, issueDemoInvites, prepareDatabase, seedKnowledge } from "@xieshui/core/server";
 import { formatCode, t } from "@xieshui/core";
 import { loadStartEnv } from "./env.ts";
 import { createSupervisor, type SupervisedChild } from "./supervisor.ts";
@@ -75,6 +75,9 @@ async function main(): Promise<void> {
   const { migrations, seeded } = await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
   if (migrations.length) console.log(`数据库迁移 / migrations applied: ${migrations.join(", ")}`);
   if (seeded) console.log("已写入演示数据 / demo district seeded");
+  // The starter knowledge base (seed/knowledge) is product content, not demo data: loaded whenever no article exists.
+  const articles = await seedKnowledge(deps);
+  if (articles) console.log(`已导入知识库 ${articles} 篇 / knowledge base seeded (${articles} articles)`);
   const invites = env.XIESHUI_DEMO === "1" ? await issueDemoInvites(deps) : [];
   await db.close();
 

@@ -55,7 +55,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
   });
 
   it("opens the coming-soon placeholder for a job whose page is not built yet", async () => {
-    await page.locator("#entry-learn").filter({ visible: true }).click();
+    await page.locator("#entry-tip").filter({ visible: true }).click();
     await page.locator("#soon-text").filter({ visible: true }).waitFor();
     await expect(page.locator("#soon-text").filter({ visible: true }).textContent()).resolves.toContain("即将上线");
     await visible("返回首页").click();

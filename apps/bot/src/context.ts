@@ -9,6 +9,8 @@ import type { CommandSpec } from "./registry.ts";
 export interface SessionData {
   /** Language chosen with /lang by someone who is not registered yet (members keep it in User.locale). */
   locale?: Locale;
+  /** The last knowledge search, so "没找到？" can page on (features/knowledge.ts). */
+  knowledgeQuery?: string;
 }
 
 /** Per-update state the bot adds to every context, also inside conversations. */

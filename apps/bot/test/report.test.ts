@@ -175,8 +175,8 @@ describe("/report: rental", () => {
     await say(u, "幸福镇东村 3 组 12 号");
     expect(await say(u, "/cancel")).toEqual(["已取消，没有保存任何内容。"]);
     expect(await reportCount()).toBe(0);
-    // The conversation is over: text goes to the ordinary handlers again.
-    expect((await say(u, "张三"))[0]).toContain("没有看懂");
+    // The conversation is over: text goes to the ordinary handlers again (a plain question is a knowledge search).
+    expect((await say(u, "张三"))[0]).toContain("没有找到和“张三”有关的条目");
     expect(await say(u, "/cancel")).toEqual(["当前没有正在填写的内容。"]);
   });
 

@@ -6,6 +6,7 @@ import { inviteCommand, invitesCommand } from "./commands/invite.ts";
 import { backupCommand } from "./commands/backup.ts";
 import { clearancesCommand } from "./commands/clearances.ts";
 import { reportsCommand } from "./commands/reports.ts";
+import { knowledgeCommand } from "./commands/knowledge.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
@@ -27,6 +28,11 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
   },
   backup: { run: backupCommand, usage: "backup <file> [--force]", options: { force: { type: "boolean" } } },
   clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]", options: { "dry-run": { type: "boolean" } } },
+  knowledge: {
+    run: knowledgeCommand,
+    usage: 'knowledge import <dir> [--json] | knowledge search "<query>" [--audience <a>] [--limit <n>] [--json] | knowledge reindex [--json]',
+    options: { audience: { type: "string" }, limit: { type: "string" } },
+  },
   reports: {
     run: reportsCommand,
     usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--masked] [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]",

@@ -2,7 +2,9 @@ import path from 'path'
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 
 // The workspace core is TypeScript source: Taro's babel rule must cover it on both targets.
-const workspaceSrc = [path.resolve(__dirname, '../../../packages/core/src')]
+// marked (core's Markdown lexer) ships ES2022 private fields, which the WeChat runtime and the
+// minifier do not take as they are: babel transpiles it like our own code.
+const workspaceSrc = [path.resolve(__dirname, '../../../packages/core/src'), path.dirname(require.resolve('marked/package.json'))]
 
 // zod and @xieshui/core are used by most pages; keep one copy in a shared chunk instead of one per page.
 const sharedVendorGroups = {

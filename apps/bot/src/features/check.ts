@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { canUse, classifyClearanceKey, hasRole, isPlate, vehicleReportDraft, type ClearanceCheckResult, type ClearanceKind } from "@xieshui/core";
-import { checkClearance, isAppError } from "@xieshui/core/server";
+import { canUse, classifyClearanceKey, CLEARANCE_EXPLAIN_ARTICLE_ID, hasRole, isPlate, renderTelegramArticle, vehicleReportDraft, type ClearanceCheckResult, type ClearanceKind, type KnowledgeArticleView } from "@xieshui/core";
+import { checkClearance, findKnowledgeArticle, isAppError } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
 import { stringParams } from "../i18n.ts";
@@ -28,7 +28,7 @@ function kindOf(key: string): ClearanceKind {
   return classifyClearanceKey("property_transfer", key).ok ? "property_transfer" : "vehicle_vessel";
 }
 
-function formatResult(ctx: BotContext, result: ClearanceCheckResult): string {
+function formatResult(ctx: BotContext, result: ClearanceCheckResult, explain: KnowledgeArticleView | null): string {
   const lines = [ctx.t(result.kind === "vehicle_vessel" ? "bot-check-header-vehicle" : "bot-check-header-property", { key: result.key })];
   for (const r of result.results) {
     const label = "year" in r ? ctx.t("clearance-year", { year: String(r.year) }) : r.tax;
@@ -37,7 +37,8 @@ function formatResult(ctx: BotContext, result: ClearanceCheckResult): string {
   }
   lines.push("", result.cleared ? `✅ ${ctx.t("clearance-cleared")}` : `⚠️ ${ctx.t("clearance-missing")}`);
   if (!result.cleared) {
-    lines.push("", `💬 ${ctx.t("clearance-explain-title")}`, ctx.t(result.kind === "vehicle_vessel" ? "clearance-explain-vehicle" : "clearance-explain-property"));
+    // The live K040 article follows in its own message; the catalogue text only when it is missing.
+    lines.push("", `💬 ${ctx.t("clearance-explain-title")}${explain ? "" : `\n${ctx.t(result.kind === "vehicle_vessel" ? "clearance-explain-vehicle" : "clearance-explain-property")}`}`);
   }
   return lines.join("\n");
 }
@@ -47,7 +48,15 @@ async function runCheck(ctx: BotContext, key: string) {
     const result = await checkClearance(ctx.deps, ctx.actor, { kind: kindOf(key), key }, { rateLimitPerHour: ctx.checkRateLimitPerHour, locale: ctx.locale });
     // A vehicle without clearance: one tap opens the vehicle_no_clearance report (reporters only).
     const offerReport = !result.cleared && result.kind === "vehicle_vessel" && canUse(ctx.actor, "report");
-    return await ctx.reply(formatResult(ctx, result), offerReport ? { reply_markup: new InlineKeyboard().text(ctx.t("clearance-report-action"), reportButtonData(result)) } : {});
+    const explain = result.cleared ? null : await findKnowledgeArticle(ctx.deps, CLEARANCE_EXPLAIN_ARTICLE_ID);
+    const sent = await ctx.reply(formatResult(ctx, result, explain), offerReport ? { reply_markup: new InlineKeyboard().text(ctx.t("clearance-report-action"), reportButtonData(result)) } : {});
+    // How to explain it to the citizen: the knowledge base's article, as trainers last edited it.
+    if (explain) {
+      for (const html of renderTelegramArticle(explain, { lawLabel: ctx.t("knowledge-law-label") })) {
+        await ctx.reply(html, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+      }
+    }
+    return sent;
   } catch (error) {
     if (!isAppError(error)) throw error;
     if (error.code === "forbidden" || error.code === "unauthorized") return ctx.reply(ctx.t("bot-check-forbidden"));

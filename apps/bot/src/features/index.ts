@@ -7,9 +7,10 @@ import { langFeature } from "./lang.ts";
 import { helpFeature } from "./help.ts";
 import { reportFeature } from "./report.ts";
 import { checkFeature } from "./check.ts";
+import { knowledgeFeature } from "./knowledge.ts";
 
 /**
  * The bot's features in the order they see updates; /help lists their commands in this order.
  * Adding a feature is one line here. `unhandled` is not listed: createBot always installs it last.
  */
-export const FEATURES: BotFeature[] = [startFeature, redeemFeature, meFeature, linkFeature, checkFeature, langFeature, helpFeature, reportFeature];
+export const FEATURES: BotFeature[] = [startFeature, redeemFeature, meFeature, linkFeature, checkFeature, langFeature, helpFeature, reportFeature, knowledgeFeature];

@@ -18,6 +18,7 @@ export const useLaunch = vi.fn();
 export const setNavigationBarTitle = vi.fn(async (_o: { title: string }) => ({}));
 export const navigateBack = vi.fn(async () => ({}));
 export const getCurrentPages = vi.fn(() => [] as unknown[]);
+export const useDidShow = vi.fn();
 
 /** Clears storage and spies between tests. */
 export function resetTaroStub(): void {
@@ -25,5 +26,5 @@ export function resetTaroStub(): void {
   vi.clearAllMocks();
 }
 
-const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages };
+const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages, useDidShow };
 export default Taro;

@@ -16,3 +16,4 @@ export * from "./telegram-webapp.ts";
 export * from "./preferences.ts";
 export * from "./clearances/index.ts";
 export * from "./reports/index.ts";
+export * from "./knowledge/index.ts";

@@ -26,6 +26,7 @@ describe("homeEntries", () => {
 
   it("sends features without a page to the coming-soon placeholder", () => {
     const { jobs } = homeEntries({ roles: ["reporter"] });
-    expect(jobs.find((e) => e.feature === "learn")?.url).toBe("/pages/soon/index?feature=learn");
+    expect(jobs.find((e) => e.feature === "tip")?.url).toBe("/pages/soon/index?feature=tip");
+    expect(jobs.find((e) => e.feature === "learn")?.url).toBe("/pages/learn/index");
   });
 });

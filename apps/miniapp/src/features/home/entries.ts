@@ -18,7 +18,8 @@ export const MANAGE_FEATURES = ['review', 'training', 'tips_inbox', 'oversight',
  * Adding a page: register it in app.config.ts and map its feature here.
  */
 export const FEATURE_PAGES: Partial<Record<Feature, string>> = { check: '/pages/check/index',
-  report: '/pages/report/index', review: '/pages/review/index', admin: '/pages/admin/index', oversight: '/pages/oversight/index' }
+  report: '/pages/report/index', review: '/pages/review/index', admin: '/pages/admin/index', oversight: '/pages/oversight/index',
+  learn: '/pages/learn/index' }
 
 const DESCRIPTIONS: Record<Feature, MessageKey> = {
   report: 'feature-report-desc',

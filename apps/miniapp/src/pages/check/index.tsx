@@ -1,6 +1,6 @@
 import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { canUse, type ClearanceCheckResult } from '@xieshui/core'
+import { canUse, CLEARANCE_EXPLAIN_ARTICLE_ID, type ClearanceCheckResult } from '@xieshui/core'
 import { useCheck, type CheckMode } from '../../features/check/use-check'
 import { PLATE_KEY_ROWS, PROVINCES } from '../../features/check/plate-keyboard'
 import { openVehicleReport } from '../../features/check/report-link'
@@ -10,9 +10,14 @@ import { Field } from '../../components/field'
 import { ActionButton } from '../../components/action-button'
 import { Notice } from '../../components/notice'
 import { PageHeader } from '../../components/page-header'
+import { ArticleBody } from '../../components/article-body'
+import { useOptionalArticle } from '../../features/learn/use-article'
 import './index.css'
 
 function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Translate; canReport: boolean }) {
+  // How to explain it: the knowledge base's live K040 article (a trainer's edit changes it here);
+  // the catalogue text only while it loads or if the article is missing.
+  const explain = useOptionalArticle(CLEARANCE_EXPLAIN_ARTICLE_ID, !result.cleared)
   return (
     <View className='card' id='check-result'>
       <Text className='card__title'>{`${result.key} · ${t(`clearance-kind-${result.kind}`)}`}</Text>
@@ -32,7 +37,11 @@ function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Tra
       {result.cleared ? null : (
         <View id='check-explain'>
           <Text className='card__title'>{t('clearance-explain-title')}</Text>
-          <Text className='card__text'>{t(result.kind === 'vehicle_vessel' ? 'clearance-explain-vehicle' : 'clearance-explain-property')}</Text>
+          {explain ? (
+            <ArticleBody markdown={explain.body} id='check-explain-article' />
+          ) : (
+            <Text className='card__text'>{t(result.kind === 'vehicle_vessel' ? 'clearance-explain-vehicle' : 'clearance-explain-property')}</Text>
+          )}
           {canReport && result.kind === 'vehicle_vessel' ? (
             <ActionButton id='check-report' kind='danger' onClick={() => openVehicleReport(result)}>
               {t('clearance-report-action')}

@@ -4,6 +4,7 @@ import { app } from "./app.ts";
 import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
+import { knowledge } from "./knowledge.ts";
 
 /** The English catalogue, same keys as zh-CN. */
-export const en = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport } as const;
+export const en = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge } as const;

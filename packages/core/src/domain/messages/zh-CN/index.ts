@@ -4,6 +4,7 @@ import { app } from "./app.ts";
 import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
+import { knowledge } from "./knowledge.ts";
 
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
-export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport } as const;
+export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge } as const;

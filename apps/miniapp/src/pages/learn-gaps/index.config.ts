@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '没搜到的问题' })

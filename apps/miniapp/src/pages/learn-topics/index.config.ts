@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '按岗位浏览' })
