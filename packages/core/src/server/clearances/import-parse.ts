@@ -10,6 +10,7 @@ import {
 } from "../../domain/clearance.ts";
 import { t, type Locale, type MessageKey, type MessageParams } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
+import { xlsxCellDate } from "../xlsx-dates.ts";
 import { CLEARANCE_ROW_FIELDS, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
 
 /**
@@ -231,7 +232,7 @@ export async function* csvRecords(text: AsyncIterable<string>, opts: { fast?: bo
 
 function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return xlsxCellDate(value);
   if (typeof value === "object") {
     if ("richText" in value) return value.richText.map((r) => r.text).join("");
     if ("text" in value) return String(value.text);
