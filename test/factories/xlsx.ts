@@ -19,7 +19,7 @@ const CRC_TABLES = (() => {
   return t;
 })();
 
-function crc32(crc: number, buf: Buffer): number {
+export function crc32(crc: number, buf: Buffer): number {
   const [t0, t1, t2, t3] = CRC_TABLES as [Uint32Array, Uint32Array, Uint32Array, Uint32Array];
   let c = ~crc >>> 0;
   let i = 0;

@@ -16,3 +16,5 @@ export * from "./telegram-webapp.ts";
 export * from "./preferences.ts";
 export * from "./clearances/index.ts";
 export * from "./reports/index.ts";
+export * from "./media/images.ts";
+export * from "./worker-stream.ts";

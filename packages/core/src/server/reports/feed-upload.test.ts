@@ -46,7 +46,7 @@ describe("hostile XLSX feeds", { timeout: 60_000 }, () => {
   let review: Buffer;
   beforeAll(async () => {
     review = await reviewBombXlsx();
-  });
+  }, 120_000);
   afterAll(() => {
     review = Buffer.alloc(0);
   });
@@ -161,13 +161,16 @@ describe("本期无 and an upload for the same period", { timeout: 30_000 }, () 
     expect(await t.db.prisma.report.count({ where: { nil: false } })).toBe(0);
   });
 
-  it("lets only one of a concurrent 本期无 and upload by two colleagues stand", async () => {
+  it("lets only one of a concurrent 本期无 and upload by two colleagues stand, whichever starts first", async () => {
     const colleague = (await makeUser(t.deps, { roles: ["reporter"], unit: bureau.unit.code })).actor;
-    for (let round = 0; round < 4; round++) {
-      const period = `2026-0${round + 5}`;
+    const later = <T>(ms: number, fn: () => Promise<T>) => new Promise<void>((resolve) => setTimeout(resolve, ms)).then(fn);
+    // [upload delay, 本期无 delay] in ms: both orders, and starts close enough to overlap.
+    const rounds = [[0, 0], [0, 30], [30, 0], [0, 300], [300, 0], [0, 1000]] as const;
+    for (const [round, [uploadDelay, nilDelay]] of rounds.entries()) {
+      const period = `2026-0${round + 1}`;
       const results = await Promise.allSettled([
-        uploadFeed(t.deps, bureau, { type: "feed_construction_permits", period, bytes: Buffer.from(makeConstructionCsv()) }),
-        fileNilReport(t.deps, colleague, { type: "feed_construction_permits", period }),
+        later(uploadDelay, () => uploadFeed(t.deps, bureau, { type: "feed_construction_permits", period, bytes: Buffer.from(makeConstructionCsv()) })),
+        later(nilDelay, () => fileNilReport(t.deps, colleague, { type: "feed_construction_permits", period })),
       ]);
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;

@@ -24,6 +24,7 @@ import {
   uploadFeed,
 } from "./index.ts";
 import { expectAppError } from "../../../../../test/factories/errors.ts";
+import { makeJpeg } from "../../../../../test/factories/images.ts";
 
 const clock = createFixedClock("2026-11-26T04:00:00Z");
 let t: TestDb;
@@ -234,7 +235,7 @@ describe("feeds", { timeout: 30_000 }, () => {
 describe("photos", () => {
   it("accepts a real image once and refuses anything else", async () => {
     const { report } = await submitReport(t.deps, village, { type: "rental", clientId: "draft-0201", data: makeRentalData() });
-    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100, 1)]);
+    const jpeg = await makeJpeg();
     const a = await addReportPhoto(t.deps, village, report.id, jpeg);
     expect(a).toMatchObject({ mime: "image/jpeg", created: true });
     expect((await addReportPhoto(t.deps, village, report.id, jpeg)).created).toBe(false);
