@@ -16,7 +16,7 @@ export async function makeJpeg(opts: { width?: number; height?: number; gps?: bo
   if (opts.gps !== false) {
     img = img.withExifMerge({
       IFD0: { Make: "TestPhone", Model: "Field 1" },
-      ...(opts.gps !== false ? { IFD3: { GPSLatitudeRef: "N", GPSLatitude: "34/1 45/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "113/1 37/1 0/1" } } : {}),
+      IFD3: { GPSLatitudeRef: "N", GPSLatitude: "34/1 45/1 0/1", GPSLongitudeRef: "E", GPSLongitude: "113/1 37/1 0/1" },
     });
   }
   return img.toBuffer();
