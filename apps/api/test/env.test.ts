@@ -12,6 +12,8 @@ describe("loadEnv", () => {
       H5_DIR: resolve(REPO_ROOT, "apps/miniapp/dist/h5"),
       LOG_LEVEL: "info",
       CHECK_RATE_LIMIT_PER_HOUR: 120,
+      TRUST_PROXY: false,
+      CLEARANCE_IMPORT_MAX_MB: 200,
       XIESHUI_DEMO: "1",
     });
   });
