@@ -1,3 +1,6 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { constants, createDeflateRaw } from "node:zlib";
 
 // Hand-built XLSX files for hostile-input tests: exceljs cannot write them (a 1,000 × 16,384-cell
@@ -167,7 +170,18 @@ export function inlineRow(line: number, cells: string[]): string {
  * format's maximum ratio, and a reader that builds the whole workbook first holds 16 million cells.
  * With `header`, row 1 is that row of inline strings instead (a header the template accepts).
  */
-export function reviewBombXlsx(opts: { rows?: number; columns?: number; header?: string[] } = {}): Promise<Buffer> {
+export async function reviewBombXlsx(opts: { rows?: number; columns?: number; header?: string[] } = {}): Promise<Buffer> {
+  // Deflating ~360 MB takes seconds: the file is built once per machine and kept in the temp folder.
+  const cached = join(tmpdir(), `xieshui-review-bomb-v1-${opts.rows ?? 1_000}-${opts.columns ?? 16_384}-${opts.header ? opts.header.length : 0}.xlsx`);
+  if (existsSync(cached)) return readFileSync(cached);
+  const built = await buildReviewBomb(opts);
+  const tmp = `${cached}.${process.pid}.tmp`;
+  writeFileSync(tmp, built);
+  renameSync(tmp, cached);
+  return built;
+}
+
+function buildReviewBomb(opts: { rows?: number; columns?: number; header?: string[] }): Promise<Buffer> {
   const rows = opts.rows ?? 1_000;
   const cells = '<c r="A1"><v>1</v></c>'.repeat(opts.columns ?? 16_384);
   function* sheetRows() {

@@ -36,13 +36,20 @@ export interface UploadRoute {
 /** OpenAPI's binary request body, for each of an upload's content types. */
 export const RawUploadSchema = z.string().meta({ format: "binary", description: "The file's bytes as they are (no multipart, no base64)." });
 
-/** The request body bytes, refusing once they pass `max`. */
+/**
+ * The request body bytes, refusing once they pass `max`. Iterated by hand, not with for-await: on
+ * a refusal (or when the reader stops early) the request stream must be left paused, not
+ * destroyed, or the socket would close before the 4xx answer is written.
+ */
 async function* limited(payload: IncomingMessage, max: number, tooLarge: () => AppError): AsyncGenerator<Buffer> {
+  const chunks = (payload as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   let total = 0;
-  for await (const chunk of payload as AsyncIterable<Buffer>) {
-    total += chunk.length;
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return;
+    total += next.value.length;
     if (total > max) throw tooLarge();
-    yield chunk;
+    yield next.value;
   }
 }
 
