@@ -15,11 +15,9 @@ describe.skipIf(shouldSkipBrowserTests())("the H5 app under the CSP", () => {
     app = await startH5App();
     page = await app.browser.context.newPage();
     // Every violation the browser reports, from the DOM event and from the console.
-    await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        (window as unknown as { __csp: string[] }).__csp ??= [];
-        (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
-      });
+    // (Page scripts as strings: this project's TypeScript has no DOM library.)
+    await page.addInitScript({
+      content: `document.addEventListener("securitypolicyviolation", (e) => { (window.__csp ??= []).push(e.violatedDirective + " " + e.blockedURI); });`,
     });
     page.on("console", (msg) => {
       if (/Content Security Policy|Refused to/i.test(msg.text())) violations.push(msg.text());
@@ -31,7 +29,7 @@ describe.skipIf(shouldSkipBrowserTests())("the H5 app under the CSP", () => {
     await app?.close();
   });
 
-  const recorded = async () => [...violations, ...((await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])) as string[])];
+  const recorded = async () => [...violations, ...((await page.evaluate("window.__csp ?? []")) as string[])];
   const visible = (text: string) => page.getByText(text, { exact: true }).filter({ visible: true });
 
   it("sends the policy with the H5 page and its inline script allowed by hash", async () => {
