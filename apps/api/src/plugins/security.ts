@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyInstance } from "fastify";
-import fastifyHelmet from "@fastify/helmet";
+import helmet, { type HelmetOptions } from "helmet";
 import { hasH5Build } from "./h5.ts";
 
 /** Telegram's web clients open Mini Apps in an iframe; everyone else may not frame the app. */
@@ -22,17 +23,9 @@ export function inlineScriptHashes(h5Dir: string | undefined): string[] {
   return hashes;
 }
 
-/**
- * Security headers on every response (@fastify/helmet): a Content-Security-Policy the H5 build runs
- * under (scripts from this origin and the build's own inline scripts only; no plugins, no other
- * origins; styles may be inline, since Taro's components set them at run time), nosniff, frame
- * ancestors limited to this origin and Telegram's web client, no Referer leaving the app, and the
- * cross-origin isolation headers helmet sets by default. `upgrade-insecure-requests` is left out:
- * the API is served over plain http on 127.0.0.1 by default, where it would break every request.
- */
-export function registerSecurityHeaders(app: FastifyInstance, h5Dir: string | undefined): void {
-  app.register(fastifyHelmet, {
-    global: true,
+/** helmet's options for this app (see securityHeaders). */
+function helmetOptions(h5Dir: string | undefined): HelmetOptions {
+  return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -49,5 +42,38 @@ export function registerSecurityHeaders(app: FastifyInstance, h5Dir: string | un
       },
     },
     referrerPolicy: { policy: "no-referrer" },
+  };
+}
+
+/**
+ * The security headers, as helmet computes them for this app: a Content-Security-Policy the H5
+ * build runs under (scripts from this origin and the build's own inline scripts only; no plugins,
+ * no other origins; styles may be inline, since Taro's components set them at run time), nosniff,
+ * frame ancestors limited to this origin and Telegram's web client, no Referer leaving the app,
+ * and helmet's other defaults. `upgrade-insecure-requests` is left out: the API is served over
+ * plain http on 127.0.0.1 by default, where it would break every request.
+ */
+export function securityHeaders(h5Dir: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (name: string, value: string | number | readonly string[]) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  let failed: unknown = null;
+  helmet(helmetOptions(h5Dir))({} as IncomingMessage, res as unknown as ServerResponse, (error?: unknown) => void (failed = error ?? null));
+  if (failed) throw failed;
+  return headers;
+}
+
+/**
+ * Sets the security headers on every response, from one callback hook. The headers are computed
+ * once, by helmet, at start-up: @fastify/helmet rebuilds helmet's middlewares for every request,
+ * which cost the benchmarked clearance check about a third of its CPU (BENCHMARKS.md).
+ */
+export function registerSecurityHeaders(app: FastifyInstance, h5Dir: string | undefined): void {
+  const headers = securityHeaders(h5Dir);
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
 }
