@@ -1,4 +1,3 @@
-import sharp from "sharp";
 import { DEFAULT_LOCALE, t, type MessageKey, type MessageParams } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
 
@@ -78,6 +77,8 @@ export async function reencodeImage(bytes: Buffer, opts: { maxPixels?: number; m
   const kind = requireImageKind(bytes);
   const maxPixels = opts.maxPixels ?? MAX_IMAGE_PIXELS;
   const maxEdge = opts.maxEdge ?? MAX_IMAGE_EDGE;
+  // Loaded on first use: libvips takes ~0.4 s to load, which every CLI run and test would pay.
+  const { default: sharp } = await import("sharp");
   try {
     // failOn "warning": a truncated or padded file is refused, not half-decoded.
     const input = sharp(bytes, { limitInputPixels: maxPixels, failOn: "warning", animated: false });
