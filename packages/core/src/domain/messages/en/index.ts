@@ -5,6 +5,17 @@ import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
+import { uploads } from "./uploads.ts";
 
+// One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
-export const en = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge } as const;
+export const en = {
+  ...common,
+  ...bot,
+  ...app,
+  ...reports,
+  ...clearances,
+  ...clearanceImport,
+  ...knowledge,
+  ...uploads,
+} as const;

@@ -5,6 +5,17 @@ import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
+import { uploads } from "./uploads.ts";
 
+// One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
-export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge } as const;
+export const zhCN = {
+  ...common,
+  ...bot,
+  ...app,
+  ...reports,
+  ...clearances,
+  ...clearanceImport,
+  ...knowledge,
+  ...uploads,
+} as const;
