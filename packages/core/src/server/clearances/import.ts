@@ -10,7 +10,7 @@ import { sqlDate } from "../hot-path.ts";
 import { auditWho, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { clearanceStore, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
-import { countBytes, flattenRows, message, parseClearanceFile, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
+import { cellMessage, countBytes, flattenRows, message, parseClearanceFile, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
 
 export type { RejectedRow } from "./import-parse.ts";
 
@@ -182,7 +182,7 @@ async function runImport(
     } else {
       store.transaction(() => {
         ({ inserted: imported, updated } = store.upsertRows(rows, batchId!, now, (o) => {
-          duplicates.push({ line: rows[o] as number, reason: `certificate_no: ${message(locale, "clearance-import-duplicate-earlier", { certificateNo: rows[o + 1] as string })}` });
+          duplicates.push({ line: rows[o] as number, reason: cellMessage(locale, "certificate_no", message(locale, "clearance-import-duplicate-earlier", { certificateNo: rows[o + 1] as string })) });
         }));
       });
     }

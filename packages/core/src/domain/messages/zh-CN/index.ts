@@ -3,6 +3,8 @@ import { bot } from "./bot.ts";
 import { app } from "./app.ts";
 import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
+import { validation } from "./validation.ts";
+import { fieldStaff } from "./field-staff.ts";
 
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
-export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances } as const;
+export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...validation, ...fieldStaff } as const;
