@@ -7,6 +7,8 @@ import { unitRoutes } from "./units.ts";
 import { adminRoutes } from "./admin.ts";
 import { clearanceRoutes } from "./clearances.ts";
 import { reportRoutes } from "./reports.ts";
+import { adminUnitRoutes } from "./admin-units.ts";
+import { peopleRoutes } from "./people.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -24,6 +26,8 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(adminRoutes, ctx);
       await api.register(clearanceRoutes, ctx);
       await api.register(reportRoutes, ctx);
+      await api.register(adminUnitRoutes, ctx);
+      await api.register(peopleRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -65,6 +65,7 @@ export async function createInvite(
   const { prisma } = deps.db;
   const unit = await prisma.unit.findUnique({ where: { code: parsed.data.unit } });
   if (!unit) throw new AppError("not_found", { messageKey: "unit-unknown", reason: "unit_unknown", fields: { unit: t(DEFAULT_LOCALE, "unit-unknown") } });
+  if (!unit.active) throw new AppError("invalid_input", { messageKey: "unit-inactive", reason: "unit_inactive", fields: { unit: t(DEFAULT_LOCALE, "unit-inactive") } });
   const now = deps.clock.now();
   const code = randomCode(INVITE_CODE_LENGTH);
   const invite = await prisma.$transaction(async (tx) => {
