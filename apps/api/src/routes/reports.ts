@@ -4,6 +4,7 @@ import { cstDate, describeReportType, duePeriod, REPORT_TYPES, reportTypesForUni
 import {
   addReportPhoto,
   AppError,
+  defaultOversightPeriod,
   authenticate,
   exportReports,
   fileNilReport,
@@ -95,8 +96,14 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
 
   app.get(
     "/reports/timeliness",
-    { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, summary: "Per-unit on time / late / overdue for a period", querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }) } },
-    async (request) => ({ units: await reportTimeliness(deps, actorOf(request), request.query.period) }),
+    {
+      onRequest: auth.roles("tax_officer", "coordinator", "admin"),
+      schema: { tags, security, summary: "Per-unit on time / late / overdue for a period (default: the current month if it has reports, else the period due now)", querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }) },
+    },
+    async (request) => {
+      const period = request.query.period ?? (await defaultOversightPeriod(deps, actorOf(request)));
+      return { period, units: await reportTimeliness(deps, actorOf(request), period) };
+    },
   );
 
   app.get("/reports/export", { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, summary: "?type=&period=YYYY-MM&format=csv|xlsx" } }, async (request, reply) => {

@@ -1,5 +1,5 @@
 import { cstStartOfDay } from "../../domain/time.ts";
-import { nextPeriod } from "../../domain/reports/feeds.ts";
+import { duePeriod, nextPeriod, periodOf } from "../../domain/reports/feeds.ts";
 import { requireRole } from "../identity/index.ts";
 import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
@@ -66,4 +66,17 @@ export async function reportTimeliness(deps: Deps, actor: Actor | null, period: 
     r.overdue++;
   }
   return [...rows.values()].sort((a, b) => b.overdue - a.overdue || a.unit.code.localeCompare(b.unit.code));
+}
+
+/**
+ * The period the oversight page opens on: the current month when reports have been filed in it,
+ * otherwise the period being filed now (last month, duePeriod), so the page opens on numbers rather
+ * than on an empty month. Coordinators, tax officers and admins.
+ */
+export async function defaultOversightPeriod(deps: Deps, actor: Actor | null): Promise<string> {
+  requireRole(actor, "coordinator", "tax_officer", "admin");
+  const now = deps.clock.now();
+  const current = periodOf(now);
+  const filed = await deps.db.prisma.report.count({ where: { createdAt: { gte: cstStartOfDay(`${current}-01`), lte: now } } });
+  return filed > 0 ? current : duePeriod(now);
 }

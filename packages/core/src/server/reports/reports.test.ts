@@ -9,6 +9,7 @@ import { makeConstructionCsv, makePerformanceData, makeRentalData, makeVehicleDa
 import { constructionPermitsFeed } from "../../domain/reports/feeds.ts";
 import { systemActor, type Actor } from "../identity/actor.ts";
 import {
+  defaultOversightPeriod,
   addReportPhoto,
   exportReports,
   fileNilReport,
@@ -107,6 +108,13 @@ describe("submitReport", () => {
     expect(late.report.timeliness).toBe("late");
     const after = await reportTimeliness(t.deps, officer, "2026-11");
     expect(after.find((s) => s.unit.code === venue.unit.code)).toMatchObject({ late: 1, overdue: 0, refused: 0 });
+  });
+
+  it("opens oversight on the current month once it has reports, otherwise on the period due now", async () => {
+    expect(await defaultOversightPeriod(t.deps, officer)).toBe("2026-10");
+    await submitReport(t.deps, village, { type: "rental", clientId: "draft-now-1", data: makeRentalData() });
+    expect(await defaultOversightPeriod(t.deps, officer)).toBe("2026-11");
+    expect((await expectAppError(defaultOversightPeriod(t.deps, village))).code).toBe("forbidden");
   });
 
   it("lists refused attempts from before as attempts, never as overdue", async () => {

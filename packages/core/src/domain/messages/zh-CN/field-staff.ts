@@ -15,6 +15,7 @@ export const fieldStaff = {
   "report-show-started-field": "演出已经开始，不能再报送，请核对首场开始时间。演出须在开始前报送。",
   "fs-timeliness-on_time": "在期限内报送",
   "fs-timeliness-late": "过了期限才报送，已受理",
+  "fs-timeliness-legend": "按时：在期限内报送 · 迟报：过了期限才报送 · 逾期：期限已过仍未报送",
   "fs-timeliness-overdue": "期限已过，仍未报送",
   // photos, per report type
   "fs-photos-rental": "房屋或租赁合同照片",
@@ -58,6 +59,7 @@ export const fieldStaff = {
   "fs-oversight-refused": "开演后才报送 { $count } 次（未受理，不计逾期）",
   // unit management
   "fs-units-title": "单位管理",
+  "fs-units-count": "{ $count } 个单位",
   "fs-units-add": "新增单位",
   "fs-units-name": "单位名称",
   "fs-units-type": "单位类型",
