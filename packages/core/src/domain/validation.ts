@@ -33,7 +33,6 @@ export function describeInput<T extends z.ZodType>(schema: T, meta: InputMeta): 
   return schema;
 }
 
-const NUMERIC = new Set(["number", "money", "integer"]);
 const CHOICE = new Set(["enum", "choice"]);
 const MULTI = new Set(["years", "choices"]);
 
