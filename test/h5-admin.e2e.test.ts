@@ -44,13 +44,16 @@ describe.skipIf(shouldSkipBrowserTests())("H5 admin and oversight pages in Chrom
     const { code } = await createInvite(app.testDb.deps, systemActor("test"), { unit: "finance-bureau", roles: ["admin"], name: "周管理" });
     await signIn(admin, code, "周管理，区财政局");
     await byId(admin, "#entry-admin").click();
-    await byId(admin, "#invite-unit-dongcun").waitFor();
+    await byId(admin, "#invite-unit-pick").waitFor();
 
     // Nothing chosen: the shared schema's messages appear next to the fields.
     await byId(admin, "#invite-submit").click();
     await expect(byId(admin, "#invite-roles-error").textContent()).resolves.toBe("至少选择一个角色");
+    await expect(byId(admin, "#invite-unit-error").textContent()).resolves.toBe("请选择单位");
 
-    await byId(admin, "#invite-unit-dongcun").click();
+    await byId(admin, "#invite-unit-pick").click();
+    await byId(admin, "#invite-unit-search input").fill("东村");
+    await byId(admin, "#invite-unit-options >> text=幸福镇东村村委会").click();
     await byId(admin, "#invite-role-reporter").click();
     await byId(admin, "#invite-name input").fill("赵村民");
     await byId(admin, "#invite-submit").click();
@@ -88,6 +91,8 @@ describe.skipIf(shouldSkipBrowserTests())("H5 admin and oversight pages in Chrom
     await other.evaluate("localStorage.clear()");
     await signIn(other, coordinator.code, "陈协调，区财政局");
     await byId(other, "#entry-oversight").click();
+    await byId(other, "#period-value").waitFor();
+    await byId(other, "#tab-checks").click();
     await byId(other, "#checks-list .ritem").first().waitFor();
     const list = (await byId(other, "#checks-list").textContent()) ?? "";
     expect(list).toContain("豫A7K3M9");

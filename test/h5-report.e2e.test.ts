@@ -76,7 +76,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
     await click("report-submit");
     const error = page.locator("#f-landlordIdNo-error").filter({ visible: true });
     await error.waitFor();
-    await expect(error.textContent()).resolves.toContain("身份证号不正确");
+    await expect(error.textContent()).resolves.toContain("校验码");
     await error.scrollIntoViewIfNeeded();
     await page.screenshot({ path: "/tmp/xieshui-h5-report-error.png" });
     await expect(testDb.deps.db.prisma.report.count()).resolves.toBe(0);
@@ -128,6 +128,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 rental report in Chromium", () => 
     await expect(see("review-comment-error").textContent()).resolves.toContain("退回时请写明原因");
     await op.locator("#review-comment input").filter({ visible: true }).fill("租期结束日期请核对");
     await see("review-return").click();
+    await op.locator(".taro-modal__foot >> text=退回").click();
     await expect.poll(() => see("review-status").textContent()).toBe("已退回");
     await op.screenshot({ path: "/tmp/xieshui-h5-review.png" });
     await op.close();

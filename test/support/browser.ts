@@ -19,7 +19,7 @@ export function shouldSkipBrowserTests(): boolean {
 
 /** A headless Chromium with a fresh temporary profile, sized like a phone unless told otherwise. */
 export async function launchBrowser(
-  opts: { viewport?: { width: number; height: number }; locale?: string } = {},
+  opts: { viewport?: { width: number; height: number }; locale?: string; timezoneId?: string } = {},
 ): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error("Chromium not found at /usr/bin/chromium (set CHROMIUM_PATH); install it with apt-get install -y chromium");
@@ -41,6 +41,7 @@ export async function launchBrowser(
     viewport: opts.viewport ?? { width: 390, height: 844 },
     deviceScaleFactor: 2,
     locale: opts.locale ?? "zh-CN",
+    ...(opts.timezoneId ? { timezoneId: opts.timezoneId } : {}),
   });
   return {
     context,

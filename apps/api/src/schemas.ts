@@ -120,6 +120,7 @@ export const MissingFeedsSchema = z.object({
 });
 
 export const TimelinessSchema = z.object({
+  period: z.string(),
   units: z.array(
     view({ unit: z.object({ code: z.string(), name: z.string(), type: z.string() }), onTime: z.number(), late: z.number(), overdue: z.number(), refused: z.number(), missingFeeds: z.number() }),
   ),

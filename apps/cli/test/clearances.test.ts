@@ -74,7 +74,8 @@ describe("clearances import", () => {
     const summary = JSON.parse(stdout) as Summary;
     expect(summary.imported).toBe(1);
     expect(summary.rejected.map((r) => r.line)).toEqual([3, 4, 5, 6]);
-    expect(summary.rejected.map((r) => r.reason.split(":")[0])).toEqual(["certificate_no", "paid_on", "amount", "plate"]);
+    // The column is named in words (issue 8), never by its key.
+    expect(summary.rejected.map((r) => r.reason.split("：")[0])).toEqual(["凭证号", "缴款日期", "金额", "车牌号"]);
   });
 
   it("refuses missing and extra columns with a clear error and exit code 1", async () => {

@@ -1,6 +1,6 @@
 // First: zod's CSP-safe mode must be set before any schema is built (see csp.ts).
 import './csp'
-import Taro, { useLaunch } from '@tarojs/taro'
+import Taro, { useLaunch, usePageNotFound } from '@tarojs/taro'
 import type { PropsWithChildren } from 'react'
 import { bootstrapSession } from './features/auth/bootstrap'
 import { setUnauthorizedHandler } from './lib/request'
@@ -8,6 +8,7 @@ import { getTelegramInitData, signalTelegramReady } from './lib/telegram'
 import './app.css'
 
 const LOGIN_URL = '/pages/login/index'
+const NOT_FOUND_URL = '/pages/not-found/index'
 
 // Telegram passes initData in the URL hash, and Taro's H5 router rewrites the URL before launch
 // hooks run: read it while the module loads (a no-op outside the H5 build).
@@ -19,6 +20,10 @@ function goLogin(from?: string): void {
 
 // The composition root: wires the 401 handler and signs in (stored token or Telegram initData) at launch.
 function App({ children }: PropsWithChildren) {
+  // An unknown address (a stale link, a typo) shows a page with a way home, never a blank screen.
+  usePageNotFound(() => {
+    void Taro.redirectTo({ url: NOT_FOUND_URL }).catch(() => Taro.reLaunch({ url: NOT_FOUND_URL }))
+  })
   useLaunch(() => {
     signalTelegramReady()
     setUnauthorizedHandler(() => goLogin())

@@ -54,10 +54,10 @@ describe("import summary", () => {
 });
 
 describe("import page", () => {
-  it("is closed to a reporter", () => {
+  it("tells a reporter which roles may import", () => {
     setSession("tok", { id: "r1", name: "王芳", unit: { code: "dongcun", name: "东村", type: "village" }, roles: ["reporter"] });
     render(<ClearanceImportPage />);
-    expect(screen.getByText("您的角色或单位无权进行此操作")).toBeTruthy();
+    expect(document.getElementById("guard-role")!.textContent).toContain("税务审核员、协调监督员、管理员");
   });
 
   it("uploads the picked CSV as the raw body of a dry run and shows the rejected lines", async () => {
@@ -117,7 +117,8 @@ describe("import page", () => {
       this.dispatchEvent(new Event("change"));
     });
     fireEvent.click(document.getElementById("import-pick")!);
-    await waitFor(() => expect(document.getElementById("import-error")?.textContent).toBe("只接受 CSV 或 Excel（.xlsx）文件"));
+    // Said next to the import button.
+    await waitFor(() => expect(document.getElementById("import-submit-feedback")?.textContent).toBe("只接受 CSV 或 Excel（.xlsx）文件"));
     click.mockRestore();
     expect(fetchMock).not.toHaveBeenCalled();
   });

@@ -16,7 +16,9 @@ function routeApi() {
   vi.mocked(Taro.request).mockImplementation((async ({ url }: Call) => {
     if (url.includes("/clearances/checks")) return { statusCode: 200, data: { checks: url.includes("day=2026-11-25") ? [] : [check, { ...check, key: "豫B88888", result: "cleared", kind: "vehicle_vessel" }] } };
     if (url.includes("/clearances/unusual")) return { statusCode: 200, data: unusual };
-    if (url.includes("/reports/timeliness")) return { statusCode: 200, data: { units: [{ unit: { code: "dongcun", name: "幸福镇东村村委会", type: "village" }, onTime: 3, late: 1, overdue: 2, refused: 1, missingFeeds: 1 }] } };
+    if (url.includes("/reports/timeliness")) return { statusCode: 200, data: { period: /period=([\d-]+)/.exec(url)?.[1] ?? "2026-10", units: [{ unit: { code: "dongcun", name: "幸福镇东村村委会", type: "village" }, onTime: 3, late: 1, overdue: 2, refused: 1, missingFeeds: 1 }] } };
+    if (url.includes("/api/v1/people")) return { statusCode: 200, data: [{ id: "u7", name: "赵警官", unit: { code: "jiaojing", name: "交警大队" } }] };
+    if (url.endsWith("/api/v1/units")) return { statusCode: 200, data: [{ code: "jiaojing", name: "交警大队", type: "traffic_police", parent: null }] };
     if (url.includes("/reports/missing")) return { statusCode: 200, data: { missing: [{ type: "construction_permits", period: "2026-10", unit: { code: "jianshe", name: "建设局", type: "construction_bureau" }, dueDate: "2026-11-10", overdue: true }] } };
     return { statusCode: 404, data: {} };
   }) as never);
@@ -29,15 +31,16 @@ beforeEach(() => {
 afterEach(() => clearSession());
 
 describe("oversight page", () => {
-  it("is closed to a reporter", () => {
+  it("tells a reporter which roles the page is for", () => {
     setSession("tok", { id: "r1", name: "王芳", unit: { code: "dongcun", name: "东村", type: "village" }, roles: ["reporter"] });
     render(<OversightPage />);
-    expect(screen.getByText("您的角色或单位无权进行此操作")).toBeTruthy();
+    expect(document.getElementById("guard-role")!.textContent).toContain("“协调监督员、税务审核员”");
   });
 
   it("lists checks with user, unit, key and result, and explains why a checker is flagged", async () => {
     routeApi();
     render(<OversightPage />);
+    fireEvent.click(document.getElementById("tab-checks")!);
     await screen.findByText("豫A12345");
     const list = document.getElementById("checks-list")!;
     expect(list.textContent).toContain("缺凭证");
@@ -50,35 +53,36 @@ describe("oversight page", () => {
     expect(screen.getByText("2026-11-20 至 2026-11-26，人均中位数 4 次")).toBeTruthy();
   });
 
-  it("refilters checks by unit and day, and refuses a malformed day next to the field", async () => {
+  it("refilters checks by a person and a unit picked by name, never typed as ids", async () => {
     routeApi();
     render(<OversightPage />);
+    fireEvent.click(document.getElementById("tab-checks")!);
     await screen.findByText("豫A12345");
-    fireEvent.change(document.querySelector("#checks-day")!, { target: { value: "2026-13-01" } });
-    expect(document.getElementById("checks-day-error")!.textContent).toBe("YYYY-MM-DD");
-    fireEvent.change(document.querySelector("#checks-day")!, { target: { value: "2026-11-25" } });
-    fireEvent.change(document.querySelector("#checks-unit")!, { target: { value: "jiaojing" } });
-    fireEvent.click(document.getElementById("checks-search")!);
-    await screen.findByText("没有符合条件的核验记录。");
-    expect(urls().at(-1)).toContain("/api/v1/clearances/checks?unit=jiaojing&day=2026-11-25&limit=200");
+    expect(document.querySelector("#checks-user input, input#checks-user")).toBeNull();
+    fireEvent.click(document.getElementById("checks-unit-pick")!);
+    fireEvent.click(await screen.findByText("交警大队", { selector: "#checks-unit-options span" }));
+    await waitFor(() => expect(urls().at(-1)).toContain("/api/v1/clearances/checks?unit=jiaojing&limit=200"));
+    fireEvent.click(document.getElementById("checks-user-pick")!);
+    fireEvent.click(await screen.findByText("赵警官", { selector: "#checks-user-options span" }));
+    await waitFor(() => expect(urls().filter((u) => u.includes("/checks")).at(-1)).toContain("user=u7&unit=jiaojing"));
+    expect(document.getElementById("checks-user-pick")!.textContent).toContain("赵警官");
   });
 
-  it("shows per-unit timeliness and missing feeds for last month by default", async () => {
+  it("opens on the period the server says has data, with missing feeds, stepped by a picker", async () => {
     routeApi();
     render(<OversightPage />);
-    fireEvent.click(document.getElementById("tab-reports")!);
     await screen.findByText("按时 3 · 迟报 1 · 逾期 2");
-    expect(urls()).toContain(`/api/v1/reports/timeliness?period=${defaultPeriod()}`);
-    expect(document.getElementById("timeliness-dongcun")!.textContent).toContain("拒收迟报 1 · 缺报定期数据 1");
+    expect(urls()[0]).toBe("/api/v1/reports/timeliness");
+    expect(document.getElementById("timeliness-dongcun")!.textContent).toContain("缺报定期数据 1 · 开演后才报送 1 次（未受理，不计逾期）");
     const missing = document.getElementById("missing-construction_permits-jianshe")!;
     expect(missing.textContent).toContain("建设局");
     expect(missing.textContent).toContain("已逾期");
     expect(missing.textContent).toContain("截止 2026-11-10");
-    fireEvent.change(document.querySelector("#report-period")!, { target: { value: "2026-9" } });
-    expect(document.getElementById("report-period-error")!.textContent).toBe("期间格式为 YYYY-MM，例如 2026-10");
-    fireEvent.change(document.querySelector("#report-period")!, { target: { value: "2026-09" } });
-    fireEvent.click(document.getElementById("report-search")!);
+    expect(urls()).toContain("/api/v1/reports/missing?period=2026-10");
+    expect(document.getElementById("period-value")!.textContent).toBe("2026年10月");
+    fireEvent.click(document.getElementById("period-prev")!);
     await waitFor(() => expect(urls()).toContain("/api/v1/reports/missing?period=2026-09"));
+    expect(urls()).toContain("/api/v1/reports/timeliness?period=2026-09");
   });
 
   it("defaults the period to the previous month in China time", () => {
@@ -89,7 +93,7 @@ describe("oversight page", () => {
     setSession("tok", { id: "t1", name: "李税", unit: { code: "shuiwu", name: "税务分局", type: "tax_bureau" }, roles: ["tax_officer"] });
     routeApi();
     render(<OversightPage />);
-    await screen.findByText("豫A12345");
+    await screen.findByText("按时 3 · 迟报 1 · 逾期 2");
     fireEvent.click(document.getElementById("open-import")!);
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/clearance-import/index" });
   });

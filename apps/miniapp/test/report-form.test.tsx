@@ -1,27 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import type { ReactNode } from "react";
 import Taro from "@tarojs/taro";
-import { cstDate, withIdCheckChar, withUsccCheckChar, RENTAL_FIELDS, t } from "@xieshui/core";
+import { addDays, cstDate, formatCst, withIdCheckChar, withUsccCheckChar, RENTAL_FIELDS, t } from "@xieshui/core";
+import { joinDateTime, splitDateTime } from "../src/components/report-field";
 import ReportFormPage from "../src/pages/report-form/index";
 import ReportPage from "../src/pages/report/index";
 import { clearSession, setSession } from "../src/lib/session";
 import { setLocale } from "../src/lib/i18n";
 import { loadDraft } from "../src/features/report/drafts";
 import { toData, validateForm, eventType } from "../src/features/report/form-model";
-
-// The shared stand-ins have no Picker / Textarea / Image: add thin ones for the generated form.
-vi.mock("@tarojs/components", async (importOriginal) => {
-  const base = await importOriginal<Record<string, unknown>>();
-  return {
-    ...base,
-    Picker: ({ children }: { children?: ReactNode }) => <span>{children}</span>,
-    Image: ({ src, className }: { src: string; className?: string }) => <img src={src} className={className} />,
-    Textarea: (p: { id?: string; value?: string; onInput?: (e: { detail: { value: string } }) => void }) => (
-      <textarea id={p.id} value={p.value} onChange={(e) => p.onInput?.({ detail: { value: e.target.value } })} />
-    ),
-  };
-});
 
 const ID = withIdCheckChar("41010619800101001");
 const USCC = withUsccCheckChar("91410100MA0000001");
@@ -71,6 +58,7 @@ describe("report form generated from the registry", () => {
     expect(document.querySelector("#f-note")?.tagName).toBe("TEXTAREA");
     expect(document.getElementById("f-leaseStart-pick")).toBeTruthy();
     expect(screen.getByText("租期开始后 30 天内登记")).toBeTruthy();
+    expect(document.getElementById("f-note-count")?.textContent).toBe("0/500");
   });
 
   it("lists only the types the unit files, with a saved-draft mark", () => {
@@ -81,13 +69,17 @@ describe("report form generated from the registry", () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/report-form/index?type=rental" });
   });
 
-  it("turns typed text into schema data and says so when a number is not a number", () => {
-    const { data, fields } = toData(RENTAL_FIELDS, { monthlyRent: "１,２００元", area: "abc", note: "" }, "zh-CN");
+  it("reads typed text with core's one reader, and the schema says when a number is not a number", () => {
+    const rental = eventType("rental")!;
+    const data = toData(rental, { monthlyRent: "１,２００元", area: "abc", note: "", address: "东村５组，８号" });
     expect(data.monthlyRent).toBe(1200);
+    expect(data.address).toBe("东村５组，８号");
     expect("note" in data).toBe(false);
-    expect(fields.area).toBe("请填写数字");
+    const r = validateForm(rental, { monthlyRent: "１,２００元", area: "abc" }, "zh-CN");
+    expect(!r.ok && r.fields.area).toBe("请填写数字，例如 1200");
+    expect(!r.ok && r.fields.use).toBe("请选择用途");
     const vehicle = eventType("vehicle_no_clearance")!;
-    expect(toData(vehicle.fields, { missingYears: "2026,2025" }, "zh-CN").data.missingYears).toEqual([2025, 2026]);
+    expect(toData(vehicle, { missingYears: "2026,2025" }).missingYears).toEqual([2025, 2026]);
   });
 });
 
@@ -96,9 +88,11 @@ describe("client validation next to each field", () => {
     openForm();
     fillRental({ landlordIdNo: "410106198001010010" });
     submit();
-    await waitFor(() => expect(document.getElementById("f-landlordIdNo-error")?.textContent).toBe("身份证号不正确（18 位，末位校验码不符或出生日期不存在）"));
+    await waitFor(() => expect(document.getElementById("f-landlordIdNo-error")?.textContent).toBe("身份证号最后一位（校验码）对不上，可能有一位输错了，请逐位核对"));
     expect(document.getElementById("f-landlordName-error")).toBeNull();
-    expect(document.getElementById("form-error")?.textContent).toContain("有几处需要改正");
+    // Announced next to the button, and the page goes to the field.
+    expect(document.getElementById("report-submit-feedback")?.textContent).toContain("1 处需要修改");
+    expect(Taro.pageScrollTo).toHaveBeenCalledWith(expect.objectContaining({ selector: "#f-landlordIdNo-field" }));
     expect(request).not.toHaveBeenCalled();
   });
 
@@ -160,7 +154,7 @@ describe("drafts and the stable clientId", () => {
     openForm();
     fillRental();
     submit();
-    await waitFor(() => expect(document.getElementById("form-error")?.textContent).toBe("网络连接失败，请检查网络后重试"));
+    await waitFor(() => expect(document.getElementById("report-submit-feedback")?.textContent).toBe(t("zh-CN", "fs-network-draft")));
     expect(loadDraft("rental")).not.toBeNull();
     await act(async () => {
       submit();
@@ -221,5 +215,39 @@ describe("photos", () => {
     expect(uploadPhoto).toHaveBeenCalledTimes(1);
     expect(uploadPhoto).toHaveBeenCalledWith("r1", { filePath: "wxfile://a.jpg" }, "image/jpeg");
     expect(result.current.result).toMatchObject({ photosUploaded: 1, photoErrors: [] });
+  });
+});
+
+describe("deadlines before, not after", () => {
+  const perf = (startsAt: Date) => {
+    const starts = formatCst(startsAt);
+    fill({ title: "梁祝", troupe: "越剧团", organizer: "文化公司", organizerUscc: USCC, venue: "大剧院", startsAt: starts, endsAt: formatCst(new Date(startsAt.getTime() + 3 * 3600_000)), shows: "2", ticketPriceMin: "80", ticketPriceMax: "380", expectedAudience: "1200" });
+  };
+
+  it("says at the top when a performance is due, and warns before filing a late one", async () => {
+    setSession("tok", { id: "u2", name: "刘经理", unit: { code: "grand-theatre", name: "区人民大剧院", type: "venue" }, roles: ["reporter"] });
+    routeApi({
+      "GET /api/v1/reports/duplicates": noDuplicates,
+      "POST /api/v1/reports": () => ({ statusCode: 201, data: { id: "r9", status: "submitted", timeliness: "late", possibleDuplicateOf: null } }),
+    });
+    openForm("performance");
+    expect(document.getElementById("form-deadline")?.textContent).toContain("提前 3 天以上为按时");
+    const starts = new Date(Date.now() + 2 * 86_400_000);
+    perf(starts);
+    expect(document.getElementById("form-deadline")?.textContent).toContain(addDays(cstDate(starts), -3));
+    submit();
+    await screen.findByText("这份报告将记为迟报");
+    expect(posts()).toHaveLength(0);
+    fireEvent.click(document.getElementById("late-continue")!);
+    await waitFor(() => expect(document.getElementById("result-timeliness")?.textContent).toBe("迟报"));
+    expect(document.getElementById("result-timeliness-explain")?.textContent).toBe("过了期限才报送，已受理");
+    expect(posts()).toHaveLength(1);
+  });
+
+  it("keeps the halves of a date-time whichever is picked first", () => {
+    expect(splitDateTime("19:30")).toEqual({ date: "", time: "19:30" });
+    expect(joinDateTime("2026-12-05", splitDateTime("19:30").time)).toBe("2026-12-05 19:30");
+    expect(splitDateTime("2026-12-05T20:00:00+08:00")).toEqual({ date: "2026-12-05", time: "20:00" });
+    expect(joinDateTime("", "08:00")).toBe("08:00");
   });
 });

@@ -23,50 +23,87 @@ afterEach(() => clearSession());
 describe("review decision", () => {
   it("refuses to return a report without a reason, next to the comment field, and sends nothing", async () => {
     const reviewReport = vi.fn();
-    const { result } = renderHook(() => useReview("r1", { reviewReport }));
+    const confirm = vi.fn(async () => true);
+    const { result } = renderHook(() => useReview("r1", { reviewReport, confirm }));
     await act(() => result.current.returnReport());
     expect(result.current.fields.comment).toBe("退回时请写明原因，方便报送人修改");
+    expect(confirm).not.toHaveBeenCalled();
+    expect(reviewReport).not.toHaveBeenCalled();
+  });
+
+  it("asks before a decision and sends nothing when the officer cancels", async () => {
+    const reviewReport = vi.fn();
+    const confirm = vi.fn(async () => false);
+    const { result } = renderHook(() => useReview("r1", { reviewReport, confirm }));
+    await act(() => result.current.accept());
+    act(() => result.current.setComment("地址写错了"));
+    await act(() => result.current.returnReport());
+    expect(confirm.mock.calls).toEqual([["accept", ""], ["return", "地址写错了"]]);
     expect(reviewReport).not.toHaveBeenCalled();
   });
 
   it("returns with a reason and accepts without one", async () => {
     const reviewReport = vi.fn(async (_id: string, decision: "accept" | "return", comment: string) =>
       view({ status: decision === "accept" ? "accepted" : "returned", reviewComment: comment || null }));
-    const { result } = renderHook(() => useReview("r1", { reviewReport }));
+    const confirm = vi.fn(async () => true);
+    const { result } = renderHook(() => useReview("r1", { reviewReport, confirm }));
     act(() => result.current.setComment("与西村重复"));
     await act(() => result.current.returnReport());
     expect(reviewReport).toHaveBeenCalledWith("r1", "return", "与西村重复");
     expect(result.current.done).toMatchObject({ status: "returned", reviewComment: "与西村重复" });
 
-    const other = renderHook(() => useReview("r2", { reviewReport }));
+    const other = renderHook(() => useReview("r2", { reviewReport, confirm }));
     await act(() => other.result.current.accept());
     expect(reviewReport).toHaveBeenLastCalledWith("r2", "accept", "");
   });
 });
 
 describe("review inbox page", () => {
-  it("is closed to a reporter", () => {
+  it("tells a reporter the page is for tax officers", () => {
     setSession("tok", { id: "u1", name: "王芳", unit: { code: "dongcun", name: "东村村委会", type: "village" }, roles: ["reporter"] });
     render(<ReviewPage />);
-    expect(screen.getByText("您的角色或单位无权进行此操作")).toBeTruthy();
+    expect(document.getElementById("guard-role")!.textContent).toContain("“税务审核员”");
   });
 
   it("lists the inbox with the duplicate flag and refilters by type", async () => {
     setSession("tok", { id: "u9", name: "李税", unit: officerUnit, roles: ["tax_officer"] });
     const request = vi.mocked(Taro.request);
-    request.mockImplementation((async () => ({ statusCode: 200, data: { reports: [view({ possibleDuplicateOf: "r0" })] } })) as never);
+    request.mockImplementation((async (o: { url: string }) =>
+      o.url.includes("/inbox") ? { statusCode: 200, data: { reports: [view({ possibleDuplicateOf: "r0" })] } } : { statusCode: 200, data: [] }) as never);
     render(<ReviewPage />);
     await screen.findByText("可能重复");
-    expect((request.mock.calls[0]![0] as { url: string }).url).toMatch(/\/api\/v1\/reports\/inbox\?status=submitted&period=\d{4}-\d{2}$/);
-    fireEvent.click(document.getElementById("filter-type-rental")!);
-    await waitFor(() => expect((request.mock.lastCall![0] as { url: string }).url).toContain("type=rental"));
+    const inbox = () => request.mock.calls.map((c) => (c[0] as { url: string }).url).filter((u) => u.includes("/inbox"));
+    expect(inbox()[0]).toMatch(/\/api\/v1\/reports\/inbox\?status=submitted&period=\d{4}-\d{2}$/);
+    // Type, status and period sit in one row; the type's options open under it.
+    expect(document.getElementById("filter-unit-pick")).toBeNull();
+    fireEvent.click(document.getElementById("filter-type")!);
+    fireEvent.click(document.getElementById("filter-type-options-rental")!);
+    await waitFor(() => expect(inbox().at(-1)).toContain("type=rental"));
     expect(document.getElementById("export-xlsx")).toBeTruthy();
     fireEvent.click(document.getElementById("inbox-r1")!);
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/review-detail/index?id=r1" });
   });
 
+  it("picks the unit by name behind 更多筛选 and sends its code, never shows it", async () => {
+    setSession("tok", { id: "u9", name: "李税", unit: officerUnit, roles: ["tax_officer"] });
+    const request = vi.mocked(Taro.request);
+    request.mockImplementation((async (o: { url: string }) => {
+      if (o.url.includes("/inbox")) return { statusCode: 200, data: { reports: [] } };
+      if (o.url.endsWith("/api/v1/units")) return { statusCode: 200, data: [{ code: "xicun", name: "幸福镇西村村委会", type: "village", parent: "xingfu" }] };
+      return { statusCode: 200, data: [] };
+    }) as never);
+    render(<ReviewPage />);
+    await screen.findByText("清除筛选");
+    fireEvent.click(document.getElementById("filter-more")!);
+    fireEvent.click(document.getElementById("filter-unit-pick")!);
+    fireEvent.change(document.querySelector("#filter-unit-search")!, { target: { value: "西村" } });
+    fireEvent.click(await screen.findByText("幸福镇西村村委会", { selector: "#filter-unit-options span" }));
+    await waitFor(() => expect(request.mock.calls.map((c) => (c[0] as { url: string }).url).some((u) => u.includes("/inbox") && u.includes("unit=xicun"))).toBe(true));
+    expect(document.body.textContent).not.toContain("xicun");
+  });
+
   it("builds export and inbox queries without empty filters", () => {
-    expect(filterQuery({ type: "rental", unit: " ", status: "", period: "2026-11", format: "xlsx" })).toBe("type=rental&period=2026-11&format=xlsx");
+    expect(filterQuery({ type: "rental", unit: " ", reporter: "", status: "", period: "2026-11", format: "xlsx" })).toBe("type=rental&period=2026-11&format=xlsx");
   });
 });
 

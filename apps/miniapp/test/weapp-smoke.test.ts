@@ -69,8 +69,8 @@ describe("WeChat build", () => {
     onLoad?.call(instance, {});
     await new Promise((r) => setTimeout(r, 200));
     const rendered = JSON.stringify(data);
-    expect(rendered).toContain("学习税法");
-    expect(rendered).toContain("匿名举报");
+    expect(rendered).toContain("协税护税，人人有责");
+    expect(rendered).toContain("登录后报送信息、核验凭证");
     expect(rendered).not.toContain("核验凭证\"");
     // A visitor without a token makes no API call at launch.
     expect(requests).toEqual([]);

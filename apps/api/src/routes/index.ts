@@ -8,6 +8,8 @@ import { adminRoutes } from "./admin.ts";
 import { clearanceRoutes } from "./clearances.ts";
 import { reportRoutes } from "./reports.ts";
 import { knowledgeRoutes } from "./knowledge.ts";
+import { adminUnitRoutes } from "./admin-units.ts";
+import { peopleRoutes } from "./people.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -26,6 +28,8 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(clearanceRoutes, ctx);
       await api.register(reportRoutes, ctx);
       await api.register(knowledgeRoutes, ctx);
+      await api.register(adminUnitRoutes, ctx);
+      await api.register(peopleRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -16,6 +16,7 @@ import {
 import {
   addReportPhoto,
   AppError,
+  defaultOversightPeriod,
   authenticate,
   exportReports,
   fileNilReport,
@@ -134,8 +135,14 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
 
   app.get(
     "/reports/timeliness",
-    { onRequest: auth.roles("tax_officer", "coordinator", "admin"), schema: { tags, security, summary: "Per-unit on time / late / overdue for a period", querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }), response: { 200: TimelinessSchema } } },
-    async (request) => ({ units: await reportTimeliness(deps, actorOf(request), request.query.period) }),
+    {
+      onRequest: auth.roles("tax_officer", "coordinator", "admin"),
+      schema: { tags, security, summary: "Per-unit on time / late / overdue for a period (default: the current month if it has reports, else the period due now)", querystring: z.object({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/).optional() }), response: { 200: TimelinessSchema } },
+    },
+    async (request) => {
+      const period = request.query.period ?? (await defaultOversightPeriod(deps, actorOf(request)));
+      return { period, units: await reportTimeliness(deps, actorOf(request), period) };
+    },
   );
 
   app.get(

@@ -5,9 +5,8 @@ import {
   describeReportType,
   getReportType,
   isEventType,
-  normalizeText,
+  readFieldAnswer,
   reportTypesForUnit,
-  toHalfWidth,
   validateField,
   validateReportData,
   type EventReportType,
@@ -48,29 +47,6 @@ const CB = {
   editField: (field: string) => `rpt:f:${field}`,
   back: "rpt:b",
 };
-
-const NUMERIC = new Set(["number", "money", "integer"]);
-
-/**
- * Turns a typed answer into what the field's schema expects (numbers, year lists, enum values).
- * Anything that does not convert is passed on as typed, so the shared schema says what is wrong.
- */
-export function answerValue(field: FieldSpec, text: string, optionLabel: (key: MessageKey) => string): unknown {
-  const s = normalizeText(toHalfWidth(text));
-  if (NUMERIC.has(field.kind)) {
-    const n = s.replace(/[,，\s¥￥]|元|平方米|㎡|人|场/g, "");
-    return n !== "" && Number.isFinite(Number(n)) ? Number(n) : s;
-  }
-  if (field.kind === "years") {
-    const parts = s.replace(/年/g, " ").split(/[,，、;；/\s]+/).filter(Boolean);
-    return parts.length > 0 && parts.every((p) => /^\d{4}$/.test(p)) ? parts.map(Number) : s;
-  }
-  if (field.kind === "enum") {
-    const hit = (field.options ?? []).find((o) => o.value.toLowerCase() === s.toLowerCase() || optionLabel(o.labelKey) === s);
-    return hit ? hit.value : s;
-  }
-  return s;
-}
 
 /** How an answer reads back in the summary. */
 function displayValue(ctx: Ctx, field: FieldSpec, value: unknown): string {
@@ -234,7 +210,10 @@ export function createReportConversation(download: DownloadFile) {
           await u.reply(u.t("bot-report-in-progress"));
           continue;
         }
-        const r = validateField(field, answerValue(field, text, (k) => u.t(k)), u.locale);
+        // The one reader of answers in core (the same as the mini-app's and the feeds').
+        const r = validateField(field, readFieldAnswer(field, text, { chat: true }), u.locale);
+        // "无" / "skip" typed for an optional field skips it, like the button.
+        if (r.ok && (r.data === undefined || r.data === "") && !field.required) return { value: undefined };
         let reason = r.ok ? (r.data === undefined || r.data === "" ? u.t("field-required") : null) : Object.values(r.fields)[0]!;
         if (r.ok && reason === null) {
           // Rules that involve this answer and earlier ones or today (lease end after start, no future

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { cstDate, formatCode, type Role } from '@xieshui/core'
 import { useT } from '../lib/i18n'
+import { scrollToId } from '../lib/scroll'
 import { ActionButton } from './action-button'
 
 export interface IssuedCodeProps {
@@ -22,7 +23,7 @@ export function IssuedCode({ code, unit, roles, expiresAt }: IssuedCodeProps) {
   // The admin taps "create" at the bottom of the form: bring the new code into view.
   useEffect(() => {
     setCopied(false)
-    if (typeof Taro.pageScrollTo === 'function') void Taro.pageScrollTo({ selector: '#issued-code', duration: 200 }).catch(() => undefined)
+    scrollToId('issued-code')
   }, [code])
   const copy = async () => {
     try {

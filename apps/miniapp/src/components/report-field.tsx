@@ -1,7 +1,7 @@
 import { Input, Picker, Text, Textarea, View } from '@tarojs/components'
-import type { FieldSpec } from '@xieshui/core'
+import { parseYearList, type FieldSpec } from '@xieshui/core'
 import { useT } from '../lib/i18n'
-import { parseYears } from '../features/report/form-model'
+import { Chips } from './chips'
 
 export interface ReportFieldProps {
   field: FieldSpec
@@ -19,27 +19,46 @@ const INPUT_TYPE: Partial<Record<FieldSpec['kind'], 'text' | 'number' | 'idcard'
   id_number: 'idcard',
 }
 
-function Chips({ id, options, selected, onToggle }: { id: string; options: { value: string; label: string }[]; selected: (v: string) => boolean; onToggle: (v: string) => void }) {
-  return (
-    <View className='chips' id={id}>
-      {options.map((o) => (
-        <View key={o.value} id={`${id}-${o.value}`} className={`chip${selected(o.value) ? ' chip--on' : ''}`} onClick={() => onToggle(o.value)}>
-          <Text>{o.label}</Text>
-        </View>
-      ))}
-    </View>
-  )
+const TIME = /^\d{1,2}:\d{2}$/
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+/** The time a show picker starts on when nothing is chosen yet (never a silent 00:00). */
+const DEFAULT_SHOW_TIME = '19:30'
+
+/** A date-time field's halves, whichever was picked first: "2026-12-01 19:30", "2026-12-01", "19:30". */
+export function splitDateTime(value: string): { date: string; time: string } {
+  const v = value.trim().replace('T', ' ')
+  if (TIME.test(v)) return { date: '', time: v }
+  const [date = '', time = ''] = v.split(/\s+/)
+  return { date, time: time.slice(0, 5) }
+}
+
+/** Joins the halves back; a time picked before the date is kept until the date comes. */
+export function joinDateTime(date: string, time: string): string {
+  return [date, time].filter(Boolean).join(' ')
+}
+
+/** The length limit of a text field. */
+function limitOf(field: FieldSpec): number | null {
+  if (field.kind === 'textarea') return field.max ?? 500
+  if (field.kind === 'text') return field.max ?? 100
+  return null
+}
+
+/** Long text fields always show their counter; short ones once the limit is near (before it is reached). */
+function showsCounter(field: FieldSpec, limit: number, length: number): boolean {
+  return field.kind === 'textarea' || limit >= 200 || length >= limit * 0.8
 }
 
 /**
- * One generated form field: the widget comes from the registry's input kind (text, ID number,
- * date with a picker, date-time, number, enum as radio chips, years as toggles), the label and hint
- * from the catalogue, and the validation message sits right under it.
+ * One generated form field: the widget comes from the registry's input kind (text with a counter,
+ * ID number, date and date-time with pickers, number, enum as check-marked chips, years as toggles),
+ * the label and hint from the catalogue, and the validation message sits right under it.
  */
 export function ReportField({ field, value, onChange, error, year }: ReportFieldProps) {
   const t = useT()
   const id = `f-${field.name}`
   const label = t(field.labelKey) + (field.required ? '' : t('app-report-optional'))
+  const limit = limitOf(field)
   let control
   if (field.kind === 'enum') {
     control = (
@@ -51,7 +70,7 @@ export function ReportField({ field, value, onChange, error, year }: ReportField
       />
     )
   } else if (field.kind === 'years') {
-    const chosen = new Set(parseYears(value))
+    const chosen = new Set(parseYearList(value) ?? [])
     const years = Array.from({ length: 6 }, (_, i) => String(year - i))
     control = (
       <Chips
@@ -69,13 +88,13 @@ export function ReportField({ field, value, onChange, error, year }: ReportField
   } else if (field.kind === 'textarea') {
     control = (
       <View className='field__input field__input--area'>
-        <Textarea id={id} value={value} maxlength={field.max ?? 500} autoHeight onInput={(e) => onChange(e.detail.value)} />
+        <Textarea id={id} value={value} maxlength={limit ?? 500} autoHeight onInput={(e) => onChange(e.detail.value)} />
       </View>
     )
   } else {
     const isDate = field.kind === 'date'
     const isDateTime = field.kind === 'datetime'
-    const [datePart, timePart] = value.includes(' ') ? value.split(' ') : value.includes('T') ? value.split('T') : [value, '']
+    const parts = splitDateTime(value)
     control = (
       <View className='field__input field__input--row'>
         <Input
@@ -84,18 +103,18 @@ export function ReportField({ field, value, onChange, error, year }: ReportField
           value={value}
           type={INPUT_TYPE[field.kind] ?? 'text'}
           placeholder={isDate ? '2026-03-01' : isDateTime ? '2026-12-01 19:30' : ''}
-          maxlength={field.max && !INPUT_TYPE[field.kind] ? field.max : 40}
+          maxlength={limit ?? 40}
           onInput={(e) => onChange(e.detail.value)}
         />
         {isDate || isDateTime ? (
-          <Picker mode='date' value={/^\d{4}-\d{2}-\d{2}$/.test(datePart ?? '') ? datePart! : ''} onChange={(e) => onChange(isDateTime ? `${e.detail.value} ${timePart || '19:30'}` : e.detail.value)}>
+          <Picker mode='date' value={DATE.test(isDateTime ? parts.date : value) ? (isDateTime ? parts.date : value) : ''} onChange={(e) => onChange(isDateTime ? joinDateTime(e.detail.value, parts.time) : e.detail.value)}>
             <View className='field__pick' id={`${id}-pick`}>
               <Text>{t('app-report-pick-date')}</Text>
             </View>
           </Picker>
         ) : null}
         {isDateTime ? (
-          <Picker mode='time' value={(timePart ?? '').slice(0, 5)} onChange={(e) => onChange(`${datePart || ''} ${e.detail.value}`.trim())}>
+          <Picker mode='time' value={TIME.test(parts.time) ? parts.time : DEFAULT_SHOW_TIME} onChange={(e) => onChange(joinDateTime(parts.date, e.detail.value))}>
             <View className='field__pick' id={`${id}-pick-time`}>
               <Text>{t('app-report-pick-time')}</Text>
             </View>
@@ -108,11 +127,14 @@ export function ReportField({ field, value, onChange, error, year }: ReportField
     <View className={`field${error ? ' field--error' : ''}`} id={`${id}-field`}>
       <Text className='field__label'>{label}</Text>
       {control}
-      {error ? (
-        <Text className='field__error' id={`${id}-error`}>{error}</Text>
-      ) : field.hintKey ? (
-        <Text className='field__hint'>{t(field.hintKey)}</Text>
-      ) : null}
+      <View className='field__foot'>
+        {error ? (
+          <Text className='field__error' id={`${id}-error`}>{error}</Text>
+        ) : field.hintKey ? (
+          <Text className='field__hint'>{t(field.hintKey)}</Text>
+        ) : <Text className='field__hint' />}
+        {limit && showsCounter(field, limit, value.length) ? <Text className={`field__count${value.length >= limit * 0.9 ? ' field__count--near' : ''}`} id={`${id}-count`}>{`${value.length}/${limit}`}</Text> : null}
+      </View>
     </View>
   )
 }

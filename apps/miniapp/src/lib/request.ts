@@ -139,3 +139,30 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
 export function isApiError(value: unknown): value is ApiError {
   return value instanceof ApiError
 }
+
+/** What a failed submit means for a form: messages for its own fields, and one message for the rest. */
+export interface FormProblems {
+  fields: FieldErrors
+  message: string | null
+}
+
+/**
+ * Splits any failure of a submit for the form that made it. `fieldOf` maps an API field path
+ * (`data.tenantIdNo`, `expiresInDays`) to the form's field name, or null when the form has no such
+ * field; those messages, a network failure (`networkMessage` when the form keeps a draft) and
+ * anything unexpected become `message`, which the form shows next to its submit button.
+ */
+export function formProblems(error: unknown, fieldOf: (path: string) => string | null = (p) => p, networkMessage?: string): FormProblems {
+  const locale = getLocale()
+  if (!isApiError(error)) return { fields: {}, message: t(locale, 'error-internal') }
+  if (error.code === 'network') return { fields: {}, message: networkMessage ?? error.message }
+  const fields: FieldErrors = {}
+  const other: string[] = []
+  for (const [path, message] of Object.entries(error.fields)) {
+    const name = fieldOf(path)
+    if (name) fields[name] ??= message
+    else other.push(message)
+  }
+  const message = other.length ? other.join('；') : Object.keys(fields).length ? null : error.message
+  return { fields, message }
+}

@@ -34,3 +34,15 @@ export function Input(props: {
     />
   );
 }
+
+export function Picker({ children }: { children?: ReactNode }) {
+  return <span>{children}</span>;
+}
+
+export function Image({ src, className }: { src: string; className?: string }) {
+  return <img src={src} className={className} />;
+}
+
+export function Textarea(p: { id?: string; value?: string; onInput?: (e: { detail: { value: string } }) => void }) {
+  return <textarea id={p.id} value={p.value} onChange={(e) => p.onInput?.({ detail: { value: e.target.value } })} />;
+}

@@ -19,6 +19,9 @@ export const setNavigationBarTitle = vi.fn(async (_o: { title: string }) => ({})
 export const navigateBack = vi.fn(async () => ({}));
 export const getCurrentPages = vi.fn(() => [] as unknown[]);
 export const useDidShow = vi.fn();
+export const pageScrollTo = vi.fn(async (_o: { selector?: string }) => ({}));
+/** The confirm dialog answers "yes" unless a test says otherwise. */
+export const showModal = vi.fn(async (_o: { title?: string; content?: string; confirmText?: string }) => ({ confirm: true, cancel: false }));
 
 /** Clears storage and spies between tests. */
 export function resetTaroStub(): void {
@@ -26,5 +29,5 @@ export function resetTaroStub(): void {
   vi.clearAllMocks();
 }
 
-const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages, useDidShow };
+const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages, useDidShow, pageScrollTo, showModal };
 export default Taro;

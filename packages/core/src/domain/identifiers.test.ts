@@ -81,3 +81,23 @@ describe("normalizeCode", () => {
     for (const v of ["豫A12345", "LSVAB00000000001X", "410106195405020740", "HT202600000001", ""]) expect(normalizeCode(v)).toBe(full(v));
   });
 });
+
+describe("text kept as typed", () => {
+  it("keeps full-width punctuation and digits in prose, folds them in codes", async () => {
+    const { normalizeProse, normalizeCode } = await import("./text.ts");
+    expect(normalizeProse("  幸福镇，５组：南屋。\u200B ")).toBe("幸福镇，５组：南屋。");
+    expect(normalizeProse("a\u3000\u3000b")).toBe("a b");
+    expect(normalizeProse("一\n\n\n\n二 ", { multiline: true })).toBe("一\n\n二");
+    expect(normalizeCode("豫Ａ·１２３４５")).toBe("豫A12345");
+  });
+});
+
+describe("the name a person is greeted by", () => {
+  it("drops the unit from a name made of unit and role, and keeps real names", async () => {
+    const { personName } = await import("./people.ts");
+    const unit = { code: "traffic-1", name: "区公安局交警大队一中队", type: "traffic_police" as const };
+    expect(personName({ name: "区公安局交警大队一中队凭证核验员", unit })).toBe("凭证核验员");
+    expect(personName({ name: "孙警官", unit })).toBe("孙警官");
+    expect(personName({ name: "区公安局交警大队一中队", unit })).toBe("区公安局交警大队一中队");
+  });
+});

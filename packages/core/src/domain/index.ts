@@ -14,5 +14,8 @@ export * from "./vin.ts";
 export * from "./mask.ts";
 export * from "./clearance.ts";
 export * from "./schemas/clearances.ts";
+export * from "./schemas/units.ts";
+export * from "./id-number-problem.ts";
+export * from "./people.ts";
 export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";

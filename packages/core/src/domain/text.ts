@@ -17,6 +17,25 @@ export function normalizeText(value: string): string {
     .trim();
 }
 
+/**
+ * What people write (names, addresses, notes, comments) is kept as typed: full-width punctuation
+ * (，。：) and digits stay, because they are what the writer meant and what a reader expects back.
+ * Only invisible noise goes: zero-width characters, runs of spaces (ideographic ones included),
+ * spaces at the ends; with `multiline` (notes), line breaks survive (at most one empty line in a row).
+ * Codes are folded by normalizeCode instead; comparisons (duplicate keys) fold separately.
+ */
+export function normalizeProse(value: string, opts: { multiline?: boolean } = {}): string {
+  const clean = value.normalize("NFC").replace(/[\u200B-\u200D\u2060\uFEFF]/g, "");
+  if (!opts.multiline) return clean.replace(/\s+/g, " ").trim();
+  return clean
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((line) => line.replace(/[^\S\n]+/g, " ").trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
 /** Like normalizeText, and also removes every space and separator: codes, plates, ID numbers. */
 export function normalizeCode(value: string): string {
   // Already canonical (ASCII digits, capitals, CJK unified ideographs: unchanged by every step

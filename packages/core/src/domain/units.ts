@@ -63,7 +63,7 @@ export function hasRole(user: { roles: readonly string[] }, ...roles: Role[]): b
 }
 
 /**
- * The four jobs of the product and the pages around them. Front ends show an entry only when
+ * The four jobs of the product and the pages around them (the roles the server checks for each). Front ends show an entry only when
  * `canUse` allows it, and the server checks the same roles again, so hiding is convenience, not security.
  */
 export const FEATURES = {
@@ -75,6 +75,7 @@ export const FEATURES = {
   training: ["trainer"],
   tips_inbox: ["tip_handler"],
   oversight: ["coordinator"],
+  clearance_import: ["tax_officer", "coordinator", "admin"],
   admin: ["admin"],
 } as const satisfies Record<string, readonly Role[] | null>;
 export type Feature = keyof typeof FEATURES;

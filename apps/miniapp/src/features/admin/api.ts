@@ -1,4 +1,4 @@
-import type { CreateInviteInput, Role, UnitType } from '@xieshui/core'
+import type { CreateInviteInput, CreateUnitInput, Role, UnitType, UpdateUnitInput } from '@xieshui/core'
 import { request } from '../../lib/request'
 
 export const INVITE_STATUSES = ['active', 'used', 'expired', 'revoked'] as const
@@ -59,4 +59,25 @@ export function revokeInvite(id: string): Promise<{ id: string; status: 'revoked
 
 export function reissueInvite(id: string): Promise<IssuedInvite> {
   return request<IssuedInvite>(`/api/v1/admin/invites/${encodeURIComponent(id)}/reissue`, { method: 'POST' })
+}
+
+/** A unit as the admin page manages it (GET /admin/units lists deactivated ones too). */
+export interface AdminUnit extends UnitOption {
+  active: boolean
+}
+
+export function listAdminUnits(): Promise<AdminUnit[]> {
+  return request<AdminUnit[]>('/api/v1/admin/units')
+}
+
+export function createUnit(input: CreateUnitInput): Promise<AdminUnit> {
+  return request<AdminUnit>('/api/v1/admin/units', { method: 'POST', data: { ...input } })
+}
+
+export function updateUnit(code: string, input: UpdateUnitInput): Promise<AdminUnit> {
+  return request<AdminUnit>(`/api/v1/admin/units/${encodeURIComponent(code)}`, { method: 'PATCH', data: { ...input } })
+}
+
+export function deactivateUnit(code: string): Promise<AdminUnit> {
+  return request<AdminUnit>(`/api/v1/admin/units/${encodeURIComponent(code)}/deactivate`, { method: 'POST' })
 }

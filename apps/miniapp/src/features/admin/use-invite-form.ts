@@ -1,7 +1,7 @@
 import { useCallback, useRef, useState } from 'react'
 import { CreateInviteSchema, parseInput, type FieldErrors, type Role } from '@xieshui/core'
 import { getLocale } from '../../lib/i18n'
-import { isApiError } from '../../lib/request'
+import { formProblems } from '../../lib/request'
 import { createInvite, type IssuedInvite } from './api'
 
 export interface InviteFormValues {
@@ -80,10 +80,9 @@ export function useInviteForm(deps = { createInvite }) {
       setValues((v) => ({ ...v, name: '' }))
       return result
     } catch (e) {
-      if (isApiError(e)) {
-        setFields(formFields(e.fields))
-        setError(e.message)
-      } else setError(String(e))
+      const problems = formProblems(e, (path) => (path === 'expiresInDays' ? 'days' : ['unit', 'roles', 'name'].includes(path.split('.')[0]!) ? path.split('.')[0]! : null))
+      setFields(problems.fields)
+      setError(problems.message)
       return null
     } finally {
       inFlight.current = false

@@ -1,3 +1,5 @@
+import { confirmAction } from '../../lib/confirm'
+import { translate } from '../../lib/i18n'
 import { ApiError } from '../../lib/request'
 import { getSession, setSession, updateUser, clearSession } from '../../lib/session'
 import { getTelegramInitData } from '../../lib/telegram'
@@ -41,4 +43,9 @@ export async function signOut(): Promise<void> {
     // The local session is dropped anyway; an unreachable server must not keep the user signed in.
   }
   clearSession()
+}
+
+/** Asks before signing out: coming back needs an invite or link code again. */
+export function confirmSignOut(): Promise<boolean> {
+  return confirmAction({ title: translate('fs-confirm-logout-title'), content: translate('fs-confirm-logout-text'), confirmText: translate('fs-confirm-logout-yes') })
 }

@@ -45,7 +45,7 @@ describe("login form", () => {
     clearSession();
   });
 
-  it("shows the server's field error next to the field and its message on top", async () => {
+  it("shows the server's field error next to the field and says so next to the button", async () => {
     mockRequest.mockResolvedValueOnce({
       statusCode: 400,
       data: { error: { code: "invalid_input", message: "填写的内容有误，请按提示修改", fields: { code: "邀请码已过期，请联系管理员重新发放" } } },
@@ -55,7 +55,7 @@ describe("login form", () => {
     submit();
     await screen.findByText("邀请码已过期，请联系管理员重新发放");
     expect(document.getElementById("login-code-error")?.textContent).toBe("邀请码已过期，请联系管理员重新发放");
-    expect(document.getElementById("form-error")?.textContent).toBe("填写的内容有误，请按提示修改");
+    expect(document.getElementById("login-submit-feedback")?.textContent).toContain("1 处需要修改");
     expect(getSession().token).toBeNull();
   });
 

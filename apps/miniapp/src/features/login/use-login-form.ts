@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react'
 import { LinkRedeemSchema, parseInput, RedeemSchema, type FieldErrors } from '@xieshui/core'
-import { getLocale, translate } from '../../lib/i18n'
-import { isApiError } from '../../lib/request'
+import { getLocale } from '../../lib/i18n'
+import { formProblems } from '../../lib/request'
 import { setSession } from '../../lib/session'
 import { redeemInvite, redeemLinkCode, type AuthResult } from '../auth/api'
 
@@ -60,12 +60,10 @@ export function useLoginForm(onSignedIn: (result: AuthResult) => void) {
       setSession(result.token, result.user)
       onSignedIn(result)
     } catch (err) {
-      if (isApiError(err)) {
-        setFields(err.fields)
-        setFormError(err.message)
-      } else {
-        setFormError(translate('error-internal'))
-      }
+      // Field messages go under the fields; anything else next to the button (formProblems).
+      const problems = formProblems(err)
+      setFields(problems.fields)
+      setFormError(problems.message)
     } finally {
       setSubmitting(false)
     }

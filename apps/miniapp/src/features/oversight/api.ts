@@ -74,8 +74,9 @@ export function unusualCheckers(): Promise<UnusualReport> {
   return request<UnusualReport>('/api/v1/clearances/unusual')
 }
 
-export async function timeliness(period: string): Promise<UnitTimeliness[]> {
-  return (await request<{ units: UnitTimeliness[] }>(`/api/v1/reports/timeliness${query({ period })}`)).units
+/** Per-unit timeliness of a period; without one, the server picks the period with data (and says which). */
+export function timeliness(period: string | null): Promise<{ period: string; units: UnitTimeliness[] }> {
+  return request<{ period: string; units: UnitTimeliness[] }>(`/api/v1/reports/timeliness${query({ period: period ?? '' })}`)
 }
 
 export async function missingFeeds(period: string): Promise<MissingFeed[]> {

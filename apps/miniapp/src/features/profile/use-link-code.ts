@@ -1,4 +1,5 @@
 import { useCallback, useState } from 'react'
+import { formatCst } from '@xieshui/core'
 import { translate } from '../../lib/i18n'
 import { isApiError } from '../../lib/request'
 import { createLinkCode, type LinkCode } from '../auth/api'
@@ -24,9 +25,12 @@ export function useLinkCode() {
   return { linkCode, error, loading, request }
 }
 
-/** "14:05" style local time of an ISO timestamp, for "valid until". */
+/**
+ * "14:05" of an ISO timestamp in China Standard Time, for "valid until": the product's times are CST
+ * whatever zone the phone is set to (DESIGN.md), and the message says so.
+ */
 export function formatTime(iso: string): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+  return formatCst(d).slice(11)
 }

@@ -1,20 +1,22 @@
 import {
+  DEFAULT_RULES,
+  fieldSchema,
   getReportType,
   isEventType,
+  readFieldAnswer,
   reportFields,
-  t,
   validateReportData,
   type AnyReportType,
   type EventReportType,
   type FieldErrors,
-  type FieldSpec,
   type Locale,
+  type MessageKey,
+  type ReportRulesConfig,
 } from '@xieshui/core'
+import type { Translate } from '../../lib/i18n'
 
 /** What a form holds: every field as the text the user typed (years as "2025,2026"). */
 export type FormValues = Record<string, string>
-
-const NUMERIC = new Set(['number', 'money', 'integer'])
 
 /** The event (form-filed) report type with this code, or undefined (unknown code or a feed). */
 export function eventType(code: string | undefined): EventReportType | undefined {
@@ -27,42 +29,18 @@ export function emptyValues(type: AnyReportType): FormValues {
   return Object.fromEntries(reportFields(type).map((f) => [f.name, '']))
 }
 
-const toHalfWidth = (s: string) => s.replace(/[\uFF01-\uFF5E]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ')
-
-/** Years as a form keeps them ("2025,2026") → numbers, sorted. */
-export function parseYears(value: string): number[] {
-  return toHalfWidth(value)
-    .split(/[,，、\s]+/)
-    .filter(Boolean)
-    .map(Number)
-    .sort((a, b) => a - b)
-}
-
 /**
- * Turns typed text into the `data` the shared schema expects: numbers for numeric kinds, a year
- * list for years, and no key for an empty optional field. Text that is not a number gets a local
- * message, since zod would only say "expected number".
+ * Turns the typed text into the `data` the shared schema expects, with core's one reader of answers
+ * (the same the bot and the feeds use): numbers, year lists, option values; no key for a field left
+ * empty (the schema then says "请填写…" for a required one).
  */
-export function toData(fields: readonly FieldSpec[], values: FormValues, locale: Locale): { data: Record<string, unknown>; fields: FieldErrors } {
+export function toData(type: EventReportType, values: FormValues): Record<string, unknown> {
   const data: Record<string, unknown> = {}
-  const errors: FieldErrors = {}
-  for (const f of fields) {
-    const raw = (values[f.name] ?? '').trim()
-    if (raw === '') {
-      if (f.required) data[f.name] = f.kind === 'years' ? [] : NUMERIC.has(f.kind) ? undefined : ''
-      continue
-    }
-    if (NUMERIC.has(f.kind)) {
-      const n = Number(toHalfWidth(raw).replace(/[,\s¥￥元]/g, ''))
-      if (Number.isFinite(n)) data[f.name] = n
-      else errors[f.name] = t(locale, 'app-report-number-invalid')
-    } else if (f.kind === 'years') {
-      data[f.name] = parseYears(raw)
-    } else {
-      data[f.name] = raw
-    }
+  for (const f of type.fields) {
+    const value = readFieldAnswer(f, values[f.name] ?? '')
+    if (value !== undefined) data[f.name] = value
   }
-  return { data, fields: errors }
+  return data
 }
 
 /**
@@ -75,33 +53,35 @@ export function validateForm(
   locale: Locale,
   now: Date = new Date(),
 ): { ok: true; data: Record<string, unknown> } | { ok: false; fields: FieldErrors } {
-  const { data, fields: local } = toData(type.fields, values, locale)
-  const result = validateReportData(type, data, now, locale)
-  if (result.ok && Object.keys(local).length === 0) return { ok: true, data: result.data as Record<string, unknown> }
-  const fields: FieldErrors = { ...local }
-  if (!result.ok) for (const [k, v] of Object.entries(result.fields)) fields[k] ??= v
-  return { ok: false, fields }
+  const result = validateReportData(type, toData(type, values), now, locale)
+  return result.ok ? { ok: true, data: result.data as Record<string, unknown> } : { ok: false, fields: result.fields }
 }
 
-/** Server field errors (`data.tenantIdNo`) → form field names; the rest go on top of the form. */
-export function splitServerFields(fields: FieldErrors): { fields: FieldErrors; other: string[] } {
-  const out: FieldErrors = {}
-  const other: string[] = []
-  for (const [path, message] of Object.entries(fields)) {
-    if (path.startsWith('data.')) out[path.slice(5).split('.')[0]!] ??= message
-    else other.push(message)
-  }
-  return { fields: out, other }
+/** Server field paths (`data.tenantIdNo`) → form field names; null for paths of no form field. */
+export function formFieldOf(path: string): string | null {
+  return path.startsWith('data.') ? path.slice(5).split('.')[0]! : null
 }
 
-/** A stored value shown to people: option labels for enums, years joined, numbers as typed. */
-export function displayValue(field: FieldSpec, value: unknown, locale: Locale): string {
-  if (value === undefined || value === null || value === '') return '—'
-  if (field.kind === 'enum') {
-    const option = field.options?.find((o) => o.value === value)
-    return option ? t(locale, option.labelKey) : String(value)
+/**
+ * When a report is on time until, for what the form holds now (null while the fields the rule reads
+ * are incomplete): the deadline shown at the top of the form and the late warning before a submit.
+ */
+export function deadlineOf(type: EventReportType, values: FormValues, now: Date = new Date(), rules: ReportRulesConfig = DEFAULT_RULES): { dueAt: Date; late: boolean } | null {
+  // Only the fields that are valid on their own: the date the rule reads is enough to know the deadline.
+  const valid: Record<string, unknown> = {}
+  for (const f of type.fields) {
+    const r = fieldSchema(f).safeParse(readFieldAnswer(f, values[f.name] ?? ''))
+    if (r.success && r.data !== undefined && r.data !== '') valid[f.name] = r.data
   }
-  if (Array.isArray(value)) return value.join('、')
-  if (field.kind === 'datetime' && typeof value === 'string') return value.slice(0, 16).replace('T', ' ')
-  return String(value)
+  try {
+    const { timeliness, dueAt } = type.deadline(valid, now, rules)
+    return dueAt && !Number.isNaN(dueAt.getTime()) ? { dueAt, late: timeliness !== 'on_time' } : null
+  } catch {
+    return null // the field the rule reads is not there yet
+  }
+}
+
+/** The deadline of a type in words, with the registry's rules (提前 3 天以上为按时, 30 天内登记). */
+export function deadlineText(t: Translate, type: EventReportType, rules: ReportRulesConfig = DEFAULT_RULES): string {
+  return t(`report-deadline-${type.code}` as MessageKey, { days: rules.rentalDueDays, lead: rules.performanceLeadDays })
 }

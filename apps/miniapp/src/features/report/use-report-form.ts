@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
-import type { EventReportType, FieldErrors } from '@xieshui/core'
+import { formatCst, type EventReportType, type FieldErrors } from '@xieshui/core'
 import { getLocale, translate } from '../../lib/i18n'
-import { isApiError } from '../../lib/request'
+import { formProblems, isApiError } from '../../lib/request'
+import { scrollToId } from '../../lib/scroll'
 import { findDuplicates, submitReport, uploadPhoto, type PossibleDuplicate, type SubmittedReport } from './api'
 import { clearDraft, createDraft, hasContent, loadDraft, saveDraft, type DraftPhoto, type ReportDraft } from './drafts'
-import { emptyValues, splitServerFields, validateForm, type FormValues } from './form-model'
+import { deadlineOf, emptyValues, formFieldOf, validateForm, type FormValues } from './form-model'
 import { choosePhotos, MAX_PHOTOS, notImageMessage, type PickedPhoto } from './photos'
 
 /** The outcome shown after a successful submit. */
@@ -13,12 +14,27 @@ export interface ReportResult extends SubmittedReport {
   photoErrors: string[]
 }
 
+/** A submit held back because the report would count as late (the user decides). */
+export interface LateWarning {
+  due: string
+}
+
 /**
  * State of one report form: values restored from the device draft, errors per field, the
- * duplicates question, photos and the submit. A submit never runs twice at once, and every attempt
- * of one draft carries the same clientId, so the server files it once.
+ * duplicates question, the late warning, photos and the submit. A submit never runs twice at once,
+ * and every attempt of one draft carries the same clientId, so the server files it once.
  */
-export function useReportForm(type: EventReportType, deps = { submitReport, findDuplicates, uploadPhoto, choosePhotos }) {
+export interface ReportFormDeps {
+  submitReport: typeof submitReport
+  findDuplicates: typeof findDuplicates
+  uploadPhoto: typeof uploadPhoto
+  choosePhotos: typeof choosePhotos
+  now?: () => Date
+}
+
+const defaultDeps: ReportFormDeps = { submitReport, findDuplicates, uploadPhoto, choosePhotos }
+
+export function useReportForm(type: EventReportType, deps: ReportFormDeps = defaultDeps) {
   const [draft, setDraft] = useState<ReportDraft>(() => {
     const stored = loadDraft(type.code)
     return stored ? { ...stored, values: { ...emptyValues(type), ...stored.values } } : createDraft(type.code, emptyValues(type))
@@ -30,6 +46,7 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
   const [fields, setFields] = useState<FieldErrors>({})
   const [formError, setFormError] = useState<string | null>(null)
   const [duplicates, setDuplicates] = useState<PossibleDuplicate[] | null>(null)
+  const [late, setLate] = useState<LateWarning | null>(null)
   const [submitting, setSubmitting] = useState(false)
   const [result, setResult] = useState<ReportResult | null>(null)
   // Blobs of photos picked on H5 this session (a draft keeps only paths).
@@ -40,8 +57,17 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
     if (!result) saveDraft(draft)
   }, [draft, result])
 
+  // A question that replaces the submit button comes into view where the thumb is.
+  useEffect(() => {
+    if (duplicates) scrollToId('dup-prompt')
+  }, [duplicates])
+  useEffect(() => {
+    if (late) scrollToId('late-warning')
+  }, [late])
+
   const setValue = useCallback((name: string, value: string) => {
     setDraft((d) => ({ ...d, values: { ...d.values, [name]: value } }))
+    setLate(null)
     setFields((f) => {
       if (!(name in f)) return f
       const { [name]: _gone, ...rest } = f
@@ -72,6 +98,7 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
     setFields({})
     setFormError(null)
     setDuplicates(null)
+    setLate(null)
     setResult(null)
   }, [type])
 
@@ -99,21 +126,37 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
     [deps],
   )
 
-  /** Validates, asks about duplicates (once), then files the report and uploads its photos. */
+  /**
+   * Validates, warns once when the report would be late, asks about duplicates (once), then files
+   * the report and uploads its photos. Every problem lands in `fields` / `formError`, which the
+   * form's SubmitBar scrolls to and announces next to the button.
+   */
   const submit = useCallback(
-    async (opts: { confirmDuplicates?: boolean } = {}) => {
+    async (opts: { confirmDuplicates?: boolean; confirmLate?: boolean } = {}) => {
       if (inFlight.current || result) return
       const locale = getLocale()
-      const checked = validateForm(type, draft.values, locale)
+      const now = deps.now?.() ?? new Date()
+      const checked = validateForm(type, draft.values, locale, now)
       if (!checked.ok) {
         setFields(checked.fields)
-        setFormError(translate('app-report-fix-fields'))
+        setFormError(null)
+        setLate(null)
         return
+      }
+      if (!opts.confirmLate && !opts.confirmDuplicates) {
+        const deadline = deadlineOf(type, draft.values, now)
+        if (deadline?.late) {
+          setFields({})
+          setFormError(null)
+          setLate({ due: formatCst(deadline.dueAt) })
+          return
+        }
       }
       inFlight.current = true
       setSubmitting(true)
       setFields({})
       setFormError(null)
+      setLate(null)
       try {
         if (!opts.confirmDuplicates) {
           const dups = await deps.findDuplicates(type.code, checked.data, type.dupFields).catch(() => [])
@@ -128,13 +171,10 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
         clearDraft(type.code)
         setResult({ ...report, photosUploaded: photos.filter((p) => p.uploadedId).length, photoErrors: errors })
       } catch (e) {
-        if (isApiError(e)) {
-          const split = splitServerFields(e.fields)
-          setFields(split.fields)
-          setFormError(split.other.length ? split.other.join('；') : e.message)
-        } else {
-          setFormError(translate('app-error-network'))
-        }
+        setDuplicates(null)
+        const problems = formProblems(e, formFieldOf, translate('fs-network-draft'))
+        setFields(problems.fields)
+        setFormError(problems.message)
       } finally {
         inFlight.current = false
         setSubmitting(false)
@@ -144,13 +184,14 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
   )
 
   return {
-    values: draft.values,
+    values: draft.values as FormValues,
     clientId: draft.clientId,
     photos: draft.photos,
     restored,
     fields,
     formError,
     duplicates,
+    late,
     submitting,
     result,
     setValue,
@@ -158,6 +199,7 @@ export function useReportForm(type: EventReportType, deps = { submitReport, find
     removePhoto,
     submit,
     dismissDuplicates: () => setDuplicates(null),
+    dismissLate: () => setLate(null),
     reset,
   }
 }

@@ -6,12 +6,25 @@ import { ApiError, request, toApiError } from '../../lib/request'
 import { getToken } from '../../lib/session'
 import type { ReportView } from '../report/api'
 
-/** Inbox filters; empty strings mean "any". */
+/** Inbox filters; empty strings mean "any". `unit` is a unit code and `reporter` a user id, both picked by name. */
 export interface InboxFilters {
   type: string
   unit: string
+  reporter: string
   status: '' | ReportStatus
   period: string
+}
+
+/** A person as the filters pick them: by name, with their unit. */
+export interface PersonOption {
+  id: string
+  name: string
+  unit: { code: string; name: string }
+}
+
+/** People whose name or unit contains `q` (GET /people), for the pickers of the back office. */
+export function searchPeople(q: string): Promise<PersonOption[]> {
+  return request<PersonOption[]>(`/api/v1/people?${new URLSearchParams({ q: q.trim().slice(0, 40) }).toString()}`)
 }
 
 /** The query string of the inbox / export for these filters (empty ones left out). */

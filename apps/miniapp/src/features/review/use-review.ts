@@ -1,15 +1,23 @@
 import { useCallback, useRef, useState } from 'react'
 import { parseInput, ReviewReportSchema, type FieldErrors } from '@xieshui/core'
-import { getLocale } from '../../lib/i18n'
+import { confirmAction } from '../../lib/confirm'
+import { getLocale, translate } from '../../lib/i18n'
 import { isApiError } from '../../lib/request'
 import type { ReportView } from '../report/api'
 import { reviewReport } from './api'
 
+/** Asks before a decision: accepting notifies the reporter; returning sends them the reason. */
+function confirmDecision(decision: 'accept' | 'return', comment: string): Promise<boolean> {
+  return decision === 'accept'
+    ? confirmAction({ title: translate('fs-confirm-accept-title'), content: translate('fs-confirm-accept-text'), confirmText: translate('app-review-accept') })
+    : confirmAction({ title: translate('fs-confirm-return-title'), content: translate('fs-confirm-return-text', { reason: comment }), confirmText: translate('app-review-return') })
+}
+
 /**
  * A tax officer's decision on one report: accept, or return with a reason (checked with the shared
- * ReviewReportSchema before anything is sent). One decision at a time.
+ * ReviewReportSchema before anything is sent), each confirmed first. One decision at a time.
  */
-export function useReview(reportId: string, deps = { reviewReport }) {
+export function useReview(reportId: string, deps = { reviewReport, confirm: confirmDecision }) {
   const [comment, setComment] = useState('')
   const [fields, setFields] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
@@ -26,6 +34,10 @@ export function useReview(reportId: string, deps = { reviewReport }) {
         return
       }
       inFlight.current = true
+      if (!(await deps.confirm(decision, parsed.data.comment ?? ''))) {
+        inFlight.current = false
+        return
+      }
       setBusy(true)
       setFields({})
       setError(null)
@@ -35,7 +47,7 @@ export function useReview(reportId: string, deps = { reviewReport }) {
         if (isApiError(e)) {
           setFields(e.fields)
           setError(e.message)
-        } else setError(String(e))
+        } else setError(translate('error-internal'))
       } finally {
         inFlight.current = false
         setBusy(false)

@@ -1,39 +1,42 @@
-import Taro from '@tarojs/taro'
-import { useCallback, useMemo, useState } from 'react'
-import { Input, Text, View } from '@tarojs/components'
-import { canUse, cstDate, ROLES } from '@xieshui/core'
+import { useCallback, useState } from 'react'
+import { Text, View } from '@tarojs/components'
+import { cstDate, ROLES, type Role } from '@xieshui/core'
+import { confirmAction } from '../../lib/confirm'
 import { translate, useT } from '../../lib/i18n'
-import { useSession } from '../../lib/session'
+import { scrollToId } from '../../lib/scroll'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { Field } from '../../components/field'
 import { ActionButton } from '../../components/action-button'
+import { Chips } from '../../components/chips'
+import { EmptyState } from '../../components/empty-state'
+import { Guard } from '../../components/guard'
 import { IssuedCode } from '../../components/issued-code'
-import { INVITE_STATUSES, listInvites, listUnits, reissueInvite, revokeInvite, type InviteFilters, type IssuedInvite } from '../../features/admin/api'
+import { SearchPicker } from '../../components/search-picker'
+import { SubmitBar } from '../../components/submit-bar'
+import { INVITE_STATUSES, listInvites, reissueInvite, revokeInvite, type InviteFilters, type IssuedInvite } from '../../features/admin/api'
+import { UnitsSection } from '../../features/admin/units-section'
 import { useInviteForm } from '../../features/admin/use-invite-form'
 import { useInviteActions } from '../../features/admin/use-invite-actions'
+import { useUnitOptions } from '../../features/review/use-units'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
 import '../../features/admin/admin.css'
 
-async function confirmModal(content: string): Promise<boolean> {
-  const answer = await Taro.showModal({ title: translate('app-admin-revoke'), content, confirmText: translate('app-admin-revoke'), cancelText: translate('app-admin-cancel') })
-  return answer.confirm
-}
+const confirmRevoke = (content: string) => confirmAction({ title: translate('app-admin-revoke'), content, confirmText: translate('app-admin-revoke') })
 
-const actionDeps = { revokeInvite, reissueInvite, confirm: confirmModal }
+const actionDeps = { revokeInvite, reissueInvite, confirm: confirmRevoke }
 
 function Admin() {
   const t = useT()
-  const units = useAsync(listUnits, [])
+  const units = useUnitOptions()
   const form = useInviteForm()
   const [filters, setFilters] = useState<InviteFilters>({ unit: '', status: '' })
-  const [unitText, setUnitText] = useState('')
   const invites = useAsync(() => listInvites(filters), [filters])
   const { setIssued } = form
   const onIssued = useCallback((i: IssuedInvite) => setIssued(i), [setIssued])
   const actions = useInviteActions(actionDeps, invites.reload, onIssued)
-  const unitName = useMemo(() => new Map((units.value ?? []).map((u) => [u.code, u.name])), [units.value])
+  const unitName = units.nameOf
 
   const create = async () => {
     if (await form.submit()) invites.reload()
@@ -47,55 +50,53 @@ function Admin() {
 
       <View className='card' id='invite-form'>
         <Text className='card__title'>{t('app-admin-create')}</Text>
-        <View className={`field${form.fields.unit ? ' field--error' : ''}`}>
-          <Text className='field__label'>{t('app-admin-unit')}</Text>
-          <Notice text={units.error} />
-          <View className='chips chips--filters' id='invite-unit'>
-            {(units.value ?? []).map((u) => (
-              <View key={u.code} id={`invite-unit-${u.code}`} className={`chip${form.values.unit === u.code ? ' chip--on' : ''}`} onClick={() => form.set({ unit: u.code })}>
-                <Text>{u.name}</Text>
-              </View>
-            ))}
-          </View>
-          {form.fields.unit ? <Text className='field__error' id='invite-unit-error'>{form.fields.unit}</Text> : null}
-        </View>
-        <View className={`field${form.fields.roles ? ' field--error' : ''}`}>
+        <Notice text={units.error} />
+        <SearchPicker
+          id='invite-unit'
+          label={t('app-admin-unit')}
+          chosen={form.values.unit ? unitName.get(form.values.unit) ?? null : null}
+          placeholder={t('app-admin-unit-pick')}
+          options={units.options}
+          onPick={(o) => form.set({ unit: o?.value ?? '' })}
+          error={form.fields.unit}
+        />
+        <View className={`field${form.fields.roles ? ' field--error' : ''}`} id='invite-roles-field'>
           <Text className='field__label'>{t('app-admin-roles')}</Text>
-          <View className='chips chips--filters' id='invite-roles'>
-            {ROLES.map((r) => (
-              <View key={r} id={`invite-role-${r}`} className={`chip chip--check${form.values.roles.includes(r) ? ' chip--on' : ''}`} onClick={() => form.toggleRole(r)}>
-                <Text>{t(`role-${r}`)}</Text>
-              </View>
-            ))}
-          </View>
+          <Chips id='invite-role' options={ROLES.map((r) => ({ value: r, label: t(`role-${r}`) }))} selected={(r) => form.values.roles.includes(r as Role)} onToggle={(r) => form.toggleRole(r as Role)} compact />
           {form.fields.roles ? <Text className='field__error' id='invite-roles-error'>{form.fields.roles}</Text> : null}
         </View>
-        <Field id='invite-name' label={t('app-admin-name')} value={form.values.name} onChange={(name) => form.set({ name })} error={form.fields.name} maxlength={40} />
-        <Field id='invite-days' label={t('app-admin-days')} value={form.values.days} onChange={(days) => form.set({ days })} error={form.fields.days} hint={t('app-admin-days-hint')} maxlength={3} />
-        <Notice text={form.error} />
-        <ActionButton id='invite-submit' disabled={form.busy} onClick={() => void create()}>{form.busy ? t('app-working') : t('app-admin-submit')}</ActionButton>
+        <Field id='invite-name' label={t('app-admin-name')} value={form.values.name} onChange={(name) => form.set({ name })} error={form.fields.name} maxlength={40} counter />
+        <Field id='invite-days' label={t('app-admin-days')} value={form.values.days} onChange={(days) => form.set({ days })} error={form.fields.days} hint={t('app-admin-days-hint')} maxlength={3} type='number' />
+        <SubmitBar id='invite-submit' busy={form.busy} onSubmit={create} fields={form.fields} message={form.error} order={['unit', 'roles', 'name', 'days']} anchor={(n) => `invite-${n}-field`}>
+          {form.busy ? t('app-working') : t('app-admin-submit')}
+        </SubmitBar>
       </View>
+
+      <UnitsSection />
 
       <View className='card'>
         <Text className='card__title'>{t('app-admin-list')}</Text>
         <Text className='field__label'>{t('app-admin-filter-status')}</Text>
-        <View className='chips chips--filters' id='invite-filter-status'>
-          {(['', ...INVITE_STATUSES] as const).map((s) => (
-            <View key={s || 'any'} id={`invite-filter-status-${s || 'any'}`} className={`chip${filters.status === s ? ' chip--on' : ''}`} onClick={() => setFilters((f) => ({ ...f, status: s }))}>
-              <Text>{s ? t(`app-admin-status-${s}`) : t('app-review-any')}</Text>
-            </View>
-          ))}
-        </View>
-        <View className='field'>
-          <Text className='field__label'>{t('app-admin-filter-unit')}</Text>
-          <View className='field__input'>
-            <Input id='invite-filter-unit' value={unitText} placeholder='dongcun' maxlength={40} onInput={(e) => setUnitText(e.detail.value)} onBlur={() => setFilters((f) => ({ ...f, unit: unitText.trim() }))} onConfirm={() => setFilters((f) => ({ ...f, unit: unitText.trim() }))} />
-          </View>
-        </View>
+        <Chips
+          id='invite-filter-status'
+          options={(['', ...INVITE_STATUSES] as const).map((v) => ({ value: v, label: v ? t(`app-admin-status-${v}`) : t('app-review-any') }))}
+          selected={(v) => filters.status === v}
+          onToggle={(v) => setFilters((f) => ({ ...f, status: v as InviteFilters['status'] }))}
+          compact
+        />
+        <SearchPicker
+          id='invite-filter-unit'
+          label={t('fs-filter-unit')}
+          chosen={filters.unit ? unitName.get(filters.unit) ?? null : null}
+          placeholder={t('fs-filter-any-unit')}
+          options={units.options}
+          allowNone
+          onPick={(o) => setFilters((f) => ({ ...f, unit: o?.value ?? '' }))}
+        />
       </View>
 
       <Notice text={invites.error} />
-      {!invites.loading && !invites.error && (invites.value ?? []).length === 0 ? <Text className='empty'>{t('app-admin-empty')}</Text> : null}
+      {!invites.loading && !invites.error && (invites.value ?? []).length === 0 ? <EmptyState text={t('app-admin-empty')} action={t('app-admin-create')} onAction={() => scrollToId('invite-form')} /> : null}
       <View id='invite-list'>
         {(invites.value ?? []).map((inv) => (
           <View key={inv.id} id={`invite-${inv.id}`} className='ritem'>
@@ -123,14 +124,15 @@ function Admin() {
   )
 }
 
-/** 单位与邀请 (admins): create invite codes for a unit and roles, list, revoke and re-issue them. */
+/** 单位与邀请 (admins): manage units; create invite codes for a unit and roles, list, revoke and re-issue them. */
 export default function AdminPage() {
   const t = useT()
-  const { user } = useSession()
   return (
     <View className='page'>
       <PageHeader title={t('feature-admin')} />
-      {canUse(user, 'admin') ? <Admin /> : <Notice text={t('error-forbidden')} />}
+      <Guard roles={['admin']}>
+        <Admin />
+      </Guard>
     </View>
   )
 }

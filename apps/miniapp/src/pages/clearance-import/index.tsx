@@ -1,12 +1,15 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { hasRole } from '@xieshui/core'
 import { useT } from '../../lib/i18n'
 import { isApiError } from '../../lib/request'
 import { useSession } from '../../lib/session'
+import { scrollToId } from '../../lib/scroll'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
+import { Guard } from '../../components/guard'
+import { SubmitBar } from '../../components/submit-bar'
 import { ImportSummary } from '../../components/import-summary'
 import { formatSize, importClearances, isImportFile, type ClearanceImportSummary } from '../../features/clearance-import/api'
 import { pickFeedFile, type PickedFile } from '../../features/report/feeds'
@@ -22,6 +25,9 @@ function Importer({ dryRunOnly }: { dryRunOnly: boolean }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [summary, setSummary] = useState<ClearanceImportSummary | null>(null)
+  useEffect(() => {
+    if (summary) scrollToId('import-summary')
+  }, [summary])
 
   const pick = async () => {
     const picked = await pickFeedFile()
@@ -44,7 +50,7 @@ function Importer({ dryRunOnly }: { dryRunOnly: boolean }) {
     try {
       setSummary(await importClearances(file, dryRun))
     } catch (e) {
-      setError(isApiError(e) ? [e.message, ...Object.values(e.fields)].join(' ') : t('app-error-network'))
+      setError(isApiError(e) ? [e.message, ...Object.values(e.fields)].join(' ') : t('error-internal'))
     } finally {
       setBusy(false)
     }
@@ -57,13 +63,15 @@ function Importer({ dryRunOnly }: { dryRunOnly: boolean }) {
         <ActionButton id='import-pick' kind='secondary' disabled={busy} onClick={() => void pick()}>{t('app-import-pick')}</ActionButton>
         {file ? <Text className='ritem__summary' id='import-file'>{t('app-import-file', { name: file.name, size: formatSize(file.size) })}</Text> : null}
         <View className='chips chips--filters'>
-          <View id='import-dry-run' className={`chip chip--check${dryRun ? ' chip--on' : ''}`} onClick={() => dryRunOnly || setDryRun((d) => !d)}>
+          <View id='import-dry-run' className={`chip chip--choice${dryRun ? ' chip--on' : ''}`} onClick={() => dryRunOnly || setDryRun((d) => !d)}>
+            {dryRun ? <Text className='chip__check'>✓ </Text> : null}
             <Text>{t('app-import-dry-run')}</Text>
           </View>
         </View>
         {dryRunOnly ? <Notice id='import-dry-run-only' kind='info' text={t('clearance-import-real-role')} /> : null}
-        <Notice id='import-error' text={error} />
-        <ActionButton id='import-submit' disabled={!file || busy} onClick={() => void submit()}>{busy ? t('app-working') : t('app-import-submit')}</ActionButton>
+        <SubmitBar id='import-submit' busy={busy} disabled={!file} onSubmit={submit} fields={{}} message={error} order={[]}>
+          {busy ? t('app-working') : t('app-import-submit')}
+        </SubmitBar>
       </View>
       {summary ? <ImportSummary summary={summary} /> : null}
     </View>
@@ -74,11 +82,12 @@ function Importer({ dryRunOnly }: { dryRunOnly: boolean }) {
 export default function ClearanceImportPage() {
   const t = useT()
   const { user } = useSession()
-  const allowed = user !== null && hasRole(user, 'coordinator', 'tax_officer', 'admin')
   return (
     <View className='page'>
       <PageHeader title={t('app-import-title')} />
-      {allowed ? <Importer dryRunOnly={!hasRole(user, 'tax_officer')} /> : <Notice text={t('error-forbidden')} />}
+      <Guard roles={['tax_officer', 'coordinator', 'admin']}>
+        <Importer dryRunOnly={!hasRole(user, 'tax_officer')} />
+      </Guard>
     </View>
   )
 }

@@ -13,9 +13,10 @@ describe("home page", () => {
     setSession("tok", { id: "u1", name: "王芳", unit, roles: ["reporter"] });
     render(<HomePage />);
     expect(screen.getByText("报送信息")).toBeTruthy();
+    expect(screen.getByText("承租房屋登记")).toBeTruthy();
     expect(screen.queryByText("核验凭证")).toBeNull();
-    expect(screen.getByText("学习税法")).toBeTruthy();
-    expect(screen.getByText("匿名举报")).toBeTruthy();
+    // No tile for a page this build does not have.
+    expect(screen.queryByText("学习税法")).toBeNull();
     expect(screen.getByText("王芳，东村村委会")).toBeTruthy();
     expect(screen.queryByText("管理")).toBeNull();
     clearSession();
@@ -30,19 +31,25 @@ describe("home page", () => {
     clearSession();
   });
 
-  it("invites visitors to sign in and opens the entry they tap", () => {
+  it("greets a user named after the unit with the unit only once", () => {
+    setSession("tok", { id: "u3", name: "东村村委会信息报送员", unit, roles: ["reporter"] });
     render(<HomePage />);
-    expect(screen.queryByText("报送信息")).toBeNull();
-    fireEvent.click(document.getElementById("entry-tip")!);
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/soon/index?feature=tip" });
-    fireEvent.click(document.getElementById("go-login")!);
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: "/pages/login/index" });
+    expect(screen.getByText("信息报送员，东村村委会")).toBeTruthy();
+    clearSession();
+  });
+
+  it("invites visitors to sign in and opens the entry they tap", () => {
+    setSession("tok", { id: "u1", name: "王芳", unit, roles: ["reporter"] });
+    render(<HomePage />);
+    fireEvent.click(document.getElementById("entry-report")!);
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/report/index" });
+    clearSession();
   });
 
   it("switches to English when the locale changes", () => {
     render(<HomePage />);
     act(() => setLocale("en"));
-    expect(screen.getByText("Learn")).toBeTruthy();
+    expect(screen.getByText("Sign in")).toBeTruthy();
     act(() => setLocale("zh-CN"));
   });
 });

@@ -1,12 +1,14 @@
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
+import { personName } from '@xieshui/core'
 import { homeEntries, type HomeEntry } from '../../features/home/entries'
 import { useT } from '../../lib/i18n'
+import { registeredPages } from '../../lib/pages'
 import { useSession } from '../../lib/session'
 import { ActionButton } from '../../components/action-button'
 
 const ICONS: Record<string, string> = {
-  report: '报', check: '验', learn: '学', tip: '举', review: '审', training: '训', tips_inbox: '受', oversight: '督', admin: '管',
+  report: '报', check: '验', learn: '学', tip: '举', review: '审', clearance_import: '导', training: '训', tips_inbox: '受', oversight: '督', admin: '管',
 }
 
 function Tile({ entry, large }: { entry: HomeEntry; large: boolean }) {
@@ -22,7 +24,7 @@ function Tile({ entry, large }: { entry: HomeEntry; large: boolean }) {
       </View>
       <View className='tile__body'>
         <Text className='tile__title'>{t(entry.title)}</Text>
-        <Text className='tile__desc'>{t(entry.description)}</Text>
+        <Text className='tile__desc'>{entry.description}</Text>
       </View>
     </View>
   )
@@ -31,7 +33,7 @@ function Tile({ entry, large }: { entry: HomeEntry; large: boolean }) {
 export default function HomePage() {
   const t = useT()
   const { user } = useSession()
-  const { jobs, manage } = homeEntries(user)
+  const { jobs, manage } = homeEntries(user, t, registeredPages())
 
   return (
     <View className='page page--home'>
@@ -44,7 +46,7 @@ export default function HomePage() {
         </View>
         {user ? (
           <View id='home-greeting' className='hero__sub'>
-            <Text>{t('app-home-greeting', { name: user.name, unit: user.unit.name })}</Text>
+            <Text>{t('app-home-greeting', { name: personName(user), unit: user.unit.name })}</Text>
           </View>
         ) : (
           <View className='hero__sub'>
@@ -62,14 +64,16 @@ export default function HomePage() {
         </View>
       ) : null}
 
-      <View className='section'>
-        <Text className='section__title'>{t('app-home-jobs')}</Text>
-        <View className='tiles'>
-          {jobs.map((e) => (
-            <Tile key={e.feature} entry={e} large />
-          ))}
+      {jobs.length > 0 ? (
+        <View className='section'>
+          <Text className='section__title'>{t('app-home-jobs')}</Text>
+          <View className='tiles'>
+            {jobs.map((e) => (
+              <Tile key={e.feature} entry={e} large />
+            ))}
+          </View>
         </View>
-      </View>
+      ) : null}
 
       {manage.length > 0 ? (
         <View className='section'>

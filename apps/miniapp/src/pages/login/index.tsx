@@ -4,7 +4,7 @@ import { Text, View } from '@tarojs/components'
 import { useLoginForm, type LoginMode } from '../../features/login/use-login-form'
 import { useT } from '../../lib/i18n'
 import { Field } from '../../components/field'
-import { ActionButton } from '../../components/action-button'
+import { SubmitBar } from '../../components/submit-bar'
 import { Notice } from '../../components/notice'
 import { PageHeader } from '../../components/page-header'
 
@@ -37,7 +37,6 @@ export default function LoginPage() {
 
       <View className='card'>
         {fromTelegram ? <Notice id='telegram-unknown' kind='info' text={t('app-login-telegram-unknown')} /> : null}
-        <Notice id='form-error' text={form.formError} />
         <Field
           id='login-code'
           label={form.mode === 'invite' ? t('app-login-invite-label') : t('app-login-link-label')}
@@ -59,9 +58,9 @@ export default function LoginPage() {
             maxlength={40}
           />
         ) : null}
-        <ActionButton id='login-submit' disabled={form.submitting} onClick={() => void form.submit()}>
+        <SubmitBar id='login-submit' busy={form.submitting} onSubmit={form.submit} fields={form.fields} message={form.formError} order={['code', 'name']} anchor={(n) => `login-${n}-field`}>
           {form.submitting ? t('app-working') : t('app-login-submit')}
-        </ActionButton>
+        </SubmitBar>
       </View>
     </View>
   )

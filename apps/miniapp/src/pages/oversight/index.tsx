@@ -1,40 +1,30 @@
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
-import { Input, Text, View } from '@tarojs/components'
-import { formatCst, hasRole } from '@xieshui/core'
+import { Picker, Text, View } from '@tarojs/components'
+import { cstDate, formatCst, periodOf } from '@xieshui/core'
 import { useT } from '../../lib/i18n'
-import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
-import { defaultPeriod, isPeriod, listChecks, missingFeeds, timeliness, unusualCheckers, type CheckFilters } from '../../features/oversight/api'
-import { checkKindLabel, checkResultLabel, feedTitle, isDayFilter, unitTypeLabel, unusualWhy } from '../../features/oversight/explain'
+import { Guard } from '../../components/guard'
+import { PeriodPicker } from '../../components/period-picker'
+import { SearchPicker } from '../../components/search-picker'
+import { listChecks, missingFeeds, timeliness, unusualCheckers, type CheckFilters } from '../../features/oversight/api'
+import { checkKindLabel, checkResultLabel, feedTitle, unitTypeLabel, unusualWhy } from '../../features/oversight/explain'
+import { usePeopleOptions } from '../../features/review/use-people'
+import { useUnitOptions } from '../../features/review/use-units'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
 import '../../features/admin/admin.css'
 
-function FilterInput({ id, label, value, placeholder, onChange, onCommit, error }: { id: string; label: string; value: string; placeholder: string; onChange: (v: string) => void; onCommit: () => void; error?: string | undefined }) {
-  return (
-    <View className={`field${error ? ' field--error' : ''}`}>
-      <Text className='field__label'>{label}</Text>
-      <View className='field__input'>
-        <Input id={id} value={value} placeholder={placeholder} maxlength={64} onInput={(e) => onChange(e.detail.value)} onBlur={onCommit} onConfirm={onCommit} />
-      </View>
-      {error ? <Text className='field__error' id={`${id}-error`}>{error}</Text> : null}
-    </View>
-  )
-}
-
 function Checks() {
   const t = useT()
-  const [text, setText] = useState<CheckFilters>({ user: '', unit: '', day: '' })
-  const [filters, setFilters] = useState<CheckFilters>(text)
+  const [filters, setFilters] = useState<CheckFilters>({ user: '', unit: '', day: '' })
+  const [names, setNames] = useState<{ user: string | null; unit: string | null }>({ user: null, unit: null })
   const checks = useAsync(() => listChecks(filters), [filters])
   const unusual = useAsync(unusualCheckers, [])
-  const dayOk = isDayFilter(text.day)
-  const commit = () => {
-    if (isDayFilter(text.day)) setFilters({ user: text.user.trim(), unit: text.unit.trim(), day: text.day.trim() })
-  }
+  const units = useUnitOptions()
+  const people = usePeopleOptions()
 
   return (
     <View>
@@ -46,22 +36,55 @@ function Checks() {
         {(unusual.value?.users ?? []).map((u) => (
           <View key={u.userId} id={`unusual-${u.userId}`} className='ritem'>
             <View className='ritem__head'>
-              <Text className='ritem__type'>{u.name ?? u.userId}</Text>
+              <Text className='ritem__type'>{u.name ?? '—'}</Text>
               <Text className='badge badge--overdue'>×{u.ratio}</Text>
             </View>
-            <Text className='ritem__meta'>{u.unit.name ?? u.unit.code ?? ''}</Text>
+            <Text className='ritem__meta'>{u.unit.name ?? ''}</Text>
             <Text className='why'>{unusualWhy(t, u)}</Text>
           </View>
         ))}
       </View>
 
       <View className='card'>
-        <View className='btn-row'>
-          <FilterInput id='checks-user' label={t('app-oversight-filter-user')} value={text.user} placeholder='' onChange={(user) => setText((f) => ({ ...f, user }))} onCommit={commit} />
-          <FilterInput id='checks-unit' label={t('app-oversight-filter-unit')} value={text.unit} placeholder='jiaojing' onChange={(unit) => setText((f) => ({ ...f, unit }))} onCommit={commit} />
+        <SearchPicker
+          id='checks-user'
+          label={t('fs-filter-user')}
+          chosen={names.user}
+          placeholder={t('fs-filter-any-user')}
+          options={people.options}
+          onSearch={people.search}
+          allowNone
+          onPick={(o) => {
+            setNames((n) => ({ ...n, user: o?.label ?? null }))
+            setFilters((f) => ({ ...f, user: o?.value ?? '' }))
+          }}
+        />
+        <SearchPicker
+          id='checks-unit'
+          label={t('fs-filter-unit')}
+          chosen={names.unit}
+          placeholder={t('fs-filter-any-unit')}
+          options={units.options}
+          allowNone
+          onPick={(o) => {
+            setNames((n) => ({ ...n, unit: o?.label ?? null }))
+            setFilters((f) => ({ ...f, unit: o?.value ?? '' }))
+          }}
+        />
+        <View className='field' id='checks-day-field'>
+          <Text className='field__label'>{t('app-oversight-filter-day')}</Text>
+          <View className='btn-row'>
+            <View className='grow'>
+            <Picker mode='date' value={filters.day || cstDate(new Date())} end={cstDate(new Date())} onChange={(e) => setFilters((f) => ({ ...f, day: e.detail.value }))}>
+              <View className={`picker__value${filters.day ? '' : ' picker__value--empty'}`} id='checks-day'>
+                <Text>{filters.day || t('fs-picker-any')}</Text>
+                <Text className='picker__arrow'>▾</Text>
+              </View>
+            </Picker>
+            </View>
+            {filters.day ? <ActionButton id='checks-day-clear' kind='secondary' onClick={() => setFilters((f) => ({ ...f, day: '' }))}>{t('fs-picker-any')}</ActionButton> : null}
+          </View>
         </View>
-        <FilterInput id='checks-day' label={t('app-oversight-filter-day')} value={text.day} placeholder='2026-11-26' onChange={(day) => setText((f) => ({ ...f, day }))} onCommit={commit} error={dayOk ? undefined : 'YYYY-MM-DD'} />
-        <ActionButton id='checks-search' kind='secondary' onClick={commit}>{t('app-oversight-search')}</ActionButton>
       </View>
 
       <Text className='section__title'>{t('app-oversight-checks')}</Text>
@@ -75,7 +98,7 @@ function Checks() {
               <Text className={`badge ${c.result === 'cleared' ? 'badge--on_time' : 'badge--overdue'}`}>{checkResultLabel(t, c.result)}</Text>
             </View>
             <Text className='ritem__summary'>{checkKindLabel(t, c.kind)}</Text>
-            <Text className='ritem__meta'>{c.user.name ?? c.user.id ?? '—'} · {c.unit.name ?? c.unit.code ?? '—'} · {formatCst(new Date(c.at))}</Text>
+            <Text className='ritem__meta'>{c.user.name ?? '—'} · {c.unit.name ?? '—'} · {formatCst(new Date(c.at))}</Text>
           </View>
         ))}
       </View>
@@ -85,26 +108,24 @@ function Checks() {
 
 function Reports() {
   const t = useT()
-  const [periodText, setPeriodText] = useState(defaultPeriod())
-  const [period, setPeriod] = useState(periodText)
+  // null until the server has said which period has data (the current month, or the one due now).
+  const [period, setPeriod] = useState<string | null>(null)
   const units = useAsync(() => timeliness(period), [period])
-  const missing = useAsync(() => missingFeeds(period), [period])
-  const ok = isPeriod(periodText.trim())
-  const commit = () => {
-    if (isPeriod(periodText.trim())) setPeriod(periodText.trim())
-  }
+  const shown = period ?? units.value?.period ?? null
+  const missing = useAsync(() => (shown ? missingFeeds(shown) : Promise.resolve([])), [shown])
   return (
     <View>
       <View className='card'>
-        <FilterInput id='report-period' label={t('app-oversight-period')} value={periodText} placeholder='2026-10' onChange={setPeriodText} onCommit={commit} error={ok ? undefined : t('app-oversight-period-bad')} />
-        <ActionButton id='report-search' kind='secondary' onClick={commit}>{t('app-oversight-search')}</ActionButton>
+        <Text className='field__label'>{t('app-oversight-period')}</Text>
+        {shown ? <PeriodPicker value={shown} latest={periodOf(new Date())} onChange={setPeriod} /> : null}
       </View>
 
       <Text className='section__title'>{t('app-oversight-timeliness')}</Text>
+      <Text className='explain explain--legend' id='timeliness-legend'>{t('fs-timeliness-legend')}</Text>
       <Notice text={units.error} />
-      {!units.loading && !units.error && (units.value ?? []).length === 0 ? <Text className='empty'>{t('app-oversight-timeliness-empty')}</Text> : null}
+      {!units.loading && !units.error && (units.value?.units ?? []).length === 0 ? <Text className='empty'>{t('app-oversight-timeliness-empty')}</Text> : null}
       <View id='timeliness-list'>
-        {(units.value ?? []).map((u) => (
+        {(units.value?.units ?? []).map((u) => (
           <View key={u.unit.code} id={`timeliness-${u.unit.code}`} className='ritem'>
             <View className='ritem__head'>
               <Text className='ritem__type'>{u.unit.name}</Text>
@@ -113,7 +134,7 @@ function Reports() {
             <Text className='ritem__summary'>{t('app-oversight-counts', { onTime: u.onTime, late: u.late, overdue: u.overdue })}</Text>
             {u.refused || u.missingFeeds ? (
               <Text className='ritem__meta'>
-                {[u.refused ? t('app-oversight-refused', { count: u.refused }) : '', u.missingFeeds ? t('app-oversight-missing-feeds', { count: u.missingFeeds }) : ''].filter(Boolean).join(' · ')}
+                {[u.missingFeeds ? t('app-oversight-missing-feeds', { count: u.missingFeeds }) : '', u.refused ? t('fs-oversight-refused', { count: u.refused }) : ''].filter(Boolean).join(' · ')}
               </Text>
             ) : null}
           </View>
@@ -145,16 +166,15 @@ function Reports() {
  */
 export default function OversightPage() {
   const t = useT()
-  const { user } = useSession()
-  const [tab, setTab] = useState<'checks' | 'reports'>('checks')
-  const allowed = user !== null && hasRole(user, 'coordinator', 'tax_officer')
+  // The evaluation of the current period is what a coordinator opens the page for.
+  const [tab, setTab] = useState<'checks' | 'reports'>('reports')
   return (
     <View className='page'>
       <PageHeader title={t('feature-oversight')} />
-      {allowed ? (
+      <Guard roles={['coordinator', 'tax_officer']}>
         <View>
           <View className='tabs'>
-            {(['checks', 'reports'] as const).map((k) => (
+            {(['reports', 'checks'] as const).map((k) => (
               <View key={k} id={`tab-${k}`} className={`tabs__tab${tab === k ? ' tabs__tab--active' : ''}`} onClick={() => setTab(k)}>
                 <Text>{t(`app-oversight-tab-${k}`)}</Text>
               </View>
@@ -163,9 +183,7 @@ export default function OversightPage() {
           {tab === 'checks' ? <Checks /> : <Reports />}
           <ActionButton id='open-import' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/clearance-import/index' })}>{t('app-oversight-import')}</ActionButton>
         </View>
-      ) : (
-        <Notice text={t('error-forbidden')} />
-      )}
+      </Guard>
     </View>
   )
 }

@@ -1,7 +1,7 @@
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { LOCALES, type Locale } from '@xieshui/core'
-import { signOut } from '../../features/auth/bootstrap'
+import { confirmSignOut, signOut } from '../../features/auth/bootstrap'
 import { formatTime, useLinkCode } from '../../features/profile/use-link-code'
 import { setLocale, useLocale, useT } from '../../lib/i18n'
 import { useSession } from '../../lib/session'
@@ -92,7 +92,11 @@ export default function ProfilePage() {
         <ActionButton
           id='logout'
           kind='danger'
-          onClick={() => void signOut().then(() => Taro.reLaunch({ url: '/pages/index/index' }))}
+          onClick={() => void confirmSignOut().then(async (yes) => {
+            if (!yes) return
+            await signOut()
+            await Taro.reLaunch({ url: '/pages/index/index' })
+          })}
         >
           {t('app-logout')}
         </ActionButton>

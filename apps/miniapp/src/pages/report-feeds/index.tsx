@@ -1,12 +1,14 @@
 import Taro from '@tarojs/taro'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import type { FeedReportType } from '@xieshui/core'
 import { getLocale, useT } from '../../lib/i18n'
 import { isApiError } from '../../lib/request'
+import { scrollToId } from '../../lib/scroll'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
+import { Guard } from '../../components/guard'
 import { feedMime, feedStatus, fileNilReport, uploadFeed } from '../../features/report/api'
 import { currentFeedPeriod, feedErrorLines, feedRows, pickFeedFile } from '../../features/report/feeds'
 import { useAsync } from '../../features/report/use-async'
@@ -21,13 +23,16 @@ interface Outcome {
   lines: string[]
 }
 
-/** 定期数据: this period's feeds of the unit with status and due date; upload a file or file 本期无. */
-export default function FeedsPage() {
+function Feeds() {
   const t = useT()
   const period = currentFeedPeriod()
   const mine = useAsync(() => feedStatus(period), [period])
   const [busy, setBusy] = useState<string | null>(null)
   const [outcome, setOutcome] = useState<Outcome | null>(null)
+  // An upload's result (rows refused, the count received) is brought to where the eye is.
+  useEffect(() => {
+    if (outcome) scrollToId(`feed-outcome-${outcome.type}`)
+  }, [outcome])
   const rows = feedRows(mine.value ?? [])
 
   const upload = async (feed: FeedReportType) => {
@@ -65,8 +70,7 @@ export default function FeedsPage() {
   }
 
   return (
-    <View className='page'>
-      <PageHeader title={t('app-feeds-title')} />
+    <View>
       <Text className='deadline'>{t('app-feeds-period', { period })}</Text>
       <Notice text={mine.error} />
       {mine.value && rows.length === 0 ? <Notice kind='info' text={t('app-feeds-none')} /> : null}
@@ -100,6 +104,19 @@ export default function FeedsPage() {
           ) : null}
         </View>
       ))}
+    </View>
+  )
+}
+
+/** 定期数据: this period's feeds of the unit with status and due date; upload a file or file 本期无. */
+export default function FeedsPage() {
+  const t = useT()
+  return (
+    <View className='page'>
+      <PageHeader title={t('app-feeds-title')} />
+      <Guard roles={['reporter']}>
+        <Feeds />
+      </Guard>
     </View>
   )
 }

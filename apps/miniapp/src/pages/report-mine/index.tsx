@@ -1,8 +1,11 @@
+import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { cstDate, getReportType } from '@xieshui/core'
 import { useT } from '../../lib/i18n'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
+import { EmptyState } from '../../components/empty-state'
+import { Guard } from '../../components/guard'
 import { listMyReports } from '../../features/report/api'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
@@ -10,13 +13,24 @@ import '../../features/report/report.css'
 /** 我的报送: the user's reports, newest first, with status, timeliness and the reviewer's comment. */
 export default function MyReportsPage() {
   const t = useT()
-  const mine = useAsync(listMyReports, [])
-  const reports = mine.value ?? []
   return (
     <View className='page'>
       <PageHeader title={t('app-report-mine-title')} />
+      <Guard roles={['reporter']}>
+        <Mine />
+      </Guard>
+    </View>
+  )
+}
+
+function Mine() {
+  const t = useT()
+  const mine = useAsync(listMyReports, [])
+  const reports = mine.value ?? []
+  return (
+    <View>
       <Notice text={mine.error} />
-      {!mine.loading && reports.length === 0 && !mine.error ? <Text className='empty'>{t('app-report-mine-empty')}</Text> : null}
+      {!mine.loading && reports.length === 0 && !mine.error ? <EmptyState text={t('app-report-mine-empty')} action={t('fs-empty-mine-action')} onAction={() => void Taro.redirectTo({ url: '/pages/report/index' })} /> : null}
       <View id='mine-list'>
         {reports.map((r) => {
           const type = getReportType(r.type)

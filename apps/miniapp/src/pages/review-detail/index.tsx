@@ -1,16 +1,24 @@
 import Taro, { useRouter } from '@tarojs/taro'
-import { Input, Text, View } from '@tarojs/components'
-import { canUse, cstDate, getReportType, reportFields } from '@xieshui/core'
+import { Text, View } from '@tarojs/components'
+import { cstDate, formatFieldValue, getReportType, reportFields } from '@xieshui/core'
 import { getLocale, useT } from '../../lib/i18n'
-import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
+import { Field } from '../../components/field'
+import { Guard } from '../../components/guard'
 import { getReport, type ReportView } from '../../features/report/api'
-import { displayValue } from '../../features/report/form-model'
 import { useAsync } from '../../features/report/use-async'
 import { useReview } from '../../features/review/use-review'
 import '../../features/report/report.css'
+
+/** The earlier report this one may duplicate, by its unit and date (never its id). */
+function DuplicateOf({ id }: { id: string }) {
+  const t = useT()
+  const other = useAsync(() => getReport(id), [id])
+  if (!other.value) return null
+  return <Notice id='review-dup' text={t('fs-review-duplicate-of', { unit: other.value.unit.name, date: cstDate(new Date(other.value.createdAt)) })} />
+}
 
 function Detail({ report }: { report: ReportView }) {
   const t = useT()
@@ -22,16 +30,17 @@ function Detail({ report }: { report: ReportView }) {
     <View>
       <View className='card' id='review-report'>
         <View className='ritem__head'>
-          <Text className='ritem__type'>{type ? t(type.titleKey) : report.type}</Text>
+          <Text className='ritem__type'>{type ? t(type.titleKey) : t('report-type-unknown')}</Text>
           <Text className={`badge badge--${shown.status}`} id='review-status'>{t(`report-status-${shown.status}`)}</Text>
           <Text className={`badge badge--${shown.timeliness}`}>{t(`report-timeliness-${shown.timeliness}`)}</Text>
         </View>
+        <Text className='explain'>{t(`fs-timeliness-${shown.timeliness}`)}</Text>
         <Text className='ritem__meta'>{report.unit.name} · {report.reporter} · {cstDate(new Date(report.createdAt))}</Text>
-        {report.possibleDuplicateOf ? <Notice id='review-dup' text={t('app-review-duplicate-of', { id: report.possibleDuplicateOf })} /> : null}
+        {report.possibleDuplicateOf ? <DuplicateOf id={report.possibleDuplicateOf} /> : null}
         {fields.map((f) => (
           <View key={f.name} className='kv'>
             <Text className='kv__k'>{t(f.labelKey)}</Text>
-            <Text className='kv__v' id={`kv-${f.name}`}>{displayValue(f, report.data[f.name], getLocale())}</Text>
+            <Text className='kv__v' id={`kv-${f.name}`}>{formatFieldValue(f, report.data[f.name], getLocale())}</Text>
           </View>
         ))}
         {type?.kind === 'feed' ? (
@@ -49,18 +58,12 @@ function Detail({ report }: { report: ReportView }) {
 
       {shown.status === 'submitted' ? (
         <View className='card'>
-          <Notice id='review-error' text={review.error} />
-          <View className={`field${review.fields.comment ? ' field--error' : ''}`}>
-            <Text className='field__label'>{t('app-review-comment')}</Text>
-            <View className='field__input'>
-              <Input id='review-comment' value={review.comment} maxlength={500} onInput={(e) => review.setComment(e.detail.value)} />
-            </View>
-            {review.fields.comment ? <Text className='field__error' id='review-comment-error'>{review.fields.comment}</Text> : <Text className='field__hint'>{t('app-review-comment-hint')}</Text>}
-          </View>
+          <Field id='review-comment' label={t('app-review-comment')} value={review.comment} onChange={review.setComment} error={review.fields.comment} hint={t('app-review-comment-hint')} maxlength={500} counter />
           <View className='btn-row'>
             <ActionButton id='review-accept' disabled={review.busy} onClick={() => void review.accept()}>{t('app-review-accept')}</ActionButton>
             <ActionButton id='review-return' kind='danger' disabled={review.busy} onClick={() => void review.returnReport()}>{t('app-review-return')}</ActionButton>
           </View>
+          {review.error ? <Notice id='review-error' text={review.error} /> : null}
         </View>
       ) : (
         <ActionButton id='review-back' kind='secondary' onClick={() => void Taro.redirectTo({ url: '/pages/review/index' })}>{t('app-review-back')}</ActionButton>
@@ -69,18 +72,26 @@ function Detail({ report }: { report: ReportView }) {
   )
 }
 
-/** One report for a tax officer: its fields labelled, the duplicate flag, accept or return with a reason. */
+/** One report for a tax officer: its fields labelled, the duplicate flag, accept or return (each confirmed). */
 export default function ReviewDetailPage() {
   const t = useT()
-  const { user } = useSession()
   const id = useRouter().params.id ?? ''
-  const report = useAsync(() => getReport(id), [id])
   return (
     <View className='page'>
       <PageHeader title={t('app-review-detail')} />
-      {!canUse(user, 'review') ? <Notice text={t('error-forbidden')} /> : null}
+      <Guard roles={['tax_officer']}>
+        <Loaded id={id} />
+      </Guard>
+    </View>
+  )
+}
+
+function Loaded({ id }: { id: string }) {
+  const report = useAsync(() => getReport(id), [id])
+  return (
+    <View>
       <Notice text={report.error} />
-      {report.value && canUse(user, 'review') ? <Detail report={report.value} /> : null}
+      {report.value ? <Detail report={report.value} /> : null}
     </View>
   )
 }

@@ -1,28 +1,54 @@
 import Taro from '@tarojs/taro'
 import { useState } from 'react'
-import { Input, Text, View } from '@tarojs/components'
-import { canUse, cstDate, getReportType, periodOf, REPORT_STATUSES, REPORT_TYPES } from '@xieshui/core'
+import { Text, View } from '@tarojs/components'
+import { cstDate, getReportType, periodOf, previousPeriod, REPORT_STATUSES, REPORT_TYPES } from '@xieshui/core'
 import { isH5 } from '../../lib/env'
 import { useT } from '../../lib/i18n'
 import { isApiError } from '../../lib/request'
-import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
+import { EmptyState } from '../../components/empty-state'
+import { FilterOptions, FilterSelect } from '../../components/filter-select'
+import { Guard } from '../../components/guard'
 import { ImportLink } from '../../components/import-link'
+import { periodLabel } from '../../components/period-picker'
+import { SearchPicker } from '../../components/search-picker'
 import { downloadExport, loadInbox, type InboxFilters } from '../../features/review/api'
+import { usePeopleOptions } from '../../features/review/use-people'
+import { useUnitOptions } from '../../features/review/use-units'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
 
+type Open = 'type' | 'status' | 'period' | null
+
+/** The last twelve months, newest first: what a reviewer picks a period from. */
+function recentPeriods(now: Date = new Date()): string[] {
+  const out = [periodOf(now)]
+  while (out.length < 12) out.push(previousPeriod(out[out.length - 1]!))
+  return out
+}
+
 function Inbox() {
   const t = useT()
-  const [filters, setFilters] = useState<InboxFilters>({ type: '', unit: '', status: 'submitted', period: periodOf(new Date()) })
-  const [unitText, setUnitText] = useState('')
-  const [periodText, setPeriodText] = useState(filters.period)
+  const initial: InboxFilters = { type: '', unit: '', reporter: '', status: 'submitted', period: periodOf(new Date()) }
+  const [filters, setFilters] = useState<InboxFilters>(initial)
+  const [open, setOpen] = useState<Open>(null)
+  const [more, setMore] = useState(false)
+  const [names, setNames] = useState<{ unit: string | null; reporter: string | null }>({ unit: null, reporter: null })
   const [exportMsg, setExportMsg] = useState<{ ok: boolean; text: string } | null>(null)
   const inbox = useAsync(() => loadInbox(filters), [filters])
-  const set = (patch: Partial<InboxFilters>) => setFilters((f) => ({ ...f, ...patch }))
-  const periodOk = /^\d{4}-(0[1-9]|1[0-2])$/.test(filters.period)
+  const units = useUnitOptions()
+  const people = usePeopleOptions()
+  const set = (patch: Partial<InboxFilters>) => {
+    setFilters((f) => ({ ...f, ...patch }))
+    setOpen(null)
+  }
+
+  const typeOptions = [{ value: '', label: t('app-review-any') }, ...REPORT_TYPES.map((x) => ({ value: x.code, label: t(x.titleKey) }))]
+  const statusOptions = [{ value: '', label: t('app-review-any') }, ...REPORT_STATUSES.map((s) => ({ value: s, label: t(`report-status-${s}`) }))]
+  const periodOptions = [{ value: '', label: t('fs-filter-any-period') }, ...recentPeriods().map((p) => ({ value: p, label: periodLabel(t, p) }))]
+  const options = { type: typeOptions, status: statusOptions, period: periodOptions }
 
   const doExport = async (format: 'csv' | 'xlsx') => {
     setExportMsg(null)
@@ -30,44 +56,61 @@ function Inbox() {
       const name = await downloadExport(filters.type, filters.period, format)
       setExportMsg({ ok: true, text: t('app-review-exported', { file: name }) })
     } catch (e) {
-      setExportMsg({ ok: false, text: isApiError(e) ? e.message : String(e) })
+      setExportMsg({ ok: false, text: isApiError(e) ? e.message : t('app-error-network') })
     }
+  }
+
+  const clearFilters = () => {
+    setFilters({ ...initial, status: '', period: '' })
+    setNames({ unit: null, reporter: null })
   }
 
   return (
     <View>
       <View className='card'>
-        <Text className='field__label'>{t('app-review-filter-type')}</Text>
-        <View className='chips chips--filters' id='filter-type'>
-          {[{ code: '', label: t('app-review-any') }, ...REPORT_TYPES.map((x) => ({ code: x.code, label: t(x.titleKey) }))].map((o) => (
-            <View key={o.code || 'any'} id={`filter-type-${o.code || 'any'}`} className={`chip${filters.type === o.code ? ' chip--on' : ''}`} onClick={() => set({ type: o.code })}>
-              <Text>{o.label}</Text>
-            </View>
-          ))}
+        <View className='frow'>
+          <FilterSelect id='filter-type' label={t('app-review-filter-type')} value={filters.type} options={typeOptions} open={open === 'type'} onOpen={() => setOpen(open === 'type' ? null : 'type')} />
+          <FilterSelect id='filter-status' label={t('app-review-filter-status')} value={filters.status} options={statusOptions} open={open === 'status'} onOpen={() => setOpen(open === 'status' ? null : 'status')} />
+          <FilterSelect id='filter-period' label={t('app-review-filter-period')} value={filters.period} options={periodOptions} open={open === 'period'} onOpen={() => setOpen(open === 'period' ? null : 'period')} />
         </View>
-        <Text className='field__label'>{t('app-review-filter-status')}</Text>
-        <View className='chips chips--filters' id='filter-status'>
-          {(['', ...REPORT_STATUSES] as const).map((s) => (
-            <View key={s || 'any'} id={`filter-status-${s || 'any'}`} className={`chip${filters.status === s ? ' chip--on' : ''}`} onClick={() => set({ status: s })}>
-              <Text>{s ? t(`report-status-${s}`) : t('app-review-any')}</Text>
-            </View>
-          ))}
-        </View>
-        <View className='btn-row'>
-          <View className='field'>
-            <Text className='field__label'>{t('app-review-filter-period')}</Text>
-            <View className='field__input'>
-              <Input id='filter-period' value={periodText} placeholder='2026-11' maxlength={7} onInput={(e) => setPeriodText(e.detail.value)} onBlur={() => set({ period: periodText.trim() })} onConfirm={() => set({ period: periodText.trim() })} />
-            </View>
+        {open ? (
+          <View className='frow__panel'>
+            <FilterOptions id={`filter-${open}-options`} options={options[open]} value={filters[open]} onPick={(v) => set({ [open]: v } as Partial<InboxFilters>)} />
           </View>
-          <View className='field'>
-            <Text className='field__label'>{t('app-review-filter-unit')}</Text>
-            <View className='field__input'>
-              <Input id='filter-unit' value={unitText} placeholder='dongcun' maxlength={40} onInput={(e) => setUnitText(e.detail.value)} onBlur={() => set({ unit: unitText.trim() })} onConfirm={() => set({ unit: unitText.trim() })} />
-            </View>
-          </View>
+        ) : null}
+        <View className='frow__more' id='filter-more' onClick={() => setMore(!more)}>
+          <Text>{more ? t('fs-filter-fewer') : `${t('fs-filter-more')}${names.unit || names.reporter ? ` · ${[names.unit, names.reporter].filter(Boolean).join('、')}` : ''}`}</Text>
         </View>
-        {filters.type && periodOk ? (
+        {more ? (
+          <View className='frow__panel'>
+            <SearchPicker
+              id='filter-unit'
+              label={t('fs-filter-unit')}
+              chosen={names.unit}
+              placeholder={t('fs-filter-any-unit')}
+              options={units.options}
+              allowNone
+              onPick={(o) => {
+                setNames((n) => ({ ...n, unit: o?.label ?? null }))
+                set({ unit: o?.value ?? '' })
+              }}
+            />
+            <SearchPicker
+              id='filter-user'
+              label={t('fs-filter-user')}
+              chosen={names.reporter}
+              placeholder={t('fs-filter-any-user')}
+              options={people.options}
+              onSearch={people.search}
+              allowNone
+              onPick={(o) => {
+                setNames((n) => ({ ...n, reporter: o?.label ?? null }))
+                set({ reporter: o?.value ?? '' })
+              }}
+            />
+          </View>
+        ) : null}
+        {filters.type && filters.period ? (
           <View className='btn-row' id='export'>
             {isH5() ? <ActionButton id='export-csv' kind='secondary' onClick={() => void doExport('csv')}>{t('app-review-export', { format: 'CSV' })}</ActionButton> : null}
             <ActionButton id='export-xlsx' kind='secondary' onClick={() => void doExport('xlsx')}>{t('app-review-export', { format: 'XLSX' })}</ActionButton>
@@ -79,14 +122,14 @@ function Inbox() {
       </View>
 
       <Notice text={inbox.error} />
-      {!inbox.loading && !inbox.error && (inbox.value ?? []).length === 0 ? <Text className='empty'>{t('app-review-empty')}</Text> : null}
+      {!inbox.loading && !inbox.error && (inbox.value ?? []).length === 0 ? <EmptyState text={t('app-review-empty')} action={t('fs-empty-filters-action')} onAction={clearFilters} /> : null}
       <View id='inbox-list'>
         {(inbox.value ?? []).map((r) => {
           const type = getReportType(r.type)
           return (
             <View key={r.id} id={`inbox-${r.id}`} className='ritem' onClick={() => void Taro.navigateTo({ url: `/pages/review-detail/index?id=${r.id}` })}>
               <View className='ritem__head'>
-                <Text className='ritem__type'>{type ? t(type.titleKey) : r.type}</Text>
+                <Text className='ritem__type'>{type ? t(type.titleKey) : t('report-type-unknown')}</Text>
                 <Text className={`badge badge--${r.status}`}>{t(`report-status-${r.status}`)}</Text>
                 <Text className={`badge badge--${r.timeliness}`}>{t(`report-timeliness-${r.timeliness}`)}</Text>
                 {r.possibleDuplicateOf ? <Text className='badge badge--dup'>{t('app-review-duplicate')}</Text> : null}
@@ -101,15 +144,16 @@ function Inbox() {
   )
 }
 
-/** 审核报送 (tax officers): the inbox with filters, exports, and a tap through to each report. */
+/** 审核报送 (tax officers): the inbox with filters in one row, exports, and a tap through to each report. */
 export default function ReviewPage() {
   const t = useT()
-  const { user } = useSession()
   return (
     <View className='page'>
       <PageHeader title={t('feature-review')} />
-      <ImportLink />
-      {canUse(user, 'review') ? <Inbox /> : <Notice text={t('error-forbidden')} />}
+      <Guard roles={['tax_officer']}>
+        <ImportLink />
+        <Inbox />
+      </Guard>
     </View>
   )
 }

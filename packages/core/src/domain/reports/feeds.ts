@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { normalizeText, toHalfWidth } from "../text.ts";
+import { normalizeText } from "../text.ts";
 import { addDays, cstDate, cstStartOfDay } from "../time.ts";
 import type { MessageKey } from "../i18n.ts";
 import type { UnitType } from "../units.ts";
 import { parseInput, type FieldErrors } from "../validation.ts";
 import type { Locale } from "../i18n.ts";
 import { fieldSchema, type FieldSpec } from "./fields.ts";
+import { readFieldAnswer } from "./read-answer.ts";
 import type { DeadlineResult } from "./report-types.ts";
 
 /**
@@ -48,9 +49,9 @@ export const constructionPermitsFeed: FeedReportType = {
     col({ name: "developer", header: "建设单位", kind: "text", required: true, max: 200 }),
     col({ name: "developerUscc", header: "建设单位统一社会信用代码", kind: "uscc", required: true }),
     col({ name: "address", header: "项目地址", kind: "text", required: true, max: 200 }),
-    col({ name: "floorArea", header: "建筑面积(平方米)", kind: "number", required: true, positive: true, max: 10_000_000 }),
+    col({ name: "floorArea", header: "建筑面积(平方米)", kind: "number", required: true, positive: true, max: 10_000_000, unitKey: "unit-m2" }),
     col({ name: "plotRatio", header: "容积率", kind: "number", required: true, positive: true, max: 100 }),
-    col({ name: "contractPrice", header: "合同价(元)", kind: "money", required: false, min: 0, max: 1e12 }),
+    col({ name: "contractPrice", header: "合同价(元)", kind: "money", required: false, min: 0, max: 1e12, unitKey: "unit-yuan" }),
     col({ name: "issuedOn", header: "发证日期", kind: "date", required: true }),
   ],
   flag: (row) => (typeof row.plotRatio === "number" && row.plotRatio < 1 ? "report-flag-low-plot-ratio" : null),
@@ -68,7 +69,7 @@ export const businessRegistrationsFeed: FeedReportType = {
     col({ name: "businessName", header: "名称", kind: "text", required: true, max: 200 }),
     col({ name: "legalRep", header: "法定代表人", kind: "text", required: true, max: 50, pii: "name" }),
     col({ name: "address", header: "住所", kind: "text", required: true, max: 200 }),
-    col({ name: "registeredCapital", header: "注册资本(元)", kind: "money", required: false, min: 0, max: 1e13 }),
+    col({ name: "registeredCapital", header: "注册资本(元)", kind: "money", required: false, min: 0, max: 1e13, unitKey: "unit-yuan" }),
     col({ name: "registeredOn", header: "成立日期", kind: "date", required: true }),
   ],
 };
@@ -86,8 +87,8 @@ export const landTransfersFeed: FeedReportType = {
     col({ name: "transferee", header: "受让人", kind: "text", required: true, max: 200, pii: "name" }),
     col({ name: "transfereeIdNo", header: "受让人证件号码", kind: "id_or_uscc", required: true }),
     col({ name: "address", header: "坐落", kind: "text", required: true, max: 200 }),
-    col({ name: "area", header: "面积(平方米)", kind: "number", required: true, positive: true, max: 100_000_000 }),
-    col({ name: "price", header: "成交价(元)", kind: "money", required: true, min: 0, max: 1e13 }),
+    col({ name: "area", header: "面积(平方米)", kind: "number", required: true, positive: true, max: 100_000_000, unitKey: "unit-m2" }),
+    col({ name: "price", header: "成交价(元)", kind: "money", required: true, min: 0, max: 1e13, unitKey: "unit-yuan" }),
     col({ name: "signedOn", header: "签订日期", kind: "date", required: true }),
   ],
 };
@@ -106,8 +107,8 @@ export const propertyTransfersFeed: FeedReportType = {
     col({ name: "transferorIdNo", header: "转让方证件号码", kind: "id_or_uscc", required: true }),
     col({ name: "transferee", header: "受让人", kind: "text", required: true, max: 200, pii: "name" }),
     col({ name: "transfereeIdNo", header: "受让人证件号码", kind: "id_or_uscc", required: true }),
-    col({ name: "area", header: "面积(平方米)", kind: "number", required: true, positive: true, max: 1_000_000 }),
-    col({ name: "price", header: "成交价(元)", kind: "money", required: true, min: 0, max: 1e12 }),
+    col({ name: "area", header: "面积(平方米)", kind: "number", required: true, positive: true, max: 1_000_000, unitKey: "unit-m2" }),
+    col({ name: "price", header: "成交价(元)", kind: "money", required: true, min: 0, max: 1e12, unitKey: "unit-yuan" }),
     col({ name: "registeredOn", header: "登记日期", kind: "date", required: true }),
   ],
 };
@@ -123,8 +124,8 @@ export const electricityUseFeed: FeedReportType = {
     col({ name: "accountNo", header: "用电户号", kind: "text", required: true, max: 50 }),
     col({ name: "businessName", header: "用电单位", kind: "text", required: true, max: 200 }),
     col({ name: "uscc", header: "统一社会信用代码", kind: "uscc", required: false }),
-    col({ name: "kwh", header: "用电量(千瓦时)", kind: "number", required: true, min: 0, max: 1e12 }),
-    col({ name: "amount", header: "电费(元)", kind: "money", required: true, min: 0, max: 1e12 }),
+    col({ name: "kwh", header: "用电量(千瓦时)", kind: "number", required: true, min: 0, max: 1e12, unitKey: "unit-kwh" }),
+    col({ name: "amount", header: "电费(元)", kind: "money", required: true, min: 0, max: 1e12, unitKey: "unit-yuan" }),
   ],
 };
 
@@ -230,20 +231,9 @@ export function matchFeedHeaders(
   return { mapping, columnErrors };
 }
 
-const NUMERIC = new Set(["number", "money", "integer"]);
-
-/** Turns a spreadsheet cell into what the field schema expects ("1,200.50" → 1200.5; "" → absent). */
+/** Turns a spreadsheet cell into what the field schema expects, with the one reader of answers. */
 function cellValue(c: FeedColumn, raw: unknown): unknown {
-  if (raw === null || raw === undefined) return undefined;
-  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? "" : cstDate(raw);
-  if (typeof raw === "number") return NUMERIC.has(c.kind) ? raw : String(raw);
-  const s = normalizeText(toHalfWidth(String(raw)));
-  if (s === "") return undefined;
-  if (NUMERIC.has(c.kind)) {
-    const n = Number(s.replace(/[,\s¥￥元]/g, ""));
-    return Number.isFinite(n) && s !== "" ? n : s;
-  }
-  return s;
+  return readFieldAnswer(c, raw);
 }
 
 const rowSchemaCache = new WeakMap<FeedReportType, z.ZodType>();

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { hasControlChars, normalizeCode, normalizeText } from "../text.ts";
-import { isIdNumber, isUscc } from "../id-number.ts";
+import { hasControlChars, normalizeCode, normalizeProse, normalizeText } from "../text.ts";
+import { idNumberProblem, idOrUsccProblem, usccProblem, type IdentifierProblem } from "../id-number-problem.ts";
 import { isPlate, normalizePlate } from "../plate.ts";
 import { CST_OFFSET_MS, isCalendarDate } from "../time.ts";
 import type { MessageKey } from "../i18n.ts";
+import { describeInput, type InputMeta } from "../validation.ts";
 
 /**
  * How a front end asks for a field. The mini-app picks a widget and the bot a prompt/parser by
@@ -49,6 +50,8 @@ export interface FieldSpec {
    * that need not see it. ID-number and credit-code kinds are sensitive by kind and need no flag.
    */
   pii?: "name";
+  /** what numbers are counted in (`unit-yuan`, `unit-day` ...), for messages such as 最多 1,000 场 */
+  unitKey?: MessageKey;
 }
 
 /** Kinds whose values identify a person or a business (ID numbers, unified social credit codes). */
@@ -99,37 +102,63 @@ const MAX_DATE = "2100-12-31";
 
 /** Builds the zod schema of one field: normalisation (full-width, spaces) first, then the checks. */
 export function fieldSchema(spec: FieldSpec): z.ZodType {
-  const base = baseSchema(spec);
+  const meta: InputMeta = {
+    kind: spec.kind,
+    labelKey: spec.labelKey,
+    ...(spec.unitKey ? { unitKey: spec.unitKey } : {}),
+    ...(spec.options ? { options: spec.options } : {}),
+  };
+  // The message mapping (validation.ts) finds the spec from whichever of these owns an issue.
+  const base = describeInput(baseSchema(spec), meta);
   if (spec.required) return base;
   // Forms send "" for an untouched optional field: that means "not given", never "invalid".
-  return z.union([z.literal(""), base]).optional();
+  const union = describeInput(z.union([z.literal(""), base]), meta);
+  return describeInput(union.optional(), meta);
 }
 
-function text(max: number) {
+function text(max: number, multiline: boolean) {
+  // Prose is kept as typed (full-width punctuation stays); only codes are folded.
   return z
     .string()
-    .overwrite(normalizeText)
+    .overwrite((v) => normalizeProse(v, { multiline }))
     .min(1)
     .max(max)
     .refine((v) => !hasControlChars(v), { message: "report-text-control-chars" });
 }
 
-function code(check: (v: string) => boolean, message: MessageKey) {
-  return z.string().overwrite(normalizeCode).min(1).max(40).refine(check, { message });
+/** A code field: folded (full-width, spaces, dashes), then explained when wrong (which character, what length). */
+function code(problem: (v: string) => IdentifierProblem | null) {
+  return z
+    .string()
+    .overwrite(normalizeCode)
+    .min(1)
+    .max(40)
+    .superRefine((v, ctx) => {
+      if (v === "") return;
+      const p = problem(v);
+      if (p) ctx.addIssue({ code: "custom", message: p.key, ...(p.params ? { params: p.params } : {}) });
+    });
+}
+
+/** A date-time typed or picked in two halves: say which half is missing instead of "not valid". */
+function missingHalf(v: string): MessageKey | null {
+  if (/^\d{1,2}:\d{2}$/.test(v)) return "report-datetime-needs-date";
+  if (isCalendarDate(normalizeDate(v))) return "report-datetime-needs-time";
+  return null;
 }
 
 function baseSchema(spec: FieldSpec): z.ZodType {
   switch (spec.kind) {
     case "text":
-      return text(spec.max ?? 100);
+      return text(spec.max ?? 100, false);
     case "textarea":
-      return text(spec.max ?? 500);
+      return text(spec.max ?? 500, true);
     case "id_number":
-      return code((v) => isIdNumber(v), "report-id-number-invalid");
+      return code((v) => idNumberProblem(v));
     case "uscc":
-      return code(isUscc, "report-uscc-invalid");
+      return code(usccProblem);
     case "id_or_uscc":
-      return code((v) => isIdNumber(v) || isUscc(v), "report-id-or-uscc-invalid");
+      return code((v) => idOrUsccProblem(v));
     case "plate":
       return z.string().overwrite(normalizePlate).min(1).max(12).refine(isPlate, { message: "report-plate-invalid" });
     case "date":
@@ -145,10 +174,12 @@ function baseSchema(spec: FieldSpec): z.ZodType {
         .overwrite(normalizeDateTime)
         .min(1)
         .max(40)
-        .refine((v) => {
+        .superRefine((v, ctx) => {
+          if (v === "") return;
           const at = parseCstDateTime(v);
-          return at !== null && v.slice(0, 10) >= MIN_DATE && v.slice(0, 10) <= MAX_DATE;
-        }, { message: "report-datetime-invalid" });
+          if (at !== null && v.slice(0, 10) >= MIN_DATE && v.slice(0, 10) <= MAX_DATE) return;
+          ctx.addIssue({ code: "custom", message: missingHalf(v) ?? "report-datetime-invalid" });
+        });
     case "number":
     case "money":
     case "integer": {
@@ -170,7 +201,7 @@ function baseSchema(spec: FieldSpec): z.ZodType {
     }
     case "years":
       return z
-        .array(z.number().int().min(1990).max(2100))
+        .array(describeInput(z.number().int().min(1990).max(2100), { kind: "years", labelKey: spec.labelKey }))
         .min(1)
         .max(spec.max ?? 5)
         .refine((ys) => new Set(ys).size === ys.length, { message: "report-years-duplicate" });

@@ -4,6 +4,7 @@ export * from "./report-types.ts";
 export * from "./feeds.ts";
 export * from "./registry.ts";
 export * from "./drafts.ts";
+export * from "./read-answer.ts";
 export * from "./answers.ts";
 export * from "./masking.ts";
 export * from "./duplicates.ts";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { t, type Locale, type MessageKey } from "../i18n.ts";
 import type { UnitType } from "../units.ts";
 import { parseInput, type ParseResult } from "../validation.ts";
-import { normalizeText } from "../text.ts";
+import { normalizeProse, normalizeText } from "../text.ts";
 import {
   performanceType,
   rentalType,
@@ -160,6 +160,8 @@ export type FeedFilingInput = z.infer<typeof FeedFilingSchema>;
 export const ReportQuerySchema = z.strictObject({
   type: z.string().max(60).optional(),
   unit: z.string().max(40).optional(),
+  /** a reporter's user id (picked by name in the inbox; never typed) */
+  reporter: z.string().max(40).optional(),
   status: z.enum(REPORT_STATUSES).optional(),
   period: PeriodSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
@@ -171,7 +173,7 @@ export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 export const ReviewReportSchema = z
   .strictObject({
     decision: z.enum(["accept", "return"]),
-    comment: z.string().overwrite(normalizeText).max(500).optional(),
+    comment: z.string().overwrite((v) => normalizeProse(v, { multiline: true })).max(500).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.decision === "return" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "report-return-needs-reason" });

@@ -5,7 +5,10 @@ import type { MessageKey } from "../i18n.ts";
 import type { UnitType } from "../units.ts";
 import { objectSchema, parseCstDateTime, whenFieldsValid, type FieldSpec } from "./fields.ts";
 
-/** How a report stands against its deadline. `overdue` also marks a refused, too-late filing. */
+/**
+ * How a report stands against its deadline. `overdue` is a duty missed (a feed not filed by its due
+ * day); an attempt to file after the fact is refused at validation and is not an overdue report.
+ */
 export const TIMELINESS = ["on_time", "late", "overdue"] as const;
 export type Timeliness = (typeof TIMELINESS)[number];
 
@@ -81,8 +84,8 @@ export const RENTAL_FIELDS: readonly FieldSpec[] = [
       { value: "business", labelKey: "report-option-use-business" },
     ],
   },
-  { name: "monthlyRent", kind: "money", labelKey: "report-field-monthlyRent", required: true, positive: true, max: 10_000_000, hintKey: "report-hint-yuan" },
-  { name: "area", kind: "number", labelKey: "report-field-area", required: true, positive: true, max: 100_000, hintKey: "report-hint-m2" },
+  { name: "monthlyRent", kind: "money", labelKey: "report-field-monthlyRent", required: true, positive: true, max: 10_000_000, hintKey: "report-hint-yuan", unitKey: "unit-yuan" },
+  { name: "area", kind: "number", labelKey: "report-field-area", required: true, positive: true, max: 100_000, hintKey: "report-hint-m2", unitKey: "unit-m2" },
   { name: "leaseStart", kind: "date", labelKey: "report-field-leaseStart", required: true, hintKey: "report-hint-date" },
   { name: "leaseEnd", kind: "date", labelKey: "report-field-leaseEnd", required: true, hintKey: "report-hint-date" },
   note,
@@ -141,10 +144,10 @@ export const PERFORMANCE_FIELDS: readonly FieldSpec[] = [
   { name: "venue", kind: "text", labelKey: "report-field-venue", required: true, max: 100 },
   { name: "startsAt", kind: "datetime", labelKey: "report-field-startsAt", required: true, hintKey: "report-hint-datetime" },
   { name: "endsAt", kind: "datetime", labelKey: "report-field-endsAt", required: true, hintKey: "report-hint-datetime" },
-  { name: "shows", kind: "integer", labelKey: "report-field-shows", required: true, positive: true, max: 1000 },
-  { name: "ticketPriceMin", kind: "money", labelKey: "report-field-ticketPriceMin", required: true, min: 0, max: 100_000, hintKey: "report-hint-yuan" },
-  { name: "ticketPriceMax", kind: "money", labelKey: "report-field-ticketPriceMax", required: true, min: 0, max: 100_000, hintKey: "report-hint-yuan" },
-  { name: "expectedAudience", kind: "integer", labelKey: "report-field-expectedAudience", required: true, positive: true, max: 1_000_000 },
+  { name: "shows", kind: "integer", labelKey: "report-field-shows", required: true, positive: true, max: 1000, unitKey: "unit-show" },
+  { name: "ticketPriceMin", kind: "money", labelKey: "report-field-ticketPriceMin", required: true, min: 0, max: 100_000, hintKey: "report-hint-yuan", unitKey: "unit-yuan" },
+  { name: "ticketPriceMax", kind: "money", labelKey: "report-field-ticketPriceMax", required: true, min: 0, max: 100_000, hintKey: "report-hint-yuan", unitKey: "unit-yuan" },
+  { name: "expectedAudience", kind: "integer", labelKey: "report-field-expectedAudience", required: true, positive: true, max: 1_000_000, unitKey: "unit-person" },
   note,
 ];
 
@@ -184,7 +187,11 @@ export const performanceType: EventReportType<PerformanceData> = {
   unitTypes: ["venue", "culture_bureau"],
   fields: PERFORMANCE_FIELDS,
   schema: PerformanceDataSchema,
-  check: () => ({}),
+  check(d, now): Record<string, MessageKey> {
+    // Refused as a field problem, before anything is stored or counted against the unit.
+    const startsAt = typeof d.startsAt === "string" ? parseCstDateTime(d.startsAt) : null;
+    return startsAt && startsAt.getTime() <= now.getTime() ? { startsAt: "report-show-started-field" } : {};
+  },
   deadline(d, filedAt, rules) {
     const startsAt = parseCstDateTime(d.startsAt)!;
     // On time = filed on a CST calendar day at least `performanceLeadDays` before the day of the first show.
@@ -205,7 +212,7 @@ export const VEHICLE_FIELDS: readonly FieldSpec[] = [
   { name: "vehicleType", kind: "text", labelKey: "report-field-vehicleType", required: true, max: 30 },
   { name: "ownerName", kind: "text", labelKey: "report-field-ownerName", required: true, max: 100, pii: "name" },
   { name: "ownerIdNo", kind: "id_or_uscc", labelKey: "report-field-ownerIdNo", required: false, hintKey: "report-hint-id-or-uscc" },
-  { name: "missingYears", kind: "years", labelKey: "report-field-missingYears", required: true, max: 5, hintKey: "report-hint-years" },
+  { name: "missingYears", kind: "years", labelKey: "report-field-missingYears", required: true, max: 5, hintKey: "report-hint-years", unitKey: "unit-year" },
   { name: "place", kind: "text", labelKey: "report-field-place", required: true, max: 100 },
   note,
 ];

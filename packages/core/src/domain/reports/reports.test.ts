@@ -84,11 +84,11 @@ describe("report-type registry", () => {
 });
 
 describe("rental", () => {
-  it("accepts good data and normalises full-width characters and stray spaces", () => {
-    const r = validateReportData(rentalType, rentalData({ address: "  幸福镇东村３组  １２号 ", landlordIdNo: ` ${ID.slice(0, 6)} ${ID.slice(6)} `, leaseStart: "2026/11/1" }), NOW, "zh-CN");
+  it("keeps text as typed (full-width kept, stray spaces gone) and folds codes and dates", () => {
+    const r = validateReportData(rentalType, rentalData({ address: "  幸福镇东村３组，  １２号： ", landlordIdNo: ` ${ID.slice(0, 6)} ${ID.slice(6)} `, leaseStart: "2026/11/1" }), NOW, "zh-CN");
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.data.address).toBe("幸福镇东村3组 12号");
+    expect(r.data.address).toBe("幸福镇东村３组， １２号：");
     expect(r.data.landlordIdNo).toBe(ID);
     expect(r.data.leaseStart).toBe("2026-11-01");
   });
@@ -99,8 +99,8 @@ describe("rental", () => {
     const r = validateReportData(rentalType, rentalData({ landlordIdNo: badId, tenantIdNo: badUscc }), NOW, "zh-CN");
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.fields.landlordIdNo).toContain("身份证号不正确");
-    expect(r.fields.tenantIdNo).toContain("证件号不正确");
+    expect(r.fields.landlordIdNo).toBe("身份证号最后一位（校验码）对不上，可能有一位输错了，请逐位核对");
+    expect(r.fields.tenantIdNo).toBe("统一社会信用代码最后一位（校验码）对不上，可能有一位输错了，请逐位核对");
   });
 
   it("accepts a tenant who is a person (ID number)", () => {
@@ -122,7 +122,7 @@ describe("rental", () => {
     const r = validateReportData(rentalType, { ...rest, landlordName: "张".repeat(51), extra: 1 }, NOW, "zh-CN");
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.fields.address).toBe("必填");
+    expect(r.fields.address).toBe("请填写地址");
     expect(r.fields.landlordName).toContain("最多 50");
     expect(r.fields.extra).toBe("不认识的字段");
   });

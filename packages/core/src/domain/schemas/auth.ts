@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { canonicalCode, isInviteCode, isLinkCode } from "../codes.ts";
 import { RoleSchema, UnitCodeSchema } from "../units.ts";
-import { normalizeText } from "../text.ts";
+import { normalizeProse } from "../text.ts";
+import { describeInput } from "../validation.ts";
 
 /** An invite code as typed: folded to canonical form, then checked. */
 export const InviteCodeSchema = z
@@ -17,8 +18,8 @@ export const LinkCodeSchema = z
   .transform(canonicalCode)
   .refine(isLinkCode, { message: "link-code-format" });
 
-/** A person's display name: normalised, 1–40 characters. */
-export const PersonNameSchema = z.string().transform(normalizeText).pipe(z.string().min(1).max(40));
+/** A person's display name: kept as typed (only stray spaces go), 1–40 characters. */
+export const PersonNameSchema = z.string().transform((v) => normalizeProse(v)).pipe(z.string().min(1).max(40));
 
 /** `POST /api/v1/auth/redeem` and the mini-app login form. */
 export const RedeemSchema = z.strictObject({
@@ -33,9 +34,9 @@ export type LinkRedeemInput = z.infer<typeof LinkRedeemSchema>;
 
 /** Creating an invite (CLI `invite`, admin page, `POST /api/v1/admin/invites`). */
 export const CreateInviteSchema = z.strictObject({
-  unit: UnitCodeSchema,
+  unit: describeInput(UnitCodeSchema.clone(), { kind: "choice", labelKey: "app-admin-unit" }),
   roles: z.array(RoleSchema).min(1, { message: "invite-roles-required" }).max(7).transform((r) => [...new Set(r)]),
   name: PersonNameSchema.optional(),
-  expiresInDays: z.number().int().min(1).max(90).default(14),
+  expiresInDays: describeInput(z.number().int().min(1).max(90), { kind: "integer", labelKey: "app-admin-days", unitKey: "unit-day" }).default(14),
 });
 export type CreateInviteInput = z.input<typeof CreateInviteSchema>;

@@ -112,12 +112,12 @@ describe("importClearances", { timeout: 60_000 }, () => {
     );
     expect(summary.imported).toBe(1);
     expect(summary.rejected.map((r) => r.line)).toEqual([3, 4, 5, 6, 7, 8]);
-    expect(summary.rejected[0]!.reason).toMatch(/^period_start:/);
-    expect(summary.rejected[1]!.reason).toMatch(/^amount:/);
-    expect(summary.rejected[2]!.reason).toMatch(/^plate:/);
+    expect(summary.rejected[0]!.reason).toMatch(/^起始日期：/);
+    expect(summary.rejected[1]!.reason).toMatch(/^金额：/);
+    expect(summary.rejected[2]!.reason).toMatch(/^车牌号：/);
     expect(summary.rejected[3]!.reason).toContain("第 2 行");
     expect(summary.rejected[4]!.reason).toContain("2 列");
-    expect(summary.rejected[5]!.reason).toMatch(/^contract_no:/);
+    expect(summary.rejected[5]!.reason).toMatch(/^合同编号：/);
   });
 
   it("rejects a certificate number repeated in a later batch of the same file, keeping the first", async () => {
@@ -143,7 +143,7 @@ describe("importClearances", { timeout: 60_000 }, () => {
   it("rejects an overlong name with its line and keeps the rows around it", async () => {
     const summary = await importClearances(t.deps, systemActor("test"), file(csv(line("BIG0000001"), line("BIG0000002", { taxpayer_name: "长".repeat(70_000) }), line("BIG0000003"))));
     expect(summary.imported).toBe(2);
-    expect(summary.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^taxpayer_name:/) }]);
+    expect(summary.rejected).toEqual([{ line: 3, reason: expect.stringMatching(/^纳税人名称：/) }]);
   });
 
   it("imports an XLSX workbook, streamed", async () => {

@@ -43,7 +43,7 @@ describe("a million-row clearance export", { timeout: 600_000 }, () => {
   it("dry-runs a million rows in bounded memory, finding the duplicates across batches", async () => {
     const summary = await importClearances(t.deps, operator, { stream: syntheticCsv(MILLION, plan), fileName: "million.csv" }, { dryRun: true });
     expect(summary).toMatchObject({ imported: MILLION - DUPLICATES - BAD, updated: 0, rejectedCount: DUPLICATES + BAD, rejectedTruncated: false, complete: true });
-    expect(summary.rejected.filter((r) => r.reason.startsWith("certificate_no:")).map((r) => r.line)).toEqual(Array.from({ length: DUPLICATES }, (_, k) => k * 10_000 + 9_999 + 2));
+    expect(summary.rejected.filter((r) => r.reason.startsWith("凭证号：")).map((r) => r.line)).toEqual(Array.from({ length: DUPLICATES }, (_, k) => k * 10_000 + 9_999 + 2));
     expect(await t.db.prisma.clearance.count()).toBe(0);
     dryRejected = summary.rejected;
   });

@@ -375,6 +375,11 @@ export function message(locale: Locale, key: MessageKey, params?: MessageParams)
   return t(locale, key, params);
 }
 
+/** A rejected cell in words: "车牌号：车牌号格式不正确…" (the column by its name, never `plate:`). */
+export function cellMessage(locale: Locale, column: ClearanceColumn, reason: string): string {
+  return t(locale, "clearance-import-cell", { column: t(locale, `clearance-column-${column}`), reason });
+}
+
 /** Maps the header to column positions; refuses missing or extra columns with one clear message. */
 function readHeader(values: string[]): Record<ClearanceColumn, number> {
   const header = values.map((v) => v.replace(/^\uFEFF/, "").trim().toLowerCase());
@@ -482,12 +487,12 @@ export async function* parseClearanceFile(bytes: AsyncIterable<Buffer>, fileName
         paid_on: values[c.paid_on] ?? "",
       });
       if (!result.ok) {
-        reject(record.line, `${result.problem.column}: ${message(locale, result.problem.messageKey, result.problem.params)}`);
+        reject(record.line, cellMessage(locale, result.problem.column, message(locale, result.problem.messageKey, result.problem.params)));
         continue;
       }
       const first = seen.get(result.row.certificateNo);
       if (first !== undefined) {
-        reject(record.line, `certificate_no: ${message(locale, "clearance-import-duplicate", { certificateNo: result.row.certificateNo, first })}`);
+        reject(record.line, cellMessage(locale, "certificate_no", message(locale, "clearance-import-duplicate", { certificateNo: result.row.certificateNo, first })));
         continue;
       }
       seen.set(result.row.certificateNo, record.line);

@@ -11,7 +11,7 @@ import { auditWho, isSystemActor, requireRole, type Principal } from "../identit
 import type { Deps } from "../deps.ts";
 import { clearanceStore, createSeenCertificates, openBulkConnection, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
 import { acquireJobLease, CLEARANCE_IMPORT_LEASE } from "./import-lease.ts";
-import { countBytes, flattenRows, message, parseClearanceFile, MAX_REJECTED_LISTED, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
+import { cellMessage, countBytes, flattenRows, message, parseClearanceFile, MAX_REJECTED_LISTED, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
 
 export type { RejectedRow } from "./import-parse.ts";
 export { MAX_REJECTED_LISTED } from "./import-parse.ts";
@@ -265,7 +265,7 @@ async function runImport(
   const summary: ClearanceImportSummary = { imported: 0, updated: 0, rejected: [], rejectedCount: 0, rejectedTruncated: false, dryRun, complete: true, batchId: null };
   const rejected = new RejectedRows();
   const duplicateEarlier = (line: number, certificateNo: string) =>
-    rejected.add(line, `certificate_no: ${message(locale, "clearance-import-duplicate-earlier", { certificateNo })}`);
+    rejected.add(line, cellMessage(locale, "certificate_no", message(locale, "clearance-import-duplicate-earlier", { certificateNo })));
   const settle = () => {
     summary.rejected = rejected.listed();
     summary.rejectedCount = rejected.count;

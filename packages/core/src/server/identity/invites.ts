@@ -68,6 +68,7 @@ async function draftInvite(deps: Deps, input: CreateInviteInput & { label?: stri
   if (!parsed.success) throw new AppError("invalid_input", { reason: "invalid_invite" });
   const unit = await deps.db.prisma.unit.findUnique({ where: { code: parsed.data.unit } });
   if (!unit) throw new AppError("not_found", { messageKey: "unit-unknown", reason: "unit_unknown", fields: { unit: t(DEFAULT_LOCALE, "unit-unknown") } });
+  if (!unit.active) throw new AppError("invalid_input", { messageKey: "unit-inactive", reason: "unit_inactive", fields: { unit: t(DEFAULT_LOCALE, "unit-inactive") } });
   return {
     unit,
     roles: parsed.data.roles,

@@ -17,6 +17,7 @@ export async function reportWhere(deps: Deps, q: ReportQuery): Promise<Prisma.Re
     const unit = await deps.db.prisma.unit.findUnique({ where: { code: q.unit }, select: { id: true } });
     where.unitId = unit?.id ?? "-";
   }
+  if (q.reporter) where.userId = q.reporter;
   if (q.period) {
     const type = q.type ? getReportType(q.type) : undefined;
     const [y, m] = q.period.split("-").map(Number) as [number, number];
@@ -30,7 +31,7 @@ export async function reportWhere(deps: Deps, q: ReportQuery): Promise<Prisma.Re
 }
 
 /**
- * The tax officer's inbox: reports filtered by type, unit, status and period, newest first,
+ * The tax officer's inbox: reports filtered by type, unit, reporter, status and period, newest first,
  * each with `possibleDuplicateOf` so duplicates stand out. Cursor = the last id of the previous page.
  */
 export async function reviewInbox(deps: Deps, actor: Actor | null, query: unknown = {}, opts?: ReportOptions): Promise<ReportView[]> {

@@ -1,5 +1,5 @@
 import { cstStartOfDay } from "../../domain/time.ts";
-import { nextPeriod } from "../../domain/reports/feeds.ts";
+import { duePeriod, nextPeriod, periodOf } from "../../domain/reports/feeds.ts";
 import { requireRole } from "../identity/index.ts";
 import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
@@ -10,16 +10,19 @@ export interface UnitTimeliness {
   unit: { code: string; name: string; type: string };
   onTime: number;
   late: number;
-  /** refused too-late filings + feeds still missing after their due day */
+  /** duties missed: reports stored as overdue + feeds still missing after their due day */
   overdue: number;
+  /** attempts to file after the fact (a show already started): shown, never counted as overdue */
   refused: number;
   missingFeeds: number;
 }
 
 /**
  * Per-unit counts for a period (YYYY-MM): reports filed on time and late (single facts by month of
- * filing, feeds by their period), refused too-late filings and overdue missing feeds. Units with
- * nothing to count are left out. Coordinators, tax officers and admins.
+ * filing, feeds by their period) and overdue missing feeds. An attempt that was refused (a show that
+ * had started) is an attempt, not an overdue report: it is listed as `refused` (older databases hold
+ * such rows) and not added to `overdue`. Units with nothing to count are left out. Coordinators,
+ * tax officers and admins.
  */
 export async function reportTimeliness(deps: Deps, actor: Actor | null, period: string): Promise<UnitTimeliness[]> {
   requireRole(actor, "coordinator", "tax_officer", "admin");
@@ -53,11 +56,7 @@ export async function reportTimeliness(deps: Deps, actor: Actor | null, period: 
     else if (g.timeliness === "late") r.late += g._count._all;
     else r.overdue += g._count._all;
   }
-  for (const g of refused) {
-    const r = row(g.unitId);
-    r.refused += g._count._all;
-    r.overdue += g._count._all;
-  }
+  for (const g of refused) row(g.unitId).refused += g._count._all;
   for (const m of missing) {
     if (!m.overdue) continue;
     const u = byCode.get(m.unit.code);
@@ -67,4 +66,17 @@ export async function reportTimeliness(deps: Deps, actor: Actor | null, period: 
     r.overdue++;
   }
   return [...rows.values()].sort((a, b) => b.overdue - a.overdue || a.unit.code.localeCompare(b.unit.code));
+}
+
+/**
+ * The period the oversight page opens on: the current month when reports have been filed in it,
+ * otherwise the period being filed now (last month, duePeriod), so the page opens on numbers rather
+ * than on an empty month. Coordinators, tax officers and admins.
+ */
+export async function defaultOversightPeriod(deps: Deps, actor: Actor | null): Promise<string> {
+  requireRole(actor, "coordinator", "tax_officer", "admin");
+  const now = deps.clock.now();
+  const current = periodOf(now);
+  const filed = await deps.db.prisma.report.count({ where: { createdAt: { gte: cstStartOfDay(`${current}-01`), lte: now } } });
+  return filed > 0 ? current : duePeriod(now);
 }

@@ -9,6 +9,7 @@ import { makeConstructionCsv, makePerformanceData, makeRentalData, makeVehicleDa
 import { constructionPermitsFeed } from "../../domain/reports/feeds.ts";
 import { systemActor, type Actor } from "../identity/actor.ts";
 import {
+  defaultOversightPeriod,
   addReportPhoto,
   exportReports,
   fileNilReport,
@@ -91,20 +92,39 @@ describe("submitReport", () => {
     expect(r.report.timeliness).toBe("late");
   });
 
-  it("refuses a performance after the show started and records it as overdue once", async () => {
+  it("refuses a performance after the show started at the field, recording nothing against the unit", async () => {
     const venue = (await makeUser(t.deps, { roles: ["reporter"], unitType: "venue" })).actor;
     const data = makePerformanceData({ startsAt: "2026-11-26 11:00", endsAt: "2026-11-26 22:00" });
     for (let i = 0; i < 2; i++) {
       const e = await rejects(submitReport(t.deps, venue, { type: "performance", clientId: "show-0001", data }));
-      expect(e.reason).toBe("show_started");
+      expect(e.code).toBe("invalid_input");
       expect(e.fields?.["data.startsAt"]).toContain("演出已经开始");
     }
     expect(await t.db.prisma.report.count()).toBe(0);
-    expect(await t.db.prisma.refusedReport.count({ where: { unitId: venue.unitId } })).toBe(1);
+    // An attempt is not an overdue report: nothing is counted against the venue.
+    expect(await t.db.prisma.refusedReport.count()).toBe(0);
     const stats = await reportTimeliness(t.deps, officer, "2026-11");
-    expect(stats.find((s) => s.unit.code === venue.unit.code)).toMatchObject({ refused: 1, overdue: 1, onTime: 0 });
+    expect(stats.find((s) => s.unit.code === venue.unit.code)).toBeUndefined();
     const late = await submitReport(t.deps, venue, { type: "performance", clientId: "show-0002", data: makePerformanceData({ startsAt: "2026-11-28 19:30" }) });
     expect(late.report.timeliness).toBe("late");
+    const after = await reportTimeliness(t.deps, officer, "2026-11");
+    expect(after.find((s) => s.unit.code === venue.unit.code)).toMatchObject({ late: 1, overdue: 0, refused: 0 });
+  });
+
+  it("opens oversight on the current month once it has reports, otherwise on the period due now", async () => {
+    expect(await defaultOversightPeriod(t.deps, officer)).toBe("2026-10");
+    await submitReport(t.deps, village, { type: "rental", clientId: "draft-now-1", data: makeRentalData() });
+    expect(await defaultOversightPeriod(t.deps, officer)).toBe("2026-11");
+    expect((await expectAppError(defaultOversightPeriod(t.deps, village))).code).toBe("forbidden");
+  });
+
+  it("lists refused attempts from before as attempts, never as overdue", async () => {
+    const venue = (await makeUser(t.deps, { roles: ["reporter"], unitType: "venue" })).actor;
+    await t.db.prisma.refusedReport.create({
+      data: { type: "performance", unitId: venue.unitId, userId: venue.userId, clientId: "old-attempt-1", reason: "show_started", summary: "旧记录", at: new Date("2026-11-20T02:00:00Z") },
+    });
+    const stats = await reportTimeliness(t.deps, officer, "2026-11");
+    expect(stats.find((s) => s.unit.code === venue.unit.code)).toMatchObject({ refused: 1, overdue: 0 });
   });
 
   it("files a vehicle without clearance", async () => {

@@ -6,6 +6,8 @@ import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
 import { uploads } from "./uploads.ts";
+import { validation } from "./validation.ts";
+import { fieldStaff } from "./field-staff.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -18,4 +20,6 @@ export const en = {
   ...clearanceImport,
   ...knowledge,
   ...uploads,
+  ...validation,
+  ...fieldStaff,
 } as const;

@@ -98,7 +98,7 @@ export const reports = {
   "report-return-needs-reason": "Give a reason when returning a report, so the reporter can fix it",
   "report-period-invalid": "Write the period as 2026-03",
   "report-period-future": "This period has not started yet",
-  "report-show-started": "The show has already started ({ $startsAt }); it can no longer be reported and this has been recorded as overdue. Report shows before they start, at least 3 days ahead to be on time",
+  "report-show-started": "The show has already started ({ $startsAt }); it can no longer be reported. Report shows before they start",
   "report-already-reviewed": "This report has already been reviewed",
   "report-possible-duplicate": "{ $unit } reported the same on { $date }: { $summary }",
   "report-possible-duplicate-other": "{ $unit } reported the same on { $date }; contact them to compare",

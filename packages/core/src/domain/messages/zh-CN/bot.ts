@@ -37,7 +37,7 @@ export const bot = {
   "bot-report-no-types": "您的单位没有需要在这里填写的报告。",
   "bot-report-feeds-hint": "定期数据请发送 /feeds 报送。",
   "bot-report-prefilled": "已根据核验结果预填：{ $fields }（可在最后核对时修改）",
-  "bot-report-start": "开始填写“{ $type }”，共 { $count } 项。\n{ $deadline }\n随时发送 /cancel 退出（不会保存）；可以随时发送现场照片。",
+  "bot-report-start": "开始填写“{ $type }”，共 { $count } 项。\n{ $deadline }\n随时发送 /cancel 退出（不会保存）；可以随时发送照片。",
   "bot-report-ask": "（{ $n }/{ $count }）请填写：{ $label }",
   "bot-report-ask-optional": "（选填，可点“跳过”）",
   "bot-report-ask-choose": "请点击下方按钮选择。",

@@ -96,7 +96,7 @@ export const reports = {
   "report-return-needs-reason": "退回时请写明原因，方便报送人修改",
   "report-period-invalid": "期间格式为 2026-03",
   "report-period-future": "还没到这个期间，不能提前报送",
-  "report-show-started": "演出已经开始（{ $startsAt }），不能再补报；本次逾期已记录。演出须在开始前报送，提前 3 天以上为按时",
+  "report-show-started": "演出已经开始（{ $startsAt }），不能再报送。演出须在开始前报送",
   "report-already-reviewed": "这份报告已经审核过了",
   "report-possible-duplicate": "{ $unit } 已于 { $date } 报送过相同的内容：{ $summary }",
   "report-possible-duplicate-other": "{ $unit } 已于 { $date } 报送过相同的内容，可联系该单位核实",
