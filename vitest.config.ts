@@ -5,6 +5,10 @@ import { defineConfig } from "vitest/config";
 // starts real servers, so it runs its files one at a time.
 export default defineConfig({
   test: {
+    // Tests never assert speed (benchmarks do): generous limits keep a busy 2-core CI machine from
+    // failing a correct test because a worker thread or a database took a few seconds to start.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,

@@ -67,7 +67,7 @@ describe("POST /api/v1/reports/duplicates", () => {
   });
 });
 
-describe("personal data in API logs", () => {
+describe("personal data in API logs", { timeout: 60_000 }, () => {
   it("writes no ID number, credit code, name or query-string token to any log line, for every report type, good and bad", async () => {
     const { lines, logger } = logSink();
     api = await createTestApi({ logger });
@@ -148,7 +148,7 @@ describe("personal data in API logs", () => {
   });
 });
 
-describe("who sees whole ID numbers", () => {
+describe("who sees whole ID numbers", { timeout: 60_000 }, () => {
   it("shows them whole to the tax officer and the reporter who filed, masked to coordinators, admins and colleagues", async () => {
     api = await createTestApi();
     const a = api;

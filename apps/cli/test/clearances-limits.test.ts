@@ -30,7 +30,7 @@ describe("clearances import with many rejected rows", { timeout: 60_000 }, () =>
     const summary = JSON.parse(stdout) as { imported: number; updated: number; rejected: { line: number; reason: string }[]; rejectedCount: number; rejectedTruncated: boolean };
     expect(summary).toMatchObject({ imported: 0, updated: 0, rejectedCount: 2500, rejectedTruncated: true });
     expect(summary.rejected).toHaveLength(1000);
-    expect(summary.rejected[0]).toEqual({ line: 2, reason: expect.stringMatching(/^amount:/) });
+    expect(summary.rejected[0]).toEqual({ line: 2, reason: expect.stringMatching(/^金额：/) });
     const human = await runCaptured(t.deps, ["clearances", "import", path]);
     expect(human.stdout).toContain("rejected 2500");
     expect(human.stdout).toContain("... 2450 more");

@@ -227,7 +227,7 @@ describe("deadlines before, not after", () => {
   it("says at the top when a performance is due, and warns before filing a late one", async () => {
     setSession("tok", { id: "u2", name: "刘经理", unit: { code: "grand-theatre", name: "区人民大剧院", type: "venue" }, roles: ["reporter"] });
     routeApi({
-      "GET /api/v1/reports/duplicates": noDuplicates,
+      "POST /api/v1/reports/duplicates": noDuplicates,
       "POST /api/v1/reports": () => ({ statusCode: 201, data: { id: "r9", status: "submitted", timeliness: "late", possibleDuplicateOf: null } }),
     });
     openForm("performance");

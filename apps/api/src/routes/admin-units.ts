@@ -4,6 +4,7 @@ import { CreateUnitSchema, UnitCodeSchema, UnitTypeSchema, UpdateUnitSchema } fr
 import { createUnit, deactivateUnit, listUnits, updateUnit } from "@xieshui/core/server";
 import { actorOf } from "../plugins/auth.ts";
 import { localeOf } from "../plugins/locale.ts";
+import { NoBodySchema } from "../schemas.ts";
 import type { RouteContext } from "./context.ts";
 
 /** A unit as the admin page manages it (deactivated ones included, marked). */
@@ -35,7 +36,7 @@ export const adminUnitRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
 
   app.post(
     "/admin/units/:code/deactivate",
-    { schema: { tags, security, summary: "Deactivate a unit: no new invites, not offered in pickers, history kept", params: UnitCodeParamsSchema, response: { 200: AdminUnitSchema } } },
+    { schema: { tags, security, summary: "Deactivate a unit: no new invites, not offered in pickers, history kept", params: UnitCodeParamsSchema, body: NoBodySchema, response: { 200: AdminUnitSchema } } },
     async (request) => deactivateUnit(deps, actorOf(request), request.params.code),
   );
 };

@@ -86,7 +86,7 @@ export default function ClearanceImportPage() {
     <View className='page'>
       <PageHeader title={t('app-import-title')} />
       <Guard roles={['tax_officer', 'coordinator', 'admin']}>
-        <Importer dryRunOnly={!hasRole(user, 'tax_officer')} />
+        <Importer dryRunOnly={!(user && hasRole(user, 'tax_officer'))} />
       </Guard>
     </View>
   )

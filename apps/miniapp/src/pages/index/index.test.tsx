@@ -15,8 +15,9 @@ describe("home page", () => {
     expect(screen.getByText("报送信息")).toBeTruthy();
     expect(screen.getByText("承租房屋登记")).toBeTruthy();
     expect(screen.queryByText("核验凭证")).toBeNull();
+    expect(screen.getByText("学习税法")).toBeTruthy();
     // No tile for a page this build does not have.
-    expect(screen.queryByText("学习税法")).toBeNull();
+    expect(screen.queryByText("匿名举报")).toBeNull();
     expect(screen.getByText("王芳，东村村委会")).toBeTruthy();
     expect(screen.queryByText("管理")).toBeNull();
     clearSession();

@@ -163,7 +163,7 @@ describe("long lists of rejected rows", { timeout: 60_000 }, () => {
       expect(summary).toMatchObject({ imported: 0, updated: 0, rejectedCount: 3000, rejectedTruncated: true, complete: true });
       expect(summary.rejected).toHaveLength(MAX_REJECTED_LISTED);
       expect(summary.rejected.map((r) => r.line)).toEqual(Array.from({ length: 1000 }, (_, i) => i + 2));
-      expect(summary.rejected[0]!.reason).toMatch(/^amount:/);
+      expect(summary.rejected[0]!.reason).toMatch(/^金额：/);
       if (!dryRun) expect(await t.db.prisma.clearanceImportBatch.findUniqueOrThrow({ where: { id: summary.batchId! } })).toMatchObject({ rejected: 3000, status: "done" });
     }
   });
