@@ -1,5 +1,5 @@
 // Composition root of the API: parse the environment, open and prepare the database, listen.
-import { createDb, createDeps, createLogger, prepareDatabase } from "@xieshui/core/server";
+import { createDb, createDeps, createLogger, createWechatClient, prepareDatabase, sessionRenewals } from "@xieshui/core/server";
 import { loadEnv } from "./env.ts";
 import { createServer } from "./server.ts";
 
@@ -16,6 +16,10 @@ const server = createServer({
     telegramBotToken: env.TELEGRAM_BOT_TOKEN,
     checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,
     logger,
+    wechat:
+      env.WECHAT_APP_ID && env.WECHAT_APP_SECRET
+        ? createWechatClient({ baseUrl: env.WECHAT_API_BASE, appId: env.WECHAT_APP_ID, secret: env.WECHAT_APP_SECRET })
+        : undefined,
   },
 });
 
@@ -26,6 +30,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down");
   try {
     await server.close();
+    await sessionRenewals(deps);
   } finally {
     await db.close();
   }

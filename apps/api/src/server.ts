@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { REDACT_PATHS, type Deps, type Logger } from "@xieshui/core/server";
+import { REDACT_PATHS, type Deps, type Logger, type WechatClient } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
 import { createAttemptLimiter } from "./plugins/rate-limit.ts";
 import { installErrorHandling } from "./plugins/errors.ts";
@@ -29,6 +29,8 @@ export interface ServerConfig {
   authAttemptsPerMinute?: number | undefined;
   /** Trust X-Forwarded-For (behind a reverse proxy), so per-IP limits see the client. */
   trustProxy?: boolean | undefined;
+  /** Enables `POST /auth/wechat` and `wechatCode` on sign-in (WeChat's code2session behind core's interface). */
+  wechat?: WechatClient | undefined;
 }
 
 /** The config routes see: defaults applied. */

@@ -7,6 +7,7 @@ import { unitRoutes } from "./units.ts";
 import { adminRoutes } from "./admin.ts";
 import { clearanceRoutes } from "./clearances.ts";
 import { reportRoutes } from "./reports.ts";
+import { reportFlowRoutes } from "./report-flows.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -24,6 +25,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(adminRoutes, ctx);
       await api.register(clearanceRoutes, ctx);
       await api.register(reportRoutes, ctx);
+      await api.register(reportFlowRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -15,3 +15,4 @@ export * from "./mask.ts";
 export * from "./clearance.ts";
 export * from "./schemas/clearances.ts";
 export * from "./reports/index.ts";
+export * from "./sessions.ts";

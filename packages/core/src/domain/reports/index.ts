@@ -5,3 +5,5 @@ export * from "./feeds.ts";
 export * from "./registry.ts";
 export * from "./drafts.ts";
 export * from "./answers.ts";
+export * from "./vehicle.ts";
+export * from "./versions.ts";

@@ -4,3 +4,4 @@ export * from "./invites.ts";
 export * from "./sessions.ts";
 export * from "./link-codes.ts";
 export * from "./units.ts";
+export * from "./wechat.ts";

@@ -40,6 +40,10 @@ export interface ReportView {
   reviewedAt: string | null;
   reviewComment: string | null;
   photos: number;
+  /** 1, or the number of the correction after a return (earlier versions: ReportVersion) */
+  version: number;
+  /** data keys the reviewer named when returning ([] when none) */
+  returnedFields: string[];
 }
 
 /** The Report row shape the views are built from (with unit and reporter looked up). */
@@ -60,7 +64,20 @@ export interface ReportRow {
   createdAt: Date;
   reviewedAt: Date | null;
   reviewComment: string | null;
+  version?: number;
+  returnedFields?: string | null;
   _count?: { photos: number };
+}
+
+/** Parses Report.returnedFields (a JSON array of data keys); anything else reads as none. */
+export function parseReturnedFields(value: string | null | undefined): string[] {
+  if (!value) return [];
+  try {
+    const list: unknown = JSON.parse(value);
+    return Array.isArray(list) ? list.filter((f): f is string => typeof f === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /** Builds views, looking up units and reporters in two queries. */
@@ -91,6 +108,8 @@ export async function toViews(deps: Deps, rows: ReportRow[]): Promise<ReportView
     reviewedAt: r.reviewedAt?.toISOString() ?? null,
     reviewComment: r.reviewComment,
     photos: r._count?.photos ?? 0,
+    version: r.version ?? 1,
+    returnedFields: parseReturnedFields(r.returnedFields),
   }));
 }
 

@@ -33,7 +33,7 @@ export async function findPossibleDuplicates(
   input: { type: string; data: Record<string, unknown> },
   opts?: ReportOptions,
 ): Promise<PossibleDuplicate[]> {
-  requireRole(actor, "reporter", "tax_officer");
+  requireRole(actor, "reporter", "checker", "tax_officer");
   const locale = localeOf(opts);
   const type = getReportType(input.type);
   if (!type) throw new AppError("invalid_input", { reason: "unknown_type", fields: { type: t(locale, "report-type-unknown") } });

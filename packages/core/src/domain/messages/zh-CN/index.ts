@@ -3,6 +3,7 @@ import { bot } from "./bot.ts";
 import { app } from "./app.ts";
 import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
+import { fieldwork } from "./fieldwork.ts";
 
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
-export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances } as const;
+export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...fieldwork } as const;
