@@ -89,7 +89,7 @@ export const fieldwork = {
   "bot-report-fix-start-fields": "Correcting the returned “{ $type }” (version { $version }). Reason: { $comment }\nTo fix: { $fields }",
   "bot-report-fix-current": "Now: { $value }",
   "bot-report-fix-keep": "Keep as is",
-  "bot-report-resubmitted": "✅ “{ $type }” resubmitted (version { $version })\nNo.: { $id }\nStatus: { $status }\nTimeliness: { $timeliness }",
+  "bot-report-resubmitted": "✅ “{ $type }” resubmitted (version { $version })\nStatus: { $status }\nTimeliness: { $timeliness }",
   "bot-report-fix-not-found": "This report cannot be found, or it is not yours.",
   "bot-report-fix-done": "This report was already resubmitted (version { $version }); there is nothing more to correct.",
 } as const satisfies Record<keyof typeof zh, string>;

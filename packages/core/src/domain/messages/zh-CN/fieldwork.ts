@@ -90,7 +90,7 @@ export const fieldwork = {
   "bot-report-fix-start-fields": "修改退回的“{ $type }”（第 { $version } 版）。退回原因：{ $comment }\n需修改：{ $fields }",
   "bot-report-fix-current": "当前：{ $value }",
   "bot-report-fix-keep": "保留原值",
-  "bot-report-resubmitted": "✅ 已重新提交“{ $type }”（第 { $version } 版）\n编号：{ $id }\n状态：{ $status }\n时效：{ $timeliness }",
+  "bot-report-resubmitted": "✅ 已重新提交“{ $type }”（第 { $version } 版）\n状态：{ $status }\n时效：{ $timeliness }",
   "bot-report-fix-not-found": "找不到这份报告，或它不是您报送的。",
   "bot-report-fix-done": "这份报告已重新提交（第 { $version } 版），无需再次修改。",
 } as const;
