@@ -2,7 +2,7 @@
 // src/pages/<name>/index.tsx + index.config.ts.
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/login/index', 'pages/profile/index', 'pages/soon/index', 'pages/check/index',
-    'pages/report/index', 'pages/report-form/index', 'pages/report-mine/index', 'pages/report-feeds/index', 'pages/review/index', 'pages/review-detail/index', 'pages/admin/index', 'pages/oversight/index', 'pages/clearance-import/index'],
+    'pages/report/index', 'pages/report-form/index', 'pages/report-mine/index', 'pages/report-feeds/index', 'pages/review/index', 'pages/review-detail/index', 'pages/report-detail/index', 'pages/admin/index', 'pages/oversight/index', 'pages/clearance-import/index'],
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f4f5f7',

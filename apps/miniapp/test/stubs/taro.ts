@@ -18,6 +18,10 @@ export const useLaunch = vi.fn();
 export const setNavigationBarTitle = vi.fn(async (_o: { title: string }) => ({}));
 export const navigateBack = vi.fn(async () => ({}));
 export const getCurrentPages = vi.fn(() => [] as unknown[]);
+export const pageScrollTo = vi.fn(async (_o: { selector?: string; scrollTop?: number }) => ({}));
+export const useDidShow = vi.fn();
+export const showModal = vi.fn(async (_o: { title?: string; content?: string }) => ({ confirm: true, cancel: false }));
+export const login = vi.fn(async () => ({ code: "wx-login-code" }));
 
 /** Clears storage and spies between tests. */
 export function resetTaroStub(): void {
@@ -25,5 +29,5 @@ export function resetTaroStub(): void {
   vi.clearAllMocks();
 }
 
-const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages };
+const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages, pageScrollTo, useDidShow, showModal, login };
 export default Taro;

@@ -11,6 +11,7 @@ import { reviewReport } from './api'
  */
 export function useReview(reportId: string, deps = { reviewReport }) {
   const [comment, setComment] = useState('')
+  const [returnFields, setReturnFields] = useState<string[]>([])
   const [fields, setFields] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -20,7 +21,8 @@ export function useReview(reportId: string, deps = { reviewReport }) {
   const decide = useCallback(
     async (decision: 'accept' | 'return') => {
       if (inFlight.current) return
-      const parsed = parseInput(ReviewReportSchema, comment.trim() ? { decision, comment } : { decision }, getLocale())
+      const named = decision === 'return' ? returnFields : []
+      const parsed = parseInput(ReviewReportSchema, { decision, ...(comment.trim() ? { comment } : {}), ...(named.length ? { fields: named } : {}) }, getLocale())
       if (!parsed.ok) {
         setFields(parsed.fields)
         return
@@ -30,7 +32,7 @@ export function useReview(reportId: string, deps = { reviewReport }) {
       setFields({})
       setError(null)
       try {
-        setDone(await deps.reviewReport(reportId, decision, parsed.data.comment ?? ''))
+        setDone(await deps.reviewReport(reportId, decision, parsed.data.comment ?? '', parsed.data.fields ?? []))
       } catch (e) {
         if (isApiError(e)) {
           setFields(e.fields)
@@ -41,7 +43,7 @@ export function useReview(reportId: string, deps = { reviewReport }) {
         setBusy(false)
       }
     },
-    [comment, deps, reportId],
+    [comment, deps, reportId, returnFields],
   )
 
   return {
@@ -51,6 +53,9 @@ export function useReview(reportId: string, deps = { reviewReport }) {
       setFields({})
     },
     fields,
+    /** The fields the reviewer names when returning (optional). */
+    returnFields,
+    toggleReturnField: (name: string) => setReturnFields((f) => (f.includes(name) ? f.filter((x) => x !== name) : [...f, name])),
     error,
     busy,
     done,

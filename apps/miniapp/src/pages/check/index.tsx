@@ -1,6 +1,7 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { canUse, type ClearanceCheckResult } from '@xieshui/core'
+import { mayReportCheckResult, type ClearanceCheckResult } from '@xieshui/core'
 import { useCheck, type CheckMode } from '../../features/check/use-check'
 import { PLATE_KEY_ROWS, PROVINCES } from '../../features/check/plate-keyboard'
 import { openVehicleReport } from '../../features/check/report-link'
@@ -12,7 +13,8 @@ import { Notice } from '../../components/notice'
 import { PageHeader } from '../../components/page-header'
 import './index.css'
 
-function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Translate; canReport: boolean }) {
+function Result({ result, t, canReport, onNext }: { result: ClearanceCheckResult; t: Translate; canReport: boolean; onNext: () => void }) {
+  const [opening, setOpening] = useState(false)
   return (
     <View className='card' id='check-result'>
       <Text className='card__title'>{`${result.key} · ${t(`clearance-kind-${result.kind}`)}`}</Text>
@@ -33,13 +35,22 @@ function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Tra
         <View id='check-explain'>
           <Text className='card__title'>{t('clearance-explain-title')}</Text>
           <Text className='card__text'>{t(result.kind === 'vehicle_vessel' ? 'clearance-explain-vehicle' : 'clearance-explain-property')}</Text>
-          {canReport && result.kind === 'vehicle_vessel' ? (
-            <ActionButton id='check-report' kind='danger' onClick={() => openVehicleReport(result)}>
+          {canReport ? (
+            <ActionButton
+              id='check-report'
+              kind='danger'
+              disabled={opening}
+              onClick={() => {
+                setOpening(true)
+                void openVehicleReport(result).finally(() => setOpening(false))
+              }}
+            >
               {t('clearance-report-action')}
             </ActionButton>
           ) : null}
         </View>
       )}
+      <ActionButton id='check-next' kind='secondary' onClick={onNext}>{t('app-check-next')}</ActionButton>
     </View>
   )
 }
@@ -49,6 +60,10 @@ export default function CheckPage() {
   const check = useCheck()
   const { user } = useSession()
   const [picking, setPicking] = useState(false)
+  // A result takes the screen: scroll it into view once it is rendered (keyboard folded away).
+  useEffect(() => {
+    if (check.result) void Taro.pageScrollTo({ selector: '#check-result', duration: 200 }).catch(() => undefined)
+  }, [check.result])
   const tabs: { mode: CheckMode; label: string }[] = [
     { mode: 'plate', label: t('clearance-ui-tab-plate') },
     { mode: 'vin', label: t('clearance-ui-tab-vin') },
@@ -75,8 +90,9 @@ export default function CheckPage() {
               <View className='plate__province' id='plate-province' onClick={() => setPicking(!picking)}>
                 <Text>{check.province}</Text>
               </View>
-              <Text className='plate__rest' id='plate-value'>{check.plateRest || '·'}</Text>
+              <Text className='plate__rest' id='plate-value' onClick={check.editPlate}>{check.plateRest || '·'}</Text>
             </View>
+            {check.keyboardOpen ? null : <Text className='field__hint'>{t('app-check-plate-tap')}</Text>}
             {check.fields.key ? <Text className='field__error' id='check-key-error'>{check.fields.key}</Text> : null}
             {picking ? (
               <View className='provinces' id='province-picker'>
@@ -87,6 +103,7 @@ export default function CheckPage() {
                 ))}
               </View>
             ) : null}
+            {check.keyboardOpen ? (
             <View className='plate-keys'>
               {PLATE_KEY_ROWS.map((row) => (
                 <View key={row.join('')} className='plate-keys__row'>
@@ -102,6 +119,7 @@ export default function CheckPage() {
                 <View id='key-clear' className='plate-keys__key plate-keys__key--wide' onClick={check.clear}><Text>{t('clearance-ui-clear')}</Text></View>
               </View>
             </View>
+            ) : null}
           </View>
         ) : (
           <Field
@@ -119,7 +137,7 @@ export default function CheckPage() {
         </ActionButton>
       </View>
 
-      {check.result ? <Result result={check.result} t={t} canReport={canUse(user, 'report')} /> : null}
+      {check.result ? <Result result={check.result} t={t} canReport={user !== null && mayReportCheckResult(user, check.result)} onNext={check.next} /> : null}
     </View>
   )
 }

@@ -6,13 +6,15 @@ import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
-import { getReport, type ReportView } from '../../features/report/api'
+import { getReportDetail, type ReportDetail } from '../../features/report-detail/api'
+import { VersionChanges } from '../../features/review/version-changes'
+import { ReturnFields } from '../../features/review/return-fields'
 import { displayValue } from '../../features/report/form-model'
 import { useAsync } from '../../features/report/use-async'
 import { useReview } from '../../features/review/use-review'
 import '../../features/report/report.css'
 
-function Detail({ report }: { report: ReportView }) {
+function Detail({ report }: { report: ReportDetail }) {
   const t = useT()
   const review = useReview(report.id)
   const shown = review.done ?? report
@@ -25,6 +27,7 @@ function Detail({ report }: { report: ReportView }) {
           <Text className='ritem__type'>{type ? t(type.titleKey) : report.type}</Text>
           <Text className={`badge badge--${shown.status}`} id='review-status'>{t(`report-status-${shown.status}`)}</Text>
           <Text className={`badge badge--${shown.timeliness}`}>{t(`report-timeliness-${shown.timeliness}`)}</Text>
+          {report.version > 1 ? <Text className='badge' id='review-version'>{t('app-detail-version', { version: report.version })}</Text> : null}
         </View>
         <Text className='ritem__meta'>{report.unit.name} · {report.reporter} · {cstDate(new Date(report.createdAt))}</Text>
         {report.possibleDuplicateOf ? <Notice id='review-dup' text={t('app-review-duplicate-of', { id: report.possibleDuplicateOf })} /> : null}
@@ -46,6 +49,7 @@ function Detail({ report }: { report: ReportView }) {
         </View>
         {shown.reviewComment ? <Text className='ritem__comment'>{t('app-report-review-comment', { comment: shown.reviewComment })}</Text> : null}
       </View>
+      <VersionChanges report={report} />
 
       {shown.status === 'submitted' ? (
         <View className='card'>
@@ -57,6 +61,7 @@ function Detail({ report }: { report: ReportView }) {
             </View>
             {review.fields.comment ? <Text className='field__error' id='review-comment-error'>{review.fields.comment}</Text> : <Text className='field__hint'>{t('app-review-comment-hint')}</Text>}
           </View>
+          <ReturnFields fields={fields} chosen={review.returnFields} onToggle={review.toggleReturnField} />
           <View className='btn-row'>
             <ActionButton id='review-accept' disabled={review.busy} onClick={() => void review.accept()}>{t('app-review-accept')}</ActionButton>
             <ActionButton id='review-return' kind='danger' disabled={review.busy} onClick={() => void review.returnReport()}>{t('app-review-return')}</ActionButton>
@@ -74,7 +79,7 @@ export default function ReviewDetailPage() {
   const t = useT()
   const { user } = useSession()
   const id = useRouter().params.id ?? ''
-  const report = useAsync(() => getReport(id), [id])
+  const report = useAsync(() => getReportDetail(id), [id])
   return (
     <View className='page'>
       <PageHeader title={t('app-review-detail')} />
