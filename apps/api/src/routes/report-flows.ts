@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { ResubmitReportSchema } from "@xieshui/core";
 import { resubmitReport, startVehicleReport } from "@xieshui/core/server";
 import { actorOf } from "../plugins/auth.ts";
 import { localeOf } from "../plugins/locale.ts";
@@ -49,6 +50,7 @@ export const reportFlowRoutes: FastifyPluginAsyncZod<RouteContext> = async (app,
         security,
         summary: "Resubmit a returned report as its next version: { clientId, data }; the same clientId again returns the same version (200)",
         params: ReportIdParams,
+        body: ResubmitReportSchema,
         response: {
           "2xx": z.object({ id: z.string(), status: z.string(), timeliness: z.string(), version: z.number().int(), possibleDuplicateOf: z.string().nullable() }),
         },

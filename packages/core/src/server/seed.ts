@@ -24,7 +24,7 @@ export const DEMO_UNITS: DemoUnit[] = [
   { code: "dongcun", name: "幸福镇东村村委会", type: "village", parent: "xingfu-town", address: "幸福镇东村 1 组村委会大院" },
   { code: "xicun", name: "幸福镇西村村委会", type: "village", parent: "xingfu-town", address: "幸福镇西村 2 组村委会大院" },
   { code: "heping", name: "幸福镇和平社区居委会", type: "community", parent: "xingfu-town", address: "幸福镇和平路 36 号" },
-  { code: "traffic-1", name: "区公安局交警大队一中队", type: "traffic_police", address: "幸福镇人民路 88 号（交警一中队检查站）" },
+  { code: "traffic-1", name: "区公安局交警大队一中队", type: "traffic_police", address: "幸福镇人民路 88 号交警一中队检查站" },
   { code: "grand-theatre", name: "区人民大剧院", type: "venue", address: "文化路 8 号" },
   { code: "culture-bureau", name: "区文化和旅游局", type: "culture_bureau" },
   { code: "land-bureau", name: "区自然资源局（国土）", type: "land_bureau" },

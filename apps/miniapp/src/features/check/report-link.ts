@@ -2,6 +2,7 @@ import Taro from '@tarojs/taro'
 import { guessVehicleType, vehicleReportDraft, type ClearanceCheckResult, type VehicleNoClearanceData } from '@xieshui/core'
 import { translate } from '../../lib/i18n'
 import { request } from '../../lib/request'
+import { readStorage, removeStorage, writeStorage } from '../../lib/storage'
 import { createSeededDraft, loadDraft, saveDraft, typedValues } from '../report/drafts'
 import type { FormValues } from '../report/form-model'
 
@@ -47,4 +48,18 @@ export async function openVehicleReport(result: Pick<ClearanceCheckResult, 'key'
   const samePlate = existing && (!seed.plate || existing.values.plate === seed.plate)
   saveDraft(samePlate ? { ...existing, values: { ...existing.values, ...seed, ...typedValues(existing) }, seed } : createSeededDraft(VEHICLE_REPORT_TYPE, seed))
   await Taro.navigateTo({ url: VEHICLE_REPORT_URL })
+}
+
+const NEXT_CHECK_KEY = 'xieshui.check-next'
+
+/** After a vehicle report is filed: the check page, shown again, starts the next check afresh. */
+export function requestNextCheck(): void {
+  writeStorage(NEXT_CHECK_KEY, true)
+}
+
+/** True once after requestNextCheck (the check page asks when it is shown). */
+export function takeNextCheckRequest(): boolean {
+  const asked = readStorage<boolean>(NEXT_CHECK_KEY) === true
+  if (asked) removeStorage(NEXT_CHECK_KEY)
+  return asked
 }

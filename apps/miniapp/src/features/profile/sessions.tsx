@@ -34,7 +34,7 @@ async function confirmEnd(session: SessionItem): Promise<boolean> {
   const r = await Taro.showModal({
     title: translate('app-sessions-end-title'),
     content: session.current ? translate('app-sessions-end-current-body') : translate('app-sessions-end-body', { device: session.device }),
-    confirmText: translate('app-sessions-end'),
+    confirmText: translate('app-sessions-end-confirm'),
     cancelText: translate('app-sessions-cancel'),
     confirmColor: '#c62828',
   })

@@ -26,7 +26,10 @@ export function VersionChanges({ report }: { report: ReportDetail }) {
           <View key={c.field} className='change' id={`diff-${c.field}`}>
             <Text className='change__k'>{t(field.labelKey)}</Text>
             <Text className='change__new'>{displayValue(field, c.after, getLocale())}</Text>
-            <Text className='change__old'>{t('app-review-change-was', { value: displayValue(field, c.before, getLocale()) })}</Text>
+            <Text className='change__was'>
+              {t('app-review-change-was')}
+              <Text className='change__old'>{displayValue(field, c.before, getLocale())}</Text>
+            </Text>
           </View>
         )
       })}

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react'
-import Taro from '@tarojs/taro'
+import Taro, { useDidShow } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import { mayReportCheckResult, type ClearanceCheckResult } from '@xieshui/core'
 import { useCheck, type CheckMode } from '../../features/check/use-check'
 import { PLATE_KEY_ROWS, PROVINCES } from '../../features/check/plate-keyboard'
-import { openVehicleReport } from '../../features/check/report-link'
+import { openVehicleReport, takeNextCheckRequest } from '../../features/check/report-link'
 import { useT, type Translate } from '../../lib/i18n'
 import { useSession } from '../../lib/session'
 import { Field } from '../../components/field'
@@ -38,7 +38,6 @@ function Result({ result, t, canReport, onNext }: { result: ClearanceCheckResult
           {canReport ? (
             <ActionButton
               id='check-report'
-              kind='danger'
               disabled={opening}
               onClick={() => {
                 setOpening(true)
@@ -60,6 +59,10 @@ export default function CheckPage() {
   const check = useCheck()
   const { user } = useSession()
   const [picking, setPicking] = useState(false)
+  // Back from a filed vehicle report (核验下一辆 there): the next check starts afresh.
+  useDidShow(() => {
+    if (takeNextCheckRequest()) check.next()
+  })
   // A result takes the screen: scroll it into view once it is rendered (keyboard folded away).
   useEffect(() => {
     if (check.result) void Taro.pageScrollTo({ selector: '#check-result', duration: 200 }).catch(() => undefined)

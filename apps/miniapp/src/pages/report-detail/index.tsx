@@ -1,5 +1,5 @@
 import Taro, { useRouter } from '@tarojs/taro'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { cstDate, cstYear, formatCst, getReportType, type EventReportType } from '@xieshui/core'
 import { getLocale, useT } from '../../lib/i18n'
@@ -19,6 +19,11 @@ function Fixable({ report, type, onDone }: { report: ReportDetail; type: EventRe
   const fix = useFix(report, type, onDone)
   const flagged = new Set(report.status === 'returned' ? report.returnedFields : [])
   const reason = report.reviewComment ?? ''
+  // Correcting: bring the first answer the reviewer named into view.
+  const first = type.fields.find((f) => flagged.has(f.name))?.name
+  useEffect(() => {
+    if (fix.editing && first) void Taro.pageScrollTo({ selector: `#f-${first}-field`, duration: 200 }).catch(() => undefined)
+  }, [fix.editing, first])
   if (!fix.editing) {
     return (
       <View>

@@ -20,8 +20,10 @@ function Detail({ report }: { report: ReportDetail }) {
   const shown = review.done ?? report
   const type = getReportType(report.type)
   const fields = type && !report.nil && type.kind === 'event' ? reportFields(type) : []
+  const changed = new Set(report.changes.map((c) => c.field))
   return (
     <View>
+      <VersionChanges report={report} />
       <View className='card' id='review-report'>
         <View className='ritem__head'>
           <Text className='ritem__type'>{type ? t(type.titleKey) : report.type}</Text>
@@ -32,7 +34,7 @@ function Detail({ report }: { report: ReportDetail }) {
         <Text className='ritem__meta'>{report.unit.name} · {report.reporter} · {cstDate(new Date(report.createdAt))}</Text>
         {report.possibleDuplicateOf ? <Notice id='review-dup' text={t('app-review-duplicate-of', { id: report.possibleDuplicateOf })} /> : null}
         {fields.map((f) => (
-          <View key={f.name} className='kv'>
+          <View key={f.name} className={`kv${changed.has(f.name) ? ' kv--changed' : ''}`}>
             <Text className='kv__k'>{t(f.labelKey)}</Text>
             <Text className='kv__v' id={`kv-${f.name}`}>{displayValue(f, report.data[f.name], getLocale())}</Text>
           </View>
@@ -49,7 +51,6 @@ function Detail({ report }: { report: ReportDetail }) {
         </View>
         {shown.reviewComment ? <Text className='ritem__comment'>{t('app-report-review-comment', { comment: shown.reviewComment })}</Text> : null}
       </View>
-      <VersionChanges report={report} />
 
       {shown.status === 'submitted' ? (
         <View className='card'>
