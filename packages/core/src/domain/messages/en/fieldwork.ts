@@ -64,7 +64,7 @@ export const fieldwork = {
   "app-fix-cancel": "Discard changes",
   "app-fix-done": "Resubmitted (version { $version }), awaiting review.",
   "app-fix-nothing-changed": "You have not changed anything yet",
-  "app-review-version": "Version { $version }: { $count } answers changed",
+  "app-review-version": "Version { $version }: answers changed: { $count }",
   "app-review-version-same": "Version { $version }: no answer changed",
   "app-review-changes-title": "Compared with the previous version",
   "app-review-change-was": "Was: ",
