@@ -49,6 +49,15 @@ export const ApiEnvSchema = z.object({
   CLEARANCE_IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_240).default(200)),
   /** 1 (default): an empty database gets the demo district. */
   XIESHUI_DEMO: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("1")),
+  /** WeChat mini-program sign-in (wx.login → code2session): the app id and secret, both or neither. */
+  WECHAT_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(/^wx[0-9a-f]{16}$/, "a mini-program app id: wx + 16 hex digits").optional()),
+  WECHAT_APP_SECRET: z.preprocess(emptyToUndefined, z.string().trim().regex(/^[0-9A-Za-z]{16,64}$/, "the mini-program's AppSecret: 16-64 letters and digits").optional()),
+  /** WeChat's API base URL (a local fake in tests and offline demos). */
+  WECHAT_API_BASE: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).default("https://api.weixin.qq.com")),
+}).superRefine((env, ctx) => {
+  if (Boolean(env.WECHAT_APP_ID) !== Boolean(env.WECHAT_APP_SECRET)) {
+    ctx.addIssue({ code: "custom", path: [env.WECHAT_APP_ID ? "WECHAT_APP_SECRET" : "WECHAT_APP_ID"], message: "WeChat sign-in needs both WECHAT_APP_ID and WECHAT_APP_SECRET" });
+  }
 });
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 

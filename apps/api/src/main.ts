@@ -1,5 +1,5 @@
 // Composition root of the API: parse the environment, open and prepare the database, listen.
-import { createDb, createDeps, createLogger, prepareDatabase } from "@xieshui/core/server";
+import { createDb, createDeps, createLogger, createWechatClient, prepareDatabase, sessionRenewals } from "@xieshui/core/server";
 import { loadEnv } from "./env.ts";
 import { createServer } from "./server.ts";
 
@@ -18,6 +18,10 @@ const server = createServer({
     trustProxy: env.TRUST_PROXY,
     clearanceImportMaxBytes: env.CLEARANCE_IMPORT_MAX_MB * 1024 * 1024,
     logger,
+    wechat:
+      env.WECHAT_APP_ID && env.WECHAT_APP_SECRET
+        ? createWechatClient({ baseUrl: env.WECHAT_API_BASE, appId: env.WECHAT_APP_ID, secret: env.WECHAT_APP_SECRET })
+        : undefined,
   },
 });
 
@@ -28,6 +32,7 @@ async function shutdown(signal: string) {
   logger.info({ signal }, "shutting down");
   try {
     await server.close();
+    await sessionRenewals(deps);
   } finally {
     await db.close();
   }

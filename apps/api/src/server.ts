@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { createLogger, type Deps, type Logger } from "@xieshui/core/server";
+import { createLogger, type Deps, type Logger, type WechatClient } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
 import { createAttemptLimiter, registerRateLimit } from "./plugins/rate-limit.ts";
 import { registerSecurityHeaders } from "./plugins/security.ts";

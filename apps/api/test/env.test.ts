@@ -16,7 +16,19 @@ describe("loadEnv", () => {
       TRUST_PROXY: false,
       CLEARANCE_IMPORT_MAX_MB: 200,
       XIESHUI_DEMO: "1",
+      WECHAT_APP_ID: undefined,
+      WECHAT_APP_SECRET: undefined,
+      WECHAT_API_BASE: "https://api.weixin.qq.com",
     });
+  });
+
+  it("takes WeChat sign-in settings only as a valid pair", () => {
+    const env = loadEnv({ WECHAT_APP_ID: "wx0123456789abcdef", WECHAT_APP_SECRET: "0123456789abcdef0123456789abcdef", WECHAT_API_BASE: "http://127.0.0.1:9999" });
+    expect(env).toMatchObject({ WECHAT_APP_ID: "wx0123456789abcdef", WECHAT_API_BASE: "http://127.0.0.1:9999" });
+    expect(() => loadEnv({ WECHAT_APP_ID: "wx0123456789abcdef" })).toThrow(/WECHAT_APP_SECRET/);
+    expect(() => loadEnv({ WECHAT_APP_SECRET: "0123456789abcdef0123456789abcdef" })).toThrow(/WECHAT_APP_ID/);
+    expect(() => loadEnv({ WECHAT_APP_ID: "not-an-app-id", WECHAT_APP_SECRET: "0123456789abcdef0123456789abcdef" })).toThrow(/WECHAT_APP_ID/);
+    expect(() => loadEnv({ WECHAT_API_BASE: "ftp://example" })).toThrow(/WECHAT_API_BASE/);
   });
 
   it("treats empty variables as unset", () => {

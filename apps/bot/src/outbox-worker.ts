@@ -1,4 +1,5 @@
-import { LOCALES, DEFAULT_LOCALE, type Locale } from "@xieshui/core";
+import { InlineKeyboard } from "grammy";
+import { LOCALES, DEFAULT_LOCALE, t, type Locale } from "@xieshui/core";
 import { dueMessages, markFailed, markSent, renderOutboxPayload, type Deps, type DueMessage } from "@xieshui/core/server";
 import type { XieshuiBot } from "./bot.ts";
 import { describeError } from "./errors.ts";
@@ -40,6 +41,17 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
     return renderOutboxPayload(msg.payload, localeOf(msg.locale));
   }
 
+  /** Buttons for the actions a message offers (a returned report: 修改后重新提交). */
+  function keyboard(msg: DueMessage): InlineKeyboard | null {
+    const actions = msg.payload.actions ?? [];
+    if (actions.length === 0) return null;
+    const kb = new InlineKeyboard();
+    for (const a of actions) {
+      if (a.kind === "resubmit" && /^[A-Za-z0-9_-]{1,40}$/.test(a.reportId)) kb.text(t(localeOf(msg.locale), "bot-report-fix-button"), `rpt:fix:${a.reportId}`);
+    }
+    return kb.inline_keyboard.flat().length ? kb : null;
+  }
+
   async function deliver(msg: DueMessage): Promise<boolean> {
     const text = render(msg);
     if (!text) {
@@ -52,7 +64,8 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
       return false;
     }
     try {
-      await bot.api.sendMessage(msg.chatId, text);
+      const kb = keyboard(msg);
+      await bot.api.sendMessage(msg.chatId, text, kb ? { reply_markup: kb } : {});
     } catch (error) {
       const info = describeError(error);
       await markFailed(deps, msg.id, String(info.description ?? info.message ?? info.kind), msg.attempts);

@@ -293,9 +293,12 @@ describe("/report: who may file what", () => {
     expect(await reportCount()).toBe(0);
   });
 
-  it("tells a member without the reporter role that reports are for reporters", async () => {
-    const u = await reporter("traffic_police", ["checker"]);
-    expect(await say(u, "/report")).toEqual(["只有单位的报送员可以填写报告。如需开通，请联系单位管理员。"]);
+  it("tells a member without the reporter role that reports are for reporters, and a checker how to report a vehicle", async () => {
+    const trainer = tgUser();
+    await makeTelegramUser(h.t.deps, { roles: ["trainer"], telegramId: trainer.id, unitType: "tax_bureau" });
+    expect(await say(trainer, "/report")).toEqual(["只有单位的报送员可以填写报告。如需开通，请联系单位管理员。"]);
+    const checker = await reporter("traffic_police", ["checker"]);
+    expect((await say(checker, "/report"))[0]).toContain("请先核验车辆：发送 /check 车牌号");
   });
 
   it("refuses a show that has already started at its start time, before anything is recorded", async () => {

@@ -14,7 +14,7 @@ const officerUnit = { code: "shuiwu", name: "税务分局", type: "tax_bureau" a
 const view = (over: Partial<ReportView> = {}): ReportView => ({
   id: "r1", type: "rental", status: "submitted", timeliness: "on_time", unit: { code: "dongcun", name: "东村村委会" }, reporter: "王芳",
   summary: "幸福镇东村3组12号 · 李四 · 2026-11-01", data: {}, period: null, nil: false, rowCount: 0, possibleDuplicateOf: null, dueAt: null,
-  createdAt: "2026-11-20T02:00:00Z", reviewedAt: null, reviewComment: null, photos: 0, ...over,
+  createdAt: "2026-11-20T02:00:00Z", reviewedAt: null, reviewComment: null, photos: 0, version: 1, returnedFields: [], ...over,
 });
 
 beforeEach(() => setLocale("zh-CN"));
@@ -49,12 +49,30 @@ describe("review decision", () => {
     const { result } = renderHook(() => useReview("r1", { reviewReport, confirm }));
     act(() => result.current.setComment("与西村重复"));
     await act(() => result.current.returnReport());
-    expect(reviewReport).toHaveBeenCalledWith("r1", "return", "与西村重复");
+    expect(reviewReport).toHaveBeenCalledWith("r1", "return", "与西村重复", []);
     expect(result.current.done).toMatchObject({ status: "returned", reviewComment: "与西村重复" });
 
     const other = renderHook(() => useReview("r2", { reviewReport, confirm }));
     await act(() => other.result.current.accept());
-    expect(reviewReport).toHaveBeenLastCalledWith("r2", "accept", "");
+    expect(reviewReport).toHaveBeenLastCalledWith("r2", "accept", "", []);
+  });
+});
+
+describe("naming the fields concerned", () => {
+  it("sends the named fields with a return, and none with an accept", async () => {
+    const reviewReport = vi.fn(async () => view({ status: "returned" }));
+    const { result } = renderHook(() => useReview("r1", { reviewReport }));
+    act(() => result.current.setComment("租期请核对"));
+    act(() => result.current.toggleReturnField("leaseEnd"));
+    act(() => result.current.toggleReturnField("address"));
+    act(() => result.current.toggleReturnField("address"));
+    expect(result.current.returnFields).toEqual(["leaseEnd"]);
+    await act(() => result.current.returnReport());
+    expect(reviewReport).toHaveBeenCalledWith("r1", "return", "租期请核对", ["leaseEnd"]);
+    const other = renderHook(() => useReview("r2", { reviewReport }));
+    act(() => other.result.current.toggleReturnField("leaseEnd"));
+    await act(() => other.result.current.accept());
+    expect(reviewReport).toHaveBeenLastCalledWith("r2", "accept", "", []);
   });
 });
 

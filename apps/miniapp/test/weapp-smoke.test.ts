@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { ensureBuild } from "../../../test/support/h5.ts";
 
 // Proves the WeChat build really renders: load dist/weapp in Node with stand-ins for the mini-program
@@ -9,7 +9,7 @@ import { ensureBuild } from "../../../test/support/h5.ts";
 type PageDef = { onLoad?: (q: Record<string, string>) => void; methods?: Record<string, unknown> };
 
 const storage = new Map<string, unknown>();
-const requests: { url: string }[] = [];
+const requests: { url: string; data?: unknown }[] = [];
 let app: { onLaunch?: (o: unknown) => void } | undefined;
 let page: PageDef | undefined;
 const saved: Record<string, unknown> = {};
@@ -19,11 +19,14 @@ const stubs: Record<string, unknown> = {
     getStorageSync: (k: string) => (storage.has(k) ? storage.get(k) : ""),
     setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
     removeStorageSync: (k: string) => void storage.delete(k),
-    request: (o: { url: string; success?: (r: unknown) => void }) => {
+    request: (o: { url: string; data?: unknown; success?: (r: unknown) => void }) => {
       requests.push(o);
-      setTimeout(() => o.success?.({ statusCode: 200, data: {} }), 0);
+      // A WeChat account that never signed in with an invite: the API does not know it.
+      const notBound = { statusCode: 404, data: { error: { code: "not_found", reason: "wechat_not_bound", message: "这个微信还没有绑定账号" } } };
+      setTimeout(() => o.success?.(o.url.endsWith("/api/v1/auth/wechat") ? notBound : { statusCode: 200, data: {} }), 0);
       return { abort() {} };
     },
+    login: (o: { success?: (r: { code: string; errMsg: string }) => void }) => setTimeout(() => o.success?.({ code: "0c-smoke-code", errMsg: "login:ok" }), 0),
     nextTick: (fn: () => void) => setTimeout(fn, 0),
   },
   App: (o: typeof app) => void (app = o),
@@ -67,12 +70,13 @@ describe("WeChat build", () => {
     }, def.methods ?? {});
     const onLoad = def.onLoad ?? (def.methods?.onLoad as PageDef["onLoad"]);
     onLoad?.call(instance, {});
-    await new Promise((r) => setTimeout(r, 200));
+    // Rendering follows the launch's sign-in attempt; a cold first load after a build is slower.
+    await vi.waitFor(() => expect(JSON.stringify(data)).toContain("学习税法"), { timeout: 5000, interval: 50 });
     const rendered = JSON.stringify(data);
     expect(rendered).toContain("协税护税，人人有责");
     expect(rendered).toContain("登录后报送信息、核验凭证");
     expect(rendered).not.toContain("核验凭证\"");
-    // A visitor without a token makes no API call at launch.
-    expect(requests).toEqual([]);
+    // A visitor without a token tries WeChat sign-in once (wx.login → /auth/wechat) and nothing else.
+    expect(requests.map((r) => [r.url.replace(/^https?:\/\/[^/]+/, ""), r.data])).toEqual([["/api/v1/auth/wechat", { code: "0c-smoke-code" }]]);
   });
 });

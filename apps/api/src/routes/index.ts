@@ -10,6 +10,7 @@ import { reportRoutes } from "./reports.ts";
 import { knowledgeRoutes } from "./knowledge.ts";
 import { adminUnitRoutes } from "./admin-units.ts";
 import { peopleRoutes } from "./people.ts";
+import { reportFlowRoutes } from "./report-flows.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -30,6 +31,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(knowledgeRoutes, ctx);
       await api.register(adminUnitRoutes, ctx);
       await api.register(peopleRoutes, ctx);
+      await api.register(reportFlowRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

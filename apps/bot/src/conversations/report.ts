@@ -3,6 +3,7 @@ import type { Conversation } from "@grammyjs/conversations";
 import {
   canUse,
   describeReportType,
+  mayFileReport,
   getReportType,
   isEventType,
   readFieldAnswer,
@@ -15,7 +16,7 @@ import {
   ERROR_MESSAGE_KEY,
   type MessageKey,
 } from "@xieshui/core";
-import { addReportPhoto, findPossibleDuplicates, isAppError, MAX_PHOTOS_PER_REPORT, submitReport, typeForReporter } from "@xieshui/core/server";
+import { addReportPhoto, findPossibleDuplicates, isAppError, MAX_PHOTOS_PER_REPORT, resubmitReport, submitReport, typeForReporter } from "@xieshui/core/server";
 import type { BotContext, ConversationContext } from "../context.ts";
 import { stringParams } from "../i18n.ts";
 
@@ -41,6 +42,7 @@ const CB = {
   type: (code: string) => `rpt:t:${code}`,
   option: (field: string, i: number) => `rpt:o:${field}:${i}`,
   skip: (field: string) => `rpt:s:${field}`,
+  keep: (field: string) => `rpt:k:${field}`,
   cancel: "rpt:x",
   confirm: (clientId: string) => `rpt:ok:${clientId}`,
   edit: "rpt:e",
@@ -86,16 +88,33 @@ function refusal(ctx: Ctx, e: unknown): Refusal {
 }
 
 /**
+ * A returned report being corrected (修改后重新提交): which report, the fields the reviewer named
+ * (asked first, with their old answers as defaults; none named = every field) and the reason.
+ */
+export interface Revision {
+  reportId: string;
+  version: number;
+  fields: string[];
+  comment: string;
+}
+
+/**
  * The report conversation: pick a type the unit files (or come with one), answer each field of the
  * registry in order with immediate validation by the shared schema, review a summary (with possible
  * duplicates), then submit once under a clientId derived from the chat and the starting message.
+ * With a `revision`, it walks the returned report's answers as defaults and resubmits it as a new version.
  */
 export function createReportConversation(download: DownloadFile) {
-  return async function reportConversation(conversation: Conv, ctx: Ctx, code?: string, prefill?: Record<string, unknown>): Promise<void> {
+  return async function reportConversation(conversation: Conv, ctx: Ctx, code?: string, prefill?: Record<string, unknown>, revision?: Revision): Promise<void> {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
     const actor = ctx.actor;
     if (!actor) return void (await ctx.reply(ctx.t("bot-me-guest")));
-    if (!canUse(actor, "report")) return void (await ctx.reply(ctx.t("bot-report-not-reporter")));
+    // Reporters file any type of their unit; a checker files the vehicle report of their own failed
+    // check only (core verifies the check when submitting), so they come with a type.
+    const forced = code ? getReportType(code) : undefined;
+    if (!canUse(actor, "report") && !(forced && isEventType(forced) && mayFileReport(actor, forced) === "failed_check")) {
+      return void (await ctx.reply(ctx.t(mayFileReport(actor, getReportType("vehicle_no_clearance")!) ? "bot-report-checker-hint" : "bot-report-not-reporter")));
+    }
     const startId = ctx.callbackQuery?.message?.message_id ?? ctx.msg?.message_id ?? ctx.update.update_id;
     const clientId = `tg-${ctx.chat!.id}-${startId}`;
     const photos: string[] = [];
@@ -142,7 +161,19 @@ export function createReportConversation(download: DownloadFile) {
     const rtype: EventReportType<Data> = type;
     const fields = rtype.fields;
     const view = describeReportType(rtype);
-    await current.reply(current.t("bot-report-start", { type: current.t(rtype.titleKey), count: String(fields.length), deadline: view.deadline[current.locale] }));
+    if (revision) {
+      const named = fields.filter((f) => revision.fields.includes(f.name)).map((f) => current.t(f.labelKey));
+      await current.reply(
+        current.t(named.length ? "bot-report-fix-start-fields" : "bot-report-fix-start", {
+          type: current.t(rtype.titleKey),
+          version: String(revision.version),
+          comment: revision.comment,
+          fields: named.join(current.t("bot-list-separator")),
+        }),
+      );
+    } else {
+      await current.reply(current.t("bot-report-start", { type: current.t(rtype.titleKey), count: String(fields.length), deadline: view.deadline[current.locale] }));
+    }
 
     const data: Data = {};
     const put = (field: FieldSpec, value: unknown) => {
@@ -168,11 +199,13 @@ export function createReportConversation(download: DownloadFile) {
       await c.reply(full ? c.t("bot-report-photo-too-many", { max: String(MAX_PHOTOS_PER_REPORT) }) : c.t("bot-report-photo-received", { count: String(photos.length) }));
     }
 
-    async function prompt(c: Ctx, field: FieldSpec, prefix = ""): Promise<void> {
+    async function prompt(c: Ctx, field: FieldSpec, prefix = "", kept?: unknown): Promise<void> {
       const n = fields.indexOf(field) + 1;
       const lines = [prefix + c.t("bot-report-ask", { n: String(n), count: String(fields.length), label: c.t(field.labelKey) }) + (field.required ? "" : c.t("bot-report-ask-optional"))];
+      if (kept !== undefined) lines.push(c.t("bot-report-fix-current", { value: displayValue(c, field, kept) }));
       if (field.hintKey) lines.push(c.t("bot-report-hint", { hint: c.t(field.hintKey) }));
       const kb = new InlineKeyboard();
+      if (kept !== undefined) kb.text(c.t("bot-report-fix-keep"), CB.keep(field.name)).row();
       if (field.kind === "enum") {
         lines.push(c.t("bot-report-ask-choose"));
         (field.options ?? []).forEach((o, i) => kb.text(c.t(o.labelKey), CB.option(field.name, i)));
@@ -183,9 +216,9 @@ export function createReportConversation(download: DownloadFile) {
       await c.reply(lines.join("\n"), { reply_markup: kb });
     }
 
-    /** Asks until a valid answer (value, or undefined when skipped) or a cancel (null). */
-    async function ask(field: FieldSpec, prefix = ""): Promise<{ value: unknown } | null> {
-      await prompt(current, field, prefix);
+    /** Asks until a valid answer (value, or undefined when skipped) or a cancel (null). `kept`: the old answer, offered as 保留原值. */
+    async function ask(field: FieldSpec, prefix = "", kept?: unknown): Promise<{ value: unknown } | null> {
+      await prompt(current, field, prefix, kept);
       for (;;) {
         const u = await conversation.wait();
         current = u;
@@ -193,17 +226,18 @@ export function createReportConversation(download: DownloadFile) {
         const cb = u.callbackQuery?.data;
         if (cb !== undefined) {
           await u.answerCallbackQuery().catch(() => undefined);
+          if (cb === CB.keep(field.name) && kept !== undefined) return { value: kept };
           if (cb === CB.skip(field.name) && !field.required) return { value: undefined };
           const m = /^rpt:o:([^:]+):(\d+)$/.exec(cb);
           const option = m && m[1] === field.name ? field.options?.[Number(m[2])] : undefined;
           if (option) return { value: option.value };
-          await prompt(u, field); // a button of an earlier question
+          await prompt(u, field, "", kept); // a button of an earlier question
           continue;
         }
         const text = u.message?.text;
         if (text === undefined) {
           if (takePhoto(u)) await photoReply(u);
-          else await prompt(u, field, `${u.t("bot-report-text-only")}\n`);
+          else await prompt(u, field, `${u.t("bot-report-text-only")}\n`, kept);
           continue;
         }
         if (text.startsWith("/")) {
@@ -225,7 +259,7 @@ export function createReportConversation(download: DownloadFile) {
           });
           if (reason === null) return { value };
         }
-        await prompt(u, field, `${u.t("bot-report-invalid", { label: u.t(field.labelKey), reason: reason ?? "" })}\n\n`);
+        await prompt(u, field, `${u.t("bot-report-invalid", { label: u.t(field.labelKey), reason: reason ?? "" })}\n\n`, kept);
       }
     }
 
@@ -240,14 +274,24 @@ export function createReportConversation(download: DownloadFile) {
         prefilled.push(field);
       }
     }
-    if (prefilled.length > 0) {
-      await current.reply(current.t("bot-report-prefilled", { fields: prefilled.map((f) => `${current.t(f.labelKey)} ${displayValue(current, f, data[f.name])}`).join("，") }));
-    }
-    for (const field of fields) {
-      if (prefilled.includes(field)) continue;
-      const a = await ask(field);
-      if (!a) return cancelled(current);
-      put(field, a.value);
+    if (revision) {
+      // The fields the reviewer named (or all), each with its old answer as the default.
+      const named = fields.filter((f) => revision.fields.includes(f.name));
+      for (const field of named.length ? named : fields) {
+        const a = await ask(field, "", data[field.name] ?? (field.required ? undefined : ""));
+        if (!a) return cancelled(current);
+        put(field, a.value === "" ? undefined : a.value);
+      }
+    } else {
+      if (prefilled.length > 0) {
+        await current.reply(current.t("bot-report-prefilled", { fields: prefilled.map((f) => `${current.t(f.labelKey)} ${displayValue(current, f, data[f.name])}`).join("，") }));
+      }
+      for (const field of fields) {
+        if (prefilled.includes(field)) continue;
+        const a = await ask(field);
+        if (!a) return cancelled(current);
+        put(field, a.value);
+      }
     }
 
     // --- whole-report check, summary, edit, confirm ---------------------------------------------------
@@ -324,7 +368,7 @@ export function createReportConversation(download: DownloadFile) {
           else await u.reply(u.t("bot-report-edit-choose"), { reply_markup: ekb });
         }
         if (target) {
-          const a = await ask(target);
+          const a = await ask(target, "", revision ? data[target.name] : undefined);
           if (!a) return cancelled(current);
           put(target, a.value);
         }
@@ -334,9 +378,11 @@ export function createReportConversation(download: DownloadFile) {
       // Confirm: the clientId makes a retry or a second tap return the first report.
       const result = await conversation.external(async (outside) => {
         try {
-          const r = await submitReport(outside.deps, outside.actor, { type: rtype.code, clientId, data }, { locale: current.locale });
+          const r = revision
+            ? await resubmitReport(outside.deps, outside.actor, revision.reportId, { clientId, data }, { locale: current.locale })
+            : await submitReport(outside.deps, outside.actor, { type: rtype.code, clientId, data }, { locale: current.locale });
           const v = r.report;
-          return { ok: true as const, created: r.created, id: v.id, status: v.status, timeliness: v.timeliness, dueAt: v.dueAt, duplicate: v.possibleDuplicateOf !== null };
+          return { ok: true as const, created: r.created, id: v.id, version: v.version, status: v.status, timeliness: v.timeliness, dueAt: v.dueAt, duplicate: v.possibleDuplicateOf !== null };
         } catch (e) {
           return refusal(current, e);
         }
@@ -353,9 +399,10 @@ export function createReportConversation(download: DownloadFile) {
         return;
       }
       const out = [
-        current.t("bot-report-submitted", {
+        current.t(revision ? "bot-report-resubmitted" : "bot-report-submitted", {
           type: current.t(rtype.titleKey),
           id: result.id,
+          version: String(result.version),
           status: current.t(`report-status-${result.status}` as MessageKey),
           timeliness: current.t(`report-timeliness-${result.timeliness}` as MessageKey),
         }),

@@ -1,6 +1,19 @@
 import { Composer, InlineKeyboard } from "grammy";
-import { canUse, classifyClearanceKey, CLEARANCE_EXPLAIN_ARTICLE_ID, hasRole, isPlate, renderTelegramArticle, vehicleReportDraft, type ClearanceCheckResult, type ClearanceKind, type KnowledgeArticleView } from "@xieshui/core";
-import { checkClearance, findKnowledgeArticle, isAppError } from "@xieshui/core/server";
+import {
+  canUse,
+  classifyClearanceKey,
+  CLEARANCE_EXPLAIN_ARTICLE_ID,
+  FAILED_CHECK_WINDOW_MS,
+  hasRole,
+  isPlate,
+  mayReportCheckResult,
+  renderTelegramArticle,
+  vehicleReportDraft,
+  type ClearanceCheckResult,
+  type ClearanceKind,
+  type KnowledgeArticleView,
+} from "@xieshui/core";
+import { checkClearance, findKnowledgeArticle, isAppError, startVehicleReport } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
 import { stringParams } from "../i18n.ts";
@@ -46,8 +59,9 @@ function formatResult(ctx: BotContext, result: ClearanceCheckResult, explain: Kn
 async function runCheck(ctx: BotContext, key: string) {
   try {
     const result = await checkClearance(ctx.deps, ctx.actor, { kind: kindOf(key), key }, { rateLimitPerHour: ctx.checkRateLimitPerHour, locale: ctx.locale });
-    // A vehicle without clearance: one tap opens the vehicle_no_clearance report (reporters only).
-    const offerReport = !result.cleared && result.kind === "vehicle_vessel" && canUse(ctx.actor, "report");
+    // A vehicle without clearance: one tap opens the vehicle_no_clearance report, for reporters and
+    // for the checker who made this (failed, by plate) check: the check is the authority to report it.
+    const offerReport = ctx.actor !== null && mayReportCheckResult(ctx.actor, result);
     const explain = result.cleared ? null : await findKnowledgeArticle(ctx.deps, CLEARANCE_EXPLAIN_ARTICLE_ID);
     const sent = await ctx.reply(formatResult(ctx, result, explain), offerReport ? { reply_markup: new InlineKeyboard().text(ctx.t("clearance-report-action"), reportButtonData(result)) } : {});
     // How to explain it to the citizen: the knowledge base's article, as trainers last edited it.
@@ -78,12 +92,28 @@ function createCheckFeature(): BotFeature {
     if (!key) return ctx.reply(ctx.t("bot-check-usage"));
     return runCheck(ctx, key);
   });
-  composer.callbackQuery(REPORT_CALLBACK, (ctx) => {
+  composer.callbackQuery(REPORT_CALLBACK, async (ctx) => {
     const [, plate, years] = ctx.match;
-    const prefill = {
-      ...(plate ? { plate } : {}),
-      ...(years ? { missingYears: years.split(",").map(Number) } : {}),
-    };
+    const reporter = canUse(ctx.actor, "report");
+    // The button's years are a convenience for reporters only; for everyone the server's record of
+    // the check (startVehicleReport) wins, and a checker without it is refused here, not at the end.
+    let prefill: Record<string, unknown> = reporter
+      ? { ...(plate ? { plate } : {}), ...(years ? { missingYears: years.split(",").map(Number) } : {}) }
+      : {};
+    let fromCheck = false;
+    if (ctx.actor && plate) {
+      try {
+        const draft = await startVehicleReport(ctx.deps, ctx.actor, { plate }, { locale: ctx.locale });
+        fromCheck = draft.fromCheck;
+        prefill = { ...prefill, ...draft.data };
+      } catch (error) {
+        if (!isAppError(error) || (error.code !== "invalid_input" && error.code !== "forbidden")) throw error;
+      }
+    }
+    if (!reporter && !fromCheck) {
+      await ctx.answerCallbackQuery().catch(() => undefined);
+      return ctx.reply(ctx.t("report-needs-failed-check", { hours: String(FAILED_CHECK_WINDOW_MS / 3_600_000) }));
+    }
     return ctx.conversation.enter(REPORT_CONVERSATION, "vehicle_no_clearance", prefill);
   });
   // A checker may simply send a plate number; everyone else's text goes on to other features.

@@ -8,11 +8,11 @@ import {
   type FeedReportType,
   type MessageKey,
 } from "@xieshui/core";
-import { fileNilReport, isAppError, findMyReportByClientId, listMyReports, unitFeedStatus } from "@xieshui/core/server";
+import { fileNilReport, isAppError, reportForCorrection, findMyReportByClientId, listMyReports, unitFeedStatus } from "@xieshui/core/server";
 import type { BotContext } from "../context.ts";
 import type { BotFeature } from "../registry.ts";
 import { stringParams } from "../i18n.ts";
-import { createReportConversation, telegramDownload, type DownloadFile } from "../conversations/report.ts";
+import { createReportConversation, telegramDownload, type DownloadFile, type Revision } from "../conversations/report.ts";
 import { createFeedUploadConversation, uploadFeedDocument } from "../conversations/report-feeds.ts";
 
 export interface ReportFeatureOptions {
@@ -62,6 +62,23 @@ export function createReportFeature(opts: ReportFeatureOptions = {}): BotFeature
 
   composer.command("cancel", (ctx) => ctx.reply(ctx.t("bot-cancel-nothing")));
 
+  // 修改后重新提交 (on the return notice and in /myreports): the report conversation with the
+  // returned report's answers as defaults, resubmitted as its next version. Only the author's own
+  // returned report; a tap after it was already resubmitted says so and files nothing.
+  composer.callbackQuery(/^rpt:fix:([A-Za-z0-9_-]{1,40})$/, async (ctx) => {
+    const report = await reportForCorrection(ctx.deps, ctx.actor, ctx.match[1]!).catch((e: unknown) => (isAppError(e) ? null : Promise.reject(e)));
+    if (!report || getReportType(report.type)?.kind !== "event") {
+      await ctx.answerCallbackQuery().catch(() => undefined);
+      return ctx.reply(ctx.t("bot-report-fix-not-found"));
+    }
+    if (report.status !== "returned") {
+      await ctx.answerCallbackQuery().catch(() => undefined);
+      return ctx.reply(ctx.t("bot-report-fix-done", { version: String(report.version) }));
+    }
+    const revision: Revision = { reportId: report.id, version: report.version, fields: report.returnedFields, comment: report.reviewComment ?? "" };
+    return ctx.conversation.enter(REPORT_CONVERSATION, report.type, report.data, revision);
+  });
+
   // A second tap on 确认提交 after the conversation ended: say it is filed, never file again.
   composer.callbackQuery(/^rpt:/, async (ctx) => {
     const clientId = /^rpt:ok:(.+)$/.exec(ctx.callbackQuery.data)?.[1];
@@ -89,6 +106,9 @@ export function createReportFeature(opts: ReportFeatureOptions = {}): BotFeature
       );
       if (r.reviewComment) lines.push(ctx.t("bot-myreports-comment", { comment: r.reviewComment }));
       if (r.possibleDuplicateOf) lines.push(ctx.t("bot-myreports-duplicate"));
+      if (r.status === "returned" && getReportType(r.type)?.kind === "event") {
+        kb.row().text(ctx.t("bot-report-fix-button-n", { n: String(i + 1) }), `rpt:fix:${r.id}`);
+      }
     });
     return ctx.reply(lines.join("\n"), { reply_markup: kb });
   });

@@ -22,6 +22,7 @@ export const useDidShow = vi.fn();
 export const pageScrollTo = vi.fn(async (_o: { selector?: string }) => ({}));
 /** The confirm dialog answers "yes" unless a test says otherwise. */
 export const showModal = vi.fn(async (_o: { title?: string; content?: string; confirmText?: string }) => ({ confirm: true, cancel: false }));
+export const login = vi.fn(async () => ({ code: "wx-login-code" }));
 
 /** Clears storage and spies between tests. */
 export function resetTaroStub(): void {
@@ -29,5 +30,5 @@ export function resetTaroStub(): void {
   vi.clearAllMocks();
 }
 
-const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages, useDidShow, pageScrollTo, showModal };
+const Taro = { request, getStorageSync, setStorageSync, removeStorageSync, navigateTo, reLaunch, redirectTo, setClipboardData, useRouter, useLaunch, setNavigationBarTitle, navigateBack, getCurrentPages, useDidShow, pageScrollTo, showModal, login };
 export default Taro;

@@ -16,6 +16,8 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   rate_limited: 429,
   internal: 500,
+  /** an outside service the request needs (WeChat's code2session) is busy or unreachable */
+  upstream_unavailable: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -31,6 +33,7 @@ export const ERROR_MESSAGE_KEY: Record<ErrorCode, MessageKey> = {
   unsupported_media_type: "error-unsupported-media-type",
   rate_limited: "error-rate-limited",
   internal: "error-internal",
+  upstream_unavailable: "error-upstream-unavailable",
 };
 
 /** The API's error body: `{ error: { code, message, fields? } }`. */

@@ -19,3 +19,4 @@ export * from "./id-number-problem.ts";
 export * from "./people.ts";
 export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";
+export * from "./sessions.ts";

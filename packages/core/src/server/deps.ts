@@ -2,6 +2,7 @@ import type { Db } from "./db.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createIdentityHotPath, type IdentityHotPath } from "./hot-path.ts";
+import { createSessionRenewer, SESSION_RENEW_MS } from "./identity/sessions.ts";
 
 /**
  * Everything a use-case may touch, passed explicitly: the database, the clock, the logger and
@@ -14,12 +15,13 @@ export interface Deps {
   identity: IdentityHotPath;
 }
 
-/** Builds the use-case dependencies over an open database. */
+/** Builds the use-case dependencies over an open database. Sessions slide: the hot path renews a session in use at most once an hour. */
 export function createDeps(db: Db, opts: { clock?: Clock; logger?: Logger } = {}): Deps {
+  const logger = opts.logger ?? createLogger({ level: "silent" });
   return {
     db,
     clock: opts.clock ?? systemClock,
-    logger: opts.logger ?? createLogger({ level: "silent" }),
-    identity: createIdentityHotPath(db.sqlite),
+    logger,
+    identity: createIdentityHotPath(db.sqlite, { renewAfterMs: SESSION_RENEW_MS, renew: createSessionRenewer(db, logger) }),
   };
 }

@@ -25,6 +25,8 @@ interface ActorRow {
   roles: string | null;
   expiresAt?: string;
   revokedAt?: string | null;
+  sessionId?: string;
+  lastUsedAt?: string;
 }
 
 const ACTOR_COLUMNS = `u.id AS userId, u.name AS name, u.active AS active, u.unitId AS unitId,
@@ -55,6 +57,16 @@ export interface IdentityHotPath {
 }
 
 /**
+ * Sliding sessions: when a session is used `renewAfterMs` or more after its last renewal, the hot
+ * path hands it to `renew` (a background write, never awaited here) and goes on answering from
+ * what it read. Without options, sessions are never renewed.
+ */
+export interface IdentityHotPathOptions {
+  renewAfterMs?: number;
+  renew?: (session: { id: string }, at: Date) => void;
+}
+
+/**
  * Prepared statements are created on first use, so deps can be built before migrations run.
  */
 export function lazy<T>(make: () => T): () => T {
@@ -75,11 +87,14 @@ export const SESSION_CACHE_MS = 1000;
 const SESSION_CACHE_MAX = 10_000;
 
 /** Prepares the identity statements on a connection (lazily). */
-export function createIdentityHotPath(sqlite: Database.Database): IdentityHotPath {
+export function createIdentityHotPath(sqlite: Database.Database, opts: IdentityHotPathOptions = {}): IdentityHotPath {
   const dataVersion = lazy(() => sqlite.prepare<[], number>(`PRAGMA data_version`).pluck());
-  const sessions = new Map<string, { actor: Actor; expiresAt: number; cachedAt: number; version: number }>();
+  const renewAfter = opts.renew ? (opts.renewAfterMs ?? Infinity) : Infinity;
+  const renew = opts.renew;
+  const sessions = new Map<string, { actor: Actor; expiresAt: number; cachedAt: number; version: number; sessionId: string; lastUsedAt: number }>();
   const bySession = lazy(() => sqlite.prepare<[string], ActorRow>(
-    `SELECT ${ACTOR_COLUMNS}, s.expiresAt AS expiresAt, s.revokedAt AS revokedAt
+    `SELECT ${ACTOR_COLUMNS}, s.expiresAt AS expiresAt, s.revokedAt AS revokedAt,
+       s.id AS sessionId, COALESCE(s.lastUsedAt, s.createdAt) AS lastUsedAt
      FROM Session s JOIN User u ON u.id = s.userId JOIN Unit un ON un.id = u.unitId
      WHERE s.tokenHash = ?`,
   ));
@@ -97,19 +112,29 @@ export function createIdentityHotPath(sqlite: Database.Database): IdentityHotPat
       const version = dataVersion().get()!;
       const hit = sessions.get(tokenHash);
       if (hit && hit.version === version && at - hit.cachedAt < SESSION_CACHE_MS && at >= hit.cachedAt) {
-        return hit.expiresAt > at ? hit.actor : null;
+        if (!(hit.expiresAt > at)) return null;
+        if (at - hit.lastUsedAt >= renewAfter) {
+          hit.lastUsedAt = at; // handed over once; the write moves data_version and refreshes this entry
+          renew!({ id: hit.sessionId }, now);
+        }
+        return hit.actor;
       }
       const row = bySession().get(tokenHash);
       if (!row || !row.active || row.revokedAt) return null;
       const expiresAt = row.expiresAt ? Date.parse(row.expiresAt) : NaN;
       if (!(expiresAt > at)) return null;
+      let lastUsedAt = row.lastUsedAt ? Date.parse(row.lastUsedAt) : at;
+      if (at - lastUsedAt >= renewAfter) {
+        lastUsedAt = at;
+        renew!({ id: row.sessionId! }, now);
+      }
       const actor = toActor(row);
       // Shared by the requests that reuse it: frozen, so no use-case can change another's actor.
       Object.freeze(actor.unit);
       Object.freeze(actor.roles);
       Object.freeze(actor);
       if (sessions.size >= SESSION_CACHE_MAX) sessions.clear();
-      sessions.set(tokenHash, { actor, expiresAt, cachedAt: at, version });
+      sessions.set(tokenHash, { actor, expiresAt, cachedAt: at, version, sessionId: row.sessionId!, lastUsedAt });
       return actor;
     },
     actorByIdentity(provider, subject) {

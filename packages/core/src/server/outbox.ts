@@ -11,16 +11,28 @@ export interface OutboxPayload {
   key: MessageKey;
   params?: MessageParams;
   keyParams?: Record<string, MessageKey>;
+  /** params that are LISTS of catalogue keys (the fields a reviewer named), rendered and joined in the recipient's language */
+  keyListParams?: Record<string, MessageKey[]>;
+  /** what the message lets the recipient do next; the bot shows a button per action */
+  actions?: OutboxAction[];
 }
+
+/** An action a message offers: `resubmit` = correct a returned report (修改后重新提交). */
+export type OutboxAction = { kind: "resubmit"; reportId: string };
 
 /** Renders an outbox payload for a recipient; null when it names no known message. */
 export function renderOutboxPayload(payload: unknown, locale: Locale): string | null {
-  const p = payload as { key?: unknown; params?: MessageParams; keyParams?: Record<string, unknown>; text?: unknown } | null;
+  const p = payload as { key?: unknown; params?: MessageParams; keyParams?: Record<string, unknown>; keyListParams?: Record<string, unknown>; text?: unknown } | null;
   if (!p) return null;
   if (typeof p.key === "string" && isMessageKey(p.key)) {
     const params: MessageParams = { ...(p.params ?? {}) };
     for (const [name, key] of Object.entries(p.keyParams ?? {})) {
       if (typeof key === "string" && isMessageKey(key)) params[name] = t(locale, key);
+    }
+    for (const [name, keys] of Object.entries(p.keyListParams ?? {})) {
+      if (!Array.isArray(keys)) continue;
+      const words = keys.filter((k): k is MessageKey => typeof k === "string" && isMessageKey(k)).map((k) => t(locale, k));
+      params[name] = words.join(locale === "en" ? ", " : "、");
     }
     return t(locale, p.key, params);
   }

@@ -10,6 +10,8 @@ export interface DemoUnit {
   name: string;
   type: UnitType;
   parent?: string;
+  /** where the unit works from: the default place of its vehicle reports, shown on forms */
+  address?: string;
 }
 
 /**
@@ -18,12 +20,12 @@ export interface DemoUnit {
  * tests and the README refer to them.
  */
 export const DEMO_UNITS: DemoUnit[] = [
-  { code: "xingfu-town", name: "幸福镇", type: "town" },
-  { code: "dongcun", name: "幸福镇东村村委会", type: "village", parent: "xingfu-town" },
-  { code: "xicun", name: "幸福镇西村村委会", type: "village", parent: "xingfu-town" },
-  { code: "heping", name: "幸福镇和平社区居委会", type: "community", parent: "xingfu-town" },
-  { code: "traffic-1", name: "区公安局交警大队一中队", type: "traffic_police" },
-  { code: "grand-theatre", name: "区人民大剧院", type: "venue" },
+  { code: "xingfu-town", name: "幸福镇", type: "town", address: "幸福镇人民路 1 号" },
+  { code: "dongcun", name: "幸福镇东村村委会", type: "village", parent: "xingfu-town", address: "幸福镇东村 1 组村委会大院" },
+  { code: "xicun", name: "幸福镇西村村委会", type: "village", parent: "xingfu-town", address: "幸福镇西村 2 组村委会大院" },
+  { code: "heping", name: "幸福镇和平社区居委会", type: "community", parent: "xingfu-town", address: "幸福镇和平路 36 号" },
+  { code: "traffic-1", name: "区公安局交警大队一中队", type: "traffic_police", address: "幸福镇人民路 88 号交警一中队检查站" },
+  { code: "grand-theatre", name: "区人民大剧院", type: "venue", address: "文化路 8 号" },
   { code: "culture-bureau", name: "区文化和旅游局", type: "culture_bureau" },
   { code: "land-bureau", name: "区自然资源局（国土）", type: "land_bureau" },
   { code: "housing-bureau", name: "区房产管理局", type: "housing_bureau" },
@@ -46,15 +48,22 @@ export const DEMO_INVITE_UNITS: Record<Role, string> = {
   admin: "finance-bureau",
 };
 
-/** Inserts the demo units that are missing; never changes existing data. Returns how many were added. */
+/**
+ * Inserts the demo units that are missing, and gives a demo unit without an address its demo
+ * address (databases seeded before units had addresses); never changes anything else. Returns how
+ * many units were added.
+ */
 export async function seedDemo(deps: Deps): Promise<number> {
   const { prisma } = deps.db;
   let added = 0;
   for (const unit of DEMO_UNITS) {
     const exists = await prisma.unit.findUnique({ where: { code: unit.code } });
-    if (exists) continue;
+    if (exists) {
+      if (unit.address && exists.address === null) await prisma.unit.update({ where: { id: exists.id }, data: { address: unit.address } });
+      continue;
+    }
     const parent = unit.parent ? await prisma.unit.findUnique({ where: { code: unit.parent } }) : null;
-    await prisma.unit.create({ data: { code: unit.code, name: unit.name, type: unit.type, parentId: parent?.id ?? null } });
+    await prisma.unit.create({ data: { code: unit.code, name: unit.name, type: unit.type, parentId: parent?.id ?? null, address: unit.address ?? null } });
     added++;
   }
   return added;

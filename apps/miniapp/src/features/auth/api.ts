@@ -21,6 +21,11 @@ export function redeemLinkCode(input: LinkRedeemInput): Promise<AuthResult> {
   return request<AuthResult>('/api/v1/auth/link', { method: 'POST', data: { ...input }, auth: false })
 }
 
+/** A returning WeChat user: a fresh wx.login code alone (404 until a first login with an invite binds the account). */
+export function signInWithWechat(code: string): Promise<AuthResult> {
+  return request<AuthResult>('/api/v1/auth/wechat', { method: 'POST', data: { code }, auth: false })
+}
+
 export function signInWithTelegram(initData: string): Promise<AuthResult> {
   return request<AuthResult>('/api/v1/auth/telegram-webapp', { method: 'POST', data: { initData }, auth: false })
 }

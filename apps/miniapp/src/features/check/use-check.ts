@@ -15,7 +15,9 @@ export function checkClearance(input: { kind: ClearanceKind; key: string }): Pro
 
 /**
  * State of the check page: a plate built on the plate keyboard (province + characters), or a typed
- * VIN or contract number. Validates with the API's own ClearanceCheckSchema before sending.
+ * VIN or contract number. Validates with the API's own ClearanceCheckSchema before sending. The
+ * plate keyboard folds away once a check has a result (so the result has the screen) and opens
+ * again for the next plate; starting a check clears the previous result at once.
  */
 export function useCheck() {
   const [mode, setModeState] = useState<CheckMode>('plate')
@@ -26,6 +28,7 @@ export function useCheck() {
   const [error, setError] = useState<string | null>(null)
   const [result, setResult] = useState<ClearanceCheckResult | null>(null)
   const [submitting, setSubmitting] = useState(false)
+  const [keyboardOpen, setKeyboardOpen] = useState(true)
 
   const reset = useCallback(() => {
     setFields({})
@@ -47,6 +50,18 @@ export function useCheck() {
     setText('')
     reset()
   }, [reset])
+  /** The plate display tapped: type again (the result no longer matches what is being typed). */
+  const editPlate = useCallback(() => {
+    setKeyboardOpen(true)
+    reset()
+  }, [reset])
+  /** 核验下一辆: a new, empty check with the keyboard open. */
+  const next = useCallback(() => {
+    setPlateRest('')
+    setText('')
+    setKeyboardOpen(true)
+    reset()
+  }, [reset])
 
   const key = mode === 'plate' ? (plateRest ? `${province}${plateRest}` : '') : text
 
@@ -60,9 +75,11 @@ export function useCheck() {
     }
     setFields({})
     setError(null)
+    setResult(null)
     setSubmitting(true)
     try {
       setResult(await checkClearance(input))
+      setKeyboardOpen(false)
     } catch (err) {
       if (isApiError(err)) {
         setFields(err.fields)
@@ -75,5 +92,5 @@ export function useCheck() {
     }
   }, [mode, key, submitting])
 
-  return { mode, setMode, province, setProvince, plateRest, press, backspace, clear, text, setText, key, fields, error, result, submitting, submit }
+  return { mode, setMode, province, setProvince, plateRest, press, backspace, clear, editPlate, next, keyboardOpen, text, setText, key, fields, error, result, submitting, submit }
 }

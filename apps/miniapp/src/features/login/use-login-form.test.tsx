@@ -82,3 +82,18 @@ describe("login form", () => {
     expect(await screen.findByText("网络连接失败，请检查网络后重试")).toBeTruthy();
   });
 });
+
+describe("login form in WeChat", () => {
+  it("sends a fresh wx.login code with the invite, so the next launch needs no code", async () => {
+    const { renderHook, act } = await import("@testing-library/react");
+    const { useLoginForm } = await import("./use-login-form");
+    mockRequest.mockResolvedValueOnce({ statusCode: 200, data: { token: "tok3", user } });
+    const onSignedIn = vi.fn();
+    const { result } = renderHook(() => useLoginForm(onSignedIn, { wechatCode: async () => "0c9wxcode" }));
+    act(() => result.current.setValue("code", "K7M2QX9PRT"));
+    await act(() => result.current.submit());
+    expect((mockRequest.mock.calls[0]?.[0] as { data: unknown }).data).toEqual({ code: "K7M2QX9PRT", wechatCode: "0c9wxcode" });
+    expect(onSignedIn).toHaveBeenCalled();
+    clearSession();
+  });
+});

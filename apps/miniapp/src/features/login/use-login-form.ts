@@ -3,6 +3,7 @@ import { LinkRedeemSchema, parseInput, RedeemSchema, type FieldErrors } from '@x
 import { getLocale } from '../../lib/i18n'
 import { formProblems } from '../../lib/request'
 import { setSession } from '../../lib/session'
+import { wechatLoginCode } from '../../lib/wechat'
 import { redeemInvite, redeemLinkCode, type AuthResult } from '../auth/api'
 
 /** Invite code from an admin, or a one-time link code from the bot. */
@@ -15,9 +16,10 @@ export interface LoginValues {
 
 /**
  * State and submit logic of the login page. Validates with the same schemas as the API
- * (RedeemSchema / LinkRedeemSchema) and shows server field errors the same way.
+ * (RedeemSchema / LinkRedeemSchema) and shows server field errors the same way. In WeChat, a fresh
+ * `wx.login` code goes along, so the next launch signs in without a code.
  */
-export function useLoginForm(onSignedIn: (result: AuthResult) => void) {
+export function useLoginForm(onSignedIn: (result: AuthResult) => void, deps: { wechatCode: () => Promise<string | null> } = { wechatCode: () => wechatLoginCode() }) {
   const [mode, setModeState] = useState<LoginMode>('invite')
   const [values, setValues] = useState<LoginValues>({ code: '', name: '' })
   const [fields, setFields] = useState<FieldErrors>({})
@@ -56,7 +58,9 @@ export function useLoginForm(onSignedIn: (result: AuthResult) => void) {
     setFields({})
     setSubmitting(true)
     try {
-      const result = mode === 'invite' ? await redeemInvite(parsed.data) : await redeemLinkCode(parsed.data as { code: string })
+      const wechatCode = await deps.wechatCode()
+      const extra = wechatCode ? { wechatCode } : {}
+      const result = mode === 'invite' ? await redeemInvite({ ...parsed.data, ...extra }) : await redeemLinkCode({ ...(parsed.data as { code: string }), ...extra })
       setSession(result.token, result.user)
       onSignedIn(result)
     } catch (err) {
@@ -67,7 +71,7 @@ export function useLoginForm(onSignedIn: (result: AuthResult) => void) {
     } finally {
       setSubmitting(false)
     }
-  }, [mode, values, submitting, onSignedIn])
+  }, [mode, values, submitting, onSignedIn, deps])
 
   return { mode, setMode, values, setValue, fields, formError, submitting, submit }
 }

@@ -32,6 +32,10 @@ export interface ReportView {
   reviewedAt: string | null
   reviewComment: string | null
   photos: number
+  /** 1, or the number of the correction after a return */
+  version: number
+  /** data keys the reviewer named when returning */
+  returnedFields: string[]
 }
 
 /** An earlier report of the same fact, with a ready-made sentence ("东村 已于 … 报送过相同的内容"). */

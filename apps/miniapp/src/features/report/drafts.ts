@@ -19,6 +19,11 @@ export interface ReportDraft {
   values: FormValues
   photos: DraftPhoto[]
   savedAt: number
+  /**
+   * Values the app filled in for the user (a failed check gives plate, years, place, vehicle type):
+   * not the user's typing, so they never count as a draft "restored" or "saved".
+   */
+  seed?: FormValues
 }
 
 const PREFIX = 'xieshui.report-draft.'
@@ -50,6 +55,16 @@ export function createDraft(type: string, values: FormValues): ReportDraft {
   return { v: 1, type, clientId: newClientId(), values, photos: [], savedAt: Date.now() }
 }
 
+/** A fresh draft whose values the app filled in (see ReportDraft.seed). */
+export function createSeededDraft(type: string, seed: FormValues): ReportDraft {
+  return { ...createDraft(type, { ...seed }), seed: { ...seed } }
+}
+
+/** What the user typed into a draft: values that are not empty and not as the app filled them in. */
+export function typedValues(draft: ReportDraft): FormValues {
+  return Object.fromEntries(Object.entries(draft.values).filter(([k, v]) => v.trim() !== '' && v !== (draft.seed?.[k] ?? '')))
+}
+
 /** Stores a draft (after every change). */
 export function saveDraft(draft: ReportDraft): void {
   writeStorage(PREFIX + draft.type, { ...draft, savedAt: Date.now() })
@@ -60,7 +75,7 @@ export function clearDraft(type: string): void {
   removeStorage(PREFIX + type)
 }
 
-/** True when a draft holds anything the user typed or picked. */
+/** True when a draft holds anything the user typed or picked (values the app filled in do not count). */
 export function hasContent(draft: ReportDraft): boolean {
-  return draft.photos.length > 0 || Object.values(draft.values).some((v) => v.trim() !== '')
+  return draft.photos.length > 0 || Object.keys(typedValues(draft)).length > 0
 }

@@ -39,8 +39,12 @@ export async function loadInbox(filters: InboxFilters): Promise<ReportView[]> {
   return (await request<{ reports: ReportView[] }>(`/api/v1/reports/inbox${q ? `?${q}` : ''}`)).reports
 }
 
-export function reviewReport(id: string, decision: 'accept' | 'return', comment: string): Promise<ReportView> {
-  return request<ReportView>(`/api/v1/reports/${encodeURIComponent(id)}/review`, { method: 'POST', data: comment ? { decision, comment } : { decision } })
+/** Accept, or return with a reason and optionally the fields concerned (shown next to them on the reporter's page). */
+export function reviewReport(id: string, decision: 'accept' | 'return', comment: string, fields: string[] = []): Promise<ReportView> {
+  const data: Record<string, unknown> = { decision }
+  if (comment) data.comment = comment
+  if (decision === 'return' && fields.length) data.fields = fields
+  return request<ReportView>(`/api/v1/reports/${encodeURIComponent(id)}/review`, { method: 'POST', data })
 }
 
 /**

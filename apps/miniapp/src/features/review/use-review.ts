@@ -19,6 +19,7 @@ function confirmDecision(decision: 'accept' | 'return', comment: string): Promis
  */
 export function useReview(reportId: string, deps = { reviewReport, confirm: confirmDecision }) {
   const [comment, setComment] = useState('')
+  const [returnFields, setReturnFields] = useState<string[]>([])
   const [fields, setFields] = useState<FieldErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
@@ -28,7 +29,8 @@ export function useReview(reportId: string, deps = { reviewReport, confirm: conf
   const decide = useCallback(
     async (decision: 'accept' | 'return') => {
       if (inFlight.current) return
-      const parsed = parseInput(ReviewReportSchema, comment.trim() ? { decision, comment } : { decision }, getLocale())
+      const named = decision === 'return' ? returnFields : []
+      const parsed = parseInput(ReviewReportSchema, { decision, ...(comment.trim() ? { comment } : {}), ...(named.length ? { fields: named } : {}) }, getLocale())
       if (!parsed.ok) {
         setFields(parsed.fields)
         return
@@ -42,7 +44,7 @@ export function useReview(reportId: string, deps = { reviewReport, confirm: conf
       setFields({})
       setError(null)
       try {
-        setDone(await deps.reviewReport(reportId, decision, parsed.data.comment ?? ''))
+        setDone(await deps.reviewReport(reportId, decision, parsed.data.comment ?? '', parsed.data.fields ?? []))
       } catch (e) {
         if (isApiError(e)) {
           setFields(e.fields)
@@ -53,7 +55,7 @@ export function useReview(reportId: string, deps = { reviewReport, confirm: conf
         setBusy(false)
       }
     },
-    [comment, deps, reportId],
+    [comment, deps, reportId, returnFields],
   )
 
   return {
@@ -63,6 +65,9 @@ export function useReview(reportId: string, deps = { reviewReport, confirm: conf
       setFields({})
     },
     fields,
+    /** The fields the reviewer names when returning (optional). */
+    returnFields,
+    toggleReturnField: (name: string) => setReturnFields((f) => (f.includes(name) ? f.filter((x) => x !== name) : [...f, name])),
     error,
     busy,
     done,

@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen } from "@testing-library/react";
 import Taro from "@tarojs/taro";
 import CheckPage from "./index";
 import { pressPlateKey } from "../../features/check/plate-keyboard";
-import { loadDraft } from "../../features/report/drafts";
+import { hasContent, loadDraft } from "../../features/report/drafts";
 import { setSession } from "../../lib/session";
 import { setLocale } from "../../lib/i18n";
 
@@ -60,19 +60,43 @@ describe("check page", () => {
     for (const k of ["B", "Y", "T", "Y", "8", "0"]) await click(`key-${k}`);
     await click("check-submit");
     await screen.findByText("缺少完（免）税凭证，暂不能办理");
+    // The keyboard folds away and the result is scrolled into view.
+    expect(document.getElementById("key-B")).toBeNull();
+    expect(Taro.pageScrollTo).toHaveBeenCalledWith(expect.objectContaining({ selector: "#check-result" }));
+    mockRequest.mockResolvedValueOnce({
+      statusCode: 200,
+      data: { fromCheck: true, data: { plate: "豫BYTY80", missingYears: [2026], place: "人民路 88 号检查站", vehicleType: "小型汽车" } },
+    });
     await click("check-report");
-    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: "/pages/report-form/index?type=vehicle_no_clearance" });
-    const draft = loadDraft("vehicle_no_clearance");
-    expect(draft?.values).toMatchObject({ plate: "豫BYTY80", missingYears: "2026" });
+    await vi.waitFor(() => expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: "/pages/report-form/index?type=vehicle_no_clearance" }));
+    expect((mockRequest.mock.calls[1]![0] as { url: string }).url).toBe(`/api/v1/reports/vehicle-draft?plate=${encodeURIComponent("豫BYTY80")}`);
+    const draft = loadDraft("vehicle_no_clearance")!;
+    expect(draft.values).toMatchObject({ plate: "豫BYTY80", missingYears: "2026", place: "人民路 88 号检查站", vehicleType: "小型汽车" });
+    // Filled in by the app, not typed by the officer: the form must not say a draft was restored.
+    expect(hasContent(draft)).toBe(false);
   });
 
-  it("offers no report button to a checker who may not report", async () => {
+  it("offers the report to a checker without the reporter role, but not after a check by VIN, and a new check clears the last", async () => {
     mockRequest.mockResolvedValueOnce({
       statusCode: 200,
       data: { kind: "vehicle_vessel", key: "豫BYTY80", keyType: "plate", cleared: false, results: [{ year: 2026, status: "none" }, { year: 2025, status: "none" }] },
     });
     render(<CheckPage />);
     for (const k of ["B", "Y", "T", "Y", "8", "0"]) await click(`key-${k}`);
+    await click("check-submit");
+    await screen.findByText("缺少完（免）税凭证，暂不能办理");
+    expect(document.getElementById("check-report")).not.toBeNull();
+    await click("check-next");
+    expect(document.getElementById("check-result")).toBeNull();
+    expect(document.getElementById("plate-value")!.textContent).toBe("·");
+    expect(document.getElementById("key-B")).not.toBeNull();
+
+    mockRequest.mockResolvedValueOnce({
+      statusCode: 200,
+      data: { kind: "vehicle_vessel", key: "LSVZ1E51X8P6RV31F", keyType: "vin", cleared: false, results: [{ year: 2026, status: "none" }, { year: 2025, status: "none" }] },
+    });
+    await click("tab-vin");
+    await act(() => void fireEvent.input(document.getElementById("check-key")!, { target: { value: "LSVZ1E51X8P6RV31F" }, detail: { value: "LSVZ1E51X8P6RV31F" } }));
     await click("check-submit");
     await screen.findByText("缺少完（免）税凭证，暂不能办理");
     expect(document.getElementById("check-report")).toBeNull();

@@ -1,9 +1,10 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import Taro, { useDidShow } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { canUse, CLEARANCE_EXPLAIN_ARTICLE_ID, type ClearanceCheckResult } from '@xieshui/core'
+import { canUse, CLEARANCE_EXPLAIN_ARTICLE_ID, mayReportCheckResult, type ClearanceCheckResult } from '@xieshui/core'
 import { useCheck, type CheckMode } from '../../features/check/use-check'
 import { PLATE_KEY_ROWS, PROVINCES } from '../../features/check/plate-keyboard'
-import { openVehicleReport } from '../../features/check/report-link'
+import { openVehicleReport, takeNextCheckRequest } from '../../features/check/report-link'
 import { useT, type Translate } from '../../lib/i18n'
 import { useSession } from '../../lib/session'
 import { Field } from '../../components/field'
@@ -14,7 +15,8 @@ import { ArticleBody } from '../../components/article-body'
 import { useOptionalArticle } from '../../features/learn/use-article'
 import './index.css'
 
-function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Translate; canReport: boolean }) {
+function Result({ result, t, canReport, onNext }: { result: ClearanceCheckResult; t: Translate; canReport: boolean; onNext: () => void }) {
+  const [opening, setOpening] = useState(false)
   // How to explain it: the knowledge base's live K040 article (a trainer's edit changes it here);
   // the catalogue text only while it loads or if the article is missing.
   const explain = useOptionalArticle(CLEARANCE_EXPLAIN_ARTICLE_ID, !result.cleared)
@@ -42,13 +44,21 @@ function Result({ result, t, canReport }: { result: ClearanceCheckResult; t: Tra
           ) : (
             <Text className='card__text'>{t(result.kind === 'vehicle_vessel' ? 'clearance-explain-vehicle' : 'clearance-explain-property')}</Text>
           )}
-          {canReport && result.kind === 'vehicle_vessel' ? (
-            <ActionButton id='check-report' kind='danger' onClick={() => openVehicleReport(result)}>
+          {canReport ? (
+            <ActionButton
+              id='check-report'
+              disabled={opening}
+              onClick={() => {
+                setOpening(true)
+                void openVehicleReport(result).finally(() => setOpening(false))
+              }}
+            >
               {t('clearance-report-action')}
             </ActionButton>
           ) : null}
         </View>
       )}
+      <ActionButton id='check-next' kind='secondary' onClick={onNext}>{t('app-check-next')}</ActionButton>
     </View>
   )
 }
@@ -58,6 +68,14 @@ export default function CheckPage() {
   const check = useCheck()
   const { user } = useSession()
   const [picking, setPicking] = useState(false)
+  // Back from a filed vehicle report (核验下一辆 there): the next check starts afresh.
+  useDidShow(() => {
+    if (takeNextCheckRequest()) check.next()
+  })
+  // A result takes the screen: scroll it into view once it is rendered (keyboard folded away).
+  useEffect(() => {
+    if (check.result) void Taro.pageScrollTo({ selector: '#check-result', duration: 200 }).catch(() => undefined)
+  }, [check.result])
   const tabs: { mode: CheckMode; label: string }[] = [
     { mode: 'plate', label: t('clearance-ui-tab-plate') },
     { mode: 'vin', label: t('clearance-ui-tab-vin') },
@@ -84,8 +102,9 @@ export default function CheckPage() {
               <View className='plate__province' id='plate-province' onClick={() => setPicking(!picking)}>
                 <Text>{check.province}</Text>
               </View>
-              <Text className='plate__rest' id='plate-value'>{check.plateRest || '·'}</Text>
+              <Text className='plate__rest' id='plate-value' onClick={check.editPlate}>{check.plateRest || '·'}</Text>
             </View>
+            {check.keyboardOpen ? null : <Text className='field__hint'>{t('app-check-plate-tap')}</Text>}
             {check.fields.key ? <Text className='field__error' id='check-key-error'>{check.fields.key}</Text> : null}
             {picking ? (
               <View className='provinces' id='province-picker'>
@@ -96,6 +115,7 @@ export default function CheckPage() {
                 ))}
               </View>
             ) : null}
+            {check.keyboardOpen ? (
             <View className='plate-keys'>
               {PLATE_KEY_ROWS.map((row) => (
                 <View key={row.join('')} className='plate-keys__row'>
@@ -111,6 +131,7 @@ export default function CheckPage() {
                 <View id='key-clear' className='plate-keys__key plate-keys__key--wide' onClick={check.clear}><Text>{t('clearance-ui-clear')}</Text></View>
               </View>
             </View>
+            ) : null}
           </View>
         ) : (
           <Field
@@ -128,7 +149,7 @@ export default function CheckPage() {
         </ActionButton>
       </View>
 
-      {check.result ? <Result result={check.result} t={t} canReport={canUse(user, 'report')} /> : null}
+      {check.result ? <Result result={check.result} t={t} canReport={user !== null && mayReportCheckResult(user, check.result)} onNext={check.next} /> : null}
     </View>
   )
 }

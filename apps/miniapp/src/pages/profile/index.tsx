@@ -3,6 +3,7 @@ import { Text, View } from '@tarojs/components'
 import { LOCALES, type Locale } from '@xieshui/core'
 import { confirmSignOut, signOut } from '../../features/auth/bootstrap'
 import { formatTime, useLinkCode } from '../../features/profile/use-link-code'
+import { SessionList } from '../../features/profile/sessions'
 import { setLocale, useLocale, useT } from '../../lib/i18n'
 import { useSession } from '../../lib/session'
 import { ActionButton } from '../../components/action-button'
@@ -71,6 +72,8 @@ export default function ProfilePage() {
           </ActionButton>
         </View>
       ) : null}
+
+      {user ? <SessionList /> : null}
 
       <View className='card'>
         <Text className='card__title'>{t('app-language')}</Text>

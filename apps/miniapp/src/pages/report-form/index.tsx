@@ -11,6 +11,7 @@ import { SubmitBar } from '../../components/submit-bar'
 import { deadlineOf, deadlineText, eventType } from '../../features/report/form-model'
 import { useReportForm } from '../../features/report/use-report-form'
 import { MAX_PHOTOS } from '../../features/report/photos'
+import { requestNextCheck } from '../../features/check/report-link'
 import '../../features/report/report.css'
 
 function ReportForm({ type }: { type: EventReportType }) {
@@ -45,7 +46,15 @@ function ReportForm({ type }: { type: EventReportType }) {
         {r.photoErrors.length > 0 ? <Notice text={t('app-report-photo-failed', { reason: r.photoErrors[0]! })} /> : null}
         <Text className='card__text' id='result-hint'>{t('app-report-submitted-hint')}</Text>
         <ActionButton id='goto-mine' onClick={() => void Taro.redirectTo({ url: '/pages/report-mine/index' })}>{t('app-report-mine-title')}</ActionButton>
-        <ActionButton id='report-again' kind='secondary' onClick={form.reset}>{t('app-report-again')}</ActionButton>
+        {/* A vehicle is reported from a check: the next one starts with the next check, not an empty form. */}
+        {type.code === 'vehicle_no_clearance' ? (
+          <ActionButton id='check-next-vehicle' kind='secondary' onClick={() => {
+            requestNextCheck()
+            void Taro.navigateBack().catch(() => Taro.redirectTo({ url: '/pages/check/index' }))
+          }}>{t('app-check-next')}</ActionButton>
+        ) : (
+          <ActionButton id='report-again' kind='secondary' onClick={form.reset}>{t('app-report-again')}</ActionButton>
+        )}
       </View>
     )
   }

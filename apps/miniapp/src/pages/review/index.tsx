@@ -133,6 +133,7 @@ function Inbox() {
                 <Text className={`badge badge--${r.status}`}>{t(`report-status-${r.status}`)}</Text>
                 <Text className={`badge badge--${r.timeliness}`}>{t(`report-timeliness-${r.timeliness}`)}</Text>
                 {r.possibleDuplicateOf ? <Text className='badge badge--dup'>{t('app-review-duplicate')}</Text> : null}
+                {r.version > 1 ? <Text className='badge'>{t('app-detail-version', { version: r.version })}</Text> : null}
               </View>
               <Text className='ritem__summary'>{r.nil ? `${r.period ?? ''} · ${t('report-nil')}` : r.summary}</Text>
               <Text className='ritem__meta'>{r.unit.name} · {r.reporter} · {cstDate(new Date(r.createdAt))}</Text>

@@ -8,3 +8,5 @@ export * from "./read-answer.ts";
 export * from "./answers.ts";
 export * from "./masking.ts";
 export * from "./duplicates.ts";
+export * from "./vehicle.ts";
+export * from "./versions.ts";

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { t, type Locale, type MessageKey } from "../i18n.ts";
-import type { UnitType } from "../units.ts";
+import type { Role, UnitType } from "../units.ts";
+import type { ClearanceCheckResult } from "../clearance.ts";
 import { parseInput, type ParseResult } from "../validation.ts";
 import { normalizeProse, normalizeText } from "../text.ts";
 import {
@@ -169,16 +170,83 @@ export const ReportQuerySchema = z.strictObject({
 });
 export type ReportQuery = z.infer<typeof ReportQuerySchema>;
 
-/** A reviewer's decision; a return needs a reason the reporter can act on. */
+/**
+ * A reviewer's decision; a return needs a reason the reporter can act on, and may name the fields
+ * concerned (data keys; the use-case checks them against the report's type) so the reason shows
+ * next to them. Fields only go with a return.
+ */
 export const ReviewReportSchema = z
   .strictObject({
     decision: z.enum(["accept", "return"]),
     comment: z.string().overwrite((v) => normalizeProse(v, { multiline: true })).max(500).optional(),
+    fields: z
+      .array(z.string().max(60).regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: "report-return-field-unknown" }))
+      .max(30)
+      .transform((f) => [...new Set(f)])
+      .optional(),
   })
   .superRefine((v, ctx) => {
     if (v.decision === "return" && !v.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "report-return-needs-reason" });
+    if (v.decision === "accept" && v.fields?.length) ctx.addIssue({ code: "custom", path: ["fields"], message: "report-accept-no-fields" });
   });
 export type ReviewReportInput = z.infer<typeof ReviewReportSchema>;
+
+/**
+ * The body of `POST /reports/:id/versions`: the corrected `data` of a returned report and a new
+ * `clientId` for this correction (a retry with it returns the same version, never a third).
+ */
+export const ResubmitReportSchema = z.strictObject({
+  clientId: SubmitReportSchema.shape.clientId,
+  data: z.record(z.string(), z.unknown()),
+});
+export type ResubmitReportInput = z.infer<typeof ResubmitReportSchema>;
+
+// --- who may file what ---------------------------------------------------------------------------
+
+/**
+ * How long a failed clearance check authorises its checker to report that vehicle: long enough to
+ * finish the report after the vehicle has left the checkpoint, short enough that the check is
+ * still the authority (24 h).
+ */
+export const FAILED_CHECK_WINDOW_MS = 24 * 3600_000;
+
+/**
+ * Types whose reports a failed check of the reporting user authorises, with the role that may use
+ * that authority. A traffic-police checker who finds no 车船税 clearance may report the vehicle
+ * without also holding the reporter role: core requires a failed check of that plate by that user
+ * within FAILED_CHECK_WINDOW_MS, and the years reported must be years that check found missing.
+ */
+export const FAILED_CHECK_AUTHORITY: Readonly<Record<string, { role: Role }>> = {
+  vehicle_no_clearance: { role: "checker" },
+};
+
+/**
+ * On what authority a user may file a type (their unit's type is checked separately):
+ * `reporter` (the role files any type of the unit), `failed_check` (only with a failed check of
+ * their own, see FAILED_CHECK_AUTHORITY), or null. Front ends use it to show the way in; core's
+ * use-cases use it to decide.
+ */
+export function mayFileReport(user: { roles: readonly string[] }, type: Pick<AnyReportType, "code">): "reporter" | "failed_check" | null {
+  if (user.roles.includes("reporter")) return "reporter";
+  const authority = FAILED_CHECK_AUTHORITY[type.code];
+  return authority && user.roles.includes(authority.role) ? "failed_check" : null;
+}
+
+/**
+ * Whether a check result should offer "report it to the tax bureau": a vehicle without clearance,
+ * for users of a unit that files vehicle reports who are reporters, or checkers when the check was
+ * by plate (a VIN check does not say which plate to report).
+ */
+export function mayReportCheckResult(
+  user: { roles: readonly string[]; unit: { type: UnitType } },
+  check: Pick<ClearanceCheckResult, "kind" | "keyType" | "cleared">,
+): boolean {
+  if (check.cleared || check.kind !== "vehicle_vessel") return false;
+  const type = getReportType("vehicle_no_clearance");
+  if (!type || !type.unitTypes.includes(user.unit.type)) return false;
+  const authority = mayFileReport(user, type);
+  return authority === "reporter" || (authority === "failed_check" && check.keyType === "plate");
+}
 
 /**
  * Validates a type's `data` fully: the shared schema (normalising as it goes), then the rules

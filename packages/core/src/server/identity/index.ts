@@ -5,3 +5,4 @@ export * from "./sessions.ts";
 export * from "./link-codes.ts";
 export * from "./units.ts";
 export * from "./people.ts";
+export * from "./wechat.ts";

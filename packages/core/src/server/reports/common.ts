@@ -41,6 +41,10 @@ export interface ReportView {
   reviewedAt: string | null;
   reviewComment: string | null;
   photos: number;
+  /** 1, or the number of the correction after a return (earlier versions: ReportVersion) */
+  version: number;
+  /** data keys the reviewer named when returning ([] when none) */
+  returnedFields: string[];
 }
 
 /** The Report row shape the views are built from (with unit and reporter looked up). */
@@ -61,6 +65,8 @@ export interface ReportRow {
   createdAt: Date;
   reviewedAt: Date | null;
   reviewComment: string | null;
+  version?: number;
+  returnedFields?: string | null;
   _count?: { photos: number };
 }
 
@@ -88,6 +94,17 @@ export function disclosedData(
   if (disclosure === "full" || !type) return { data, summary };
   const fields = type.kind === "event" ? type.fields : type.columns;
   return { data: maskReportData(fields, data), summary: maskedSummary(type, data, summary) };
+}
+
+/** Parses Report.returnedFields (a JSON array of data keys); anything else reads as none. */
+export function parseReturnedFields(value: string | null | undefined): string[] {
+  if (!value) return [];
+  try {
+    const list: unknown = JSON.parse(value);
+    return Array.isArray(list) ? list.filter((f): f is string => typeof f === "string") : [];
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -125,6 +142,8 @@ export async function toViews(deps: Deps, rows: ReportRow[], viewer?: Principal)
       reviewedAt: r.reviewedAt?.toISOString() ?? null,
       reviewComment: r.reviewComment,
       photos: r._count?.photos ?? 0,
+      version: r.version ?? 1,
+      returnedFields: parseReturnedFields(r.returnedFields),
     };
   });
 }

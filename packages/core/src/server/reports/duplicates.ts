@@ -3,6 +3,7 @@ import { t } from "../../domain/i18n.ts";
 import { cstDate } from "../../domain/time.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { fieldSchema } from "../../domain/reports/fields.ts";
+import { mayFileReport } from "../../domain/reports/registry.ts";
 import { FindDuplicatesSchema, type PossibleDuplicate } from "../../domain/reports/duplicates.ts";
 import type { EventReportType } from "../../domain/reports/report-types.ts";
 import { AppError } from "../errors.ts";
@@ -17,8 +18,9 @@ export type { PossibleDuplicate } from "../../domain/reports/duplicates.ts";
  * "Already reported by …, add to it?": earlier reports with the same duplicate key. Needs only the
  * type's `dupFields` (a form asks as soon as those are filled). Returns [] while those fields are
  * incomplete or invalid.
- * - only reporters whose unit files this type may ask (403 otherwise): the answer tells whether an
- *   ID number is a landlord somewhere, which is no business of anyone else;
+ * - only those who may file this type may ask (403 otherwise): reporters whose unit files it, and a
+ *   checker for the vehicle report a failed check authorises (`mayFileReport`). The answer tells
+ *   whether an ID number is a landlord somewhere, which is no business of anyone else;
  * - another unit's report shows who and when, never its contents; the caller's own unit's shows its
  *   summary, masked unless the caller filed it (`disclosureFor`).
  */
@@ -28,11 +30,12 @@ export async function findPossibleDuplicates(
   input: unknown,
   opts?: ReportOptions,
 ): Promise<PossibleDuplicate[]> {
-  requireRole(actor, "reporter");
+  requireRole(actor, "reporter", "checker");
   const locale = localeOf(opts);
   const body = parseInput(FindDuplicatesSchema, input, locale);
   if (!body.ok) throw new AppError("invalid_input", { fields: body.fields });
   const type = typeForReporter(actor, body.data.type, locale);
+  if (mayFileReport(actor, type) === null) throw new AppError("forbidden", { reason: "role_required" });
   if (type.kind !== "event") return [];
   const event = type as EventReportType<Record<string, unknown>>;
   const fields = event.fields.filter((f) => event.dupFields.includes(f.name));

@@ -14,3 +14,5 @@ export * from "./export.ts";
 export * from "./oversight.ts";
 export * from "./feed-store.ts";
 export * from "./reminders.ts";
+export * from "./resubmit.ts";
+export * from "./vehicle-draft.ts";

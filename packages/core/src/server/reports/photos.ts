@@ -38,7 +38,8 @@ async function dropUnreferenced(deps: Deps, rel: string): Promise<void> {
  * in one transaction that first takes the report row's write lock.
  */
 export async function addReportPhoto(deps: Deps, actor: Actor | null, reportId: string, bytes: Buffer): Promise<PhotoView> {
-  requireRole(actor, "reporter");
+  // Checkers too: the vehicle report of their own failed check is theirs (the owner check below).
+  requireRole(actor, "reporter", "checker");
   const report = await deps.db.prisma.report.findUnique({ where: { id: reportId }, select: { id: true, userId: true, _count: { select: { photos: true } } } });
   if (!report || report.userId !== actor.userId) throw new AppError("not_found", { reason: "report_not_found" });
   if (bytes.length > MAX_PHOTO_BYTES) {

@@ -1,9 +1,9 @@
 import { t } from "../../domain/i18n.ts";
 import { formatCst } from "../../domain/time.ts";
 import { parseInput } from "../../domain/validation.ts";
-import { SubmitReportSchema, validateReportData } from "../../domain/reports/registry.ts";
+import { FAILED_CHECK_AUTHORITY, FAILED_CHECK_WINDOW_MS, mayFileReport, SubmitReportSchema, validateReportData } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
-import { requireRole } from "../identity/index.ts";
+import { requireUser } from "../identity/actor.ts";
 import { writeAudit } from "../audit.ts";
 import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
@@ -17,6 +17,7 @@ import {
   type ReportOptions,
   type ReportView,
 } from "./common.ts";
+import { findFailedCheck } from "./vehicle-draft.ts";
 
 function showStartedError(deps: Deps, opts: ReportOptions | undefined, startsAt: Date): AppError {
   const locale = localeOf(opts);
@@ -31,7 +32,11 @@ function showStartedError(deps: Deps, opts: ReportOptions | undefined, startsAt:
 
 /**
  * Files a single-fact report (rental, performance, vehicle_no_clearance) for the actor's unit.
- * - reporters only, and only types their unit files (403 otherwise);
+ * - reporters, and only types their unit files (403 otherwise); a checker without the reporter
+ *   role may file the vehicle report of their OWN failed check of that plate within
+ *   FAILED_CHECK_WINDOW_MS (found in the audit log the check wrote, never taken from the client;
+ *   403 `no_failed_check` otherwise), reporting only years that check found missing; the report
+ *   keeps the check's audit id (sourceCheckId);
  * - `data` is validated and normalised with the type's shared schema (400 with per-field messages);
  * - the same `clientId` again returns the first report (`created: false`), never a second one;
  * - a filing after the deadline of a type that refuses late filings (a show that has started) is
@@ -45,7 +50,10 @@ export async function submitReport(
   input: unknown,
   opts?: ReportOptions,
 ): Promise<{ created: boolean; report: ReportView }> {
-  requireRole(actor, "reporter");
+  requireUser(actor);
+  if (!actor.roles.includes("reporter") && !Object.values(FAILED_CHECK_AUTHORITY).some((a) => actor.roles.includes(a.role))) {
+    throw new AppError("forbidden", { reason: "role_required" });
+  }
   const locale = localeOf(opts);
   const body = parseInput(SubmitReportSchema, input, locale);
   if (!body.ok) throw new AppError("invalid_input", { fields: body.fields });
@@ -55,6 +63,8 @@ export async function submitReport(
   if (existing) return { created: false, report: existing };
 
   const type = typeForReporter(actor, code, locale);
+  const authority = mayFileReport(actor, type);
+  if (authority === null) throw new AppError("forbidden", { reason: "role_required" });
   if (type.kind !== "event") {
     throw new AppError("invalid_input", { reason: "type_is_feed", fields: { type: t(locale, "report-type-is-feed", { type: t(locale, type.titleKey) }) } });
   }
@@ -65,6 +75,21 @@ export async function submitReport(
     throw new AppError("invalid_input", { fields: prefixFields("data", parsed.fields) });
   }
   const value = parsed.data as Record<string, unknown>;
+  let sourceCheckId: number | null = null;
+  if (authority === "failed_check") {
+    const check = await findFailedCheck(deps, actor.userId, String(value.plate), now);
+    if (!check) {
+      await writeAudit(deps.db.prisma, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: "report.submit", subject: code, result: "denied" });
+      throw new AppError("forbidden", { reason: "no_failed_check", messageKey: "report-needs-failed-check", params: { hours: FAILED_CHECK_WINDOW_MS / 3_600_000 } });
+    }
+    const years = Array.isArray(value.missingYears) ? (value.missingYears as number[]) : [];
+    const notMissing = years.filter((y) => !check.missingYears.includes(y));
+    if (notMissing.length) {
+      const params = { years: notMissing.join(locale === "en" ? ", " : "、") };
+      throw new AppError("invalid_input", { reason: "years_not_in_check", fields: { "data.missingYears": t(locale, "report-years-not-in-check", params) } });
+    }
+    sourceCheckId = check.auditId;
+  }
   const { timeliness, dueAt } = type.deadline(value, now, rulesOf(opts));
   const summary = type.summary(value);
 
@@ -108,6 +133,7 @@ export async function submitReport(
           timeliness,
           dueAt,
           createdAt: now,
+          sourceCheckId,
         },
       });
       await writeAudit(tx, deps.clock, {
@@ -139,6 +165,8 @@ export async function submitReport(
       reviewedAt: null,
       reviewComment: null,
       photos: 0,
+      version: 1,
+      returnedFields: [],
     };
     return { created: true, report };
   } catch (e) {

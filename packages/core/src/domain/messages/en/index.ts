@@ -8,6 +8,7 @@ import { knowledge } from "./knowledge.ts";
 import { uploads } from "./uploads.ts";
 import { validation } from "./validation.ts";
 import { fieldStaff } from "./field-staff.ts";
+import { fieldwork } from "./fieldwork.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -22,4 +23,5 @@ export const en = {
   ...uploads,
   ...validation,
   ...fieldStaff,
+  ...fieldwork,
 } as const;

@@ -8,6 +8,7 @@ import { knowledge } from "./knowledge.ts";
 import { uploads } from "./uploads.ts";
 import { validation } from "./validation.ts";
 import { fieldStaff } from "./field-staff.ts";
+import { fieldwork } from "./fieldwork.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
@@ -22,4 +23,5 @@ export const zhCN = {
   ...uploads,
   ...validation,
   ...fieldStaff,
+  ...fieldwork,
 } as const;
