@@ -43,6 +43,8 @@ export interface ServerConfig {
   trustProxy?: TrustProxy | undefined;
   /** Largest clearance import upload in bytes; default 200 MiB. */
   clearanceImportMaxBytes?: number | undefined;
+  /** Enables `POST /auth/wechat` and `wechatCode` on sign-in (WeChat's code2session behind core's interface). */
+  wechat?: WechatClient | undefined;
 }
 
 /** The config routes see: defaults applied. */

@@ -61,7 +61,8 @@ describe("review decision", () => {
 describe("naming the fields concerned", () => {
   it("sends the named fields with a return, and none with an accept", async () => {
     const reviewReport = vi.fn(async () => view({ status: "returned" }));
-    const { result } = renderHook(() => useReview("r1", { reviewReport }));
+    const confirm = vi.fn(async () => true);
+    const { result } = renderHook(() => useReview("r1", { reviewReport, confirm }));
     act(() => result.current.setComment("租期请核对"));
     act(() => result.current.toggleReturnField("leaseEnd"));
     act(() => result.current.toggleReturnField("address"));
@@ -69,7 +70,7 @@ describe("naming the fields concerned", () => {
     expect(result.current.returnFields).toEqual(["leaseEnd"]);
     await act(() => result.current.returnReport());
     expect(reviewReport).toHaveBeenCalledWith("r1", "return", "租期请核对", ["leaseEnd"]);
-    const other = renderHook(() => useReview("r2", { reviewReport }));
+    const other = renderHook(() => useReview("r2", { reviewReport, confirm }));
     act(() => other.result.current.toggleReturnField("leaseEnd"));
     await act(() => other.result.current.accept());
     expect(reviewReport).toHaveBeenLastCalledWith("r2", "accept", "", []);

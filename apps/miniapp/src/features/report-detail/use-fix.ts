@@ -1,10 +1,10 @@
 import { useCallback, useRef, useState } from 'react'
 import type { EventReportType, FieldErrors, FieldSpec } from '@xieshui/core'
 import { getLocale, translate } from '../../lib/i18n'
-import { isApiError } from '../../lib/request'
+import { formProblems } from '../../lib/request'
 import { readStorage, removeStorage, writeStorage } from '../../lib/storage'
 import { newClientId } from '../report/drafts'
-import { splitServerFields, validateForm, type FormValues } from '../report/form-model'
+import { formFieldOf, validateForm, type FormValues } from '../report/form-model'
 import { resubmitReport, type ReportDetail } from './api'
 
 /** Stored report data as the form holds it: text, years "2025,2026", date-times "2026-12-05 19:30". */
@@ -85,8 +85,9 @@ export function useFix(report: ReportDetail, type: EventReportType, onDone: (ver
     }
     const checked = validateForm(type, draft.values, getLocale())
     if (!checked.ok) {
+      // The submit bar under the button counts them and scrolls to the first.
       setFields(checked.fields)
-      setError(translate('app-report-fix-fields'))
+      setError(null)
       return
     }
     inFlight.current = true
@@ -99,11 +100,9 @@ export function useFix(report: ReportDetail, type: EventReportType, onDone: (ver
       setDraft(null)
       onDone(r.version)
     } catch (e) {
-      if (isApiError(e)) {
-        const split = splitServerFields(e.fields)
-        setFields(split.fields)
-        setError(split.other.length ? split.other.join('；') : e.message)
-      } else setError(translate('app-error-network'))
+      const problems = formProblems(e, formFieldOf, translate('fs-network-draft'))
+      setFields(problems.fields)
+      setError(problems.message)
     } finally {
       inFlight.current = false
       setBusy(false)

@@ -1,7 +1,6 @@
 import { Text, View } from '@tarojs/components'
-import { getReportType, reportFields } from '@xieshui/core'
+import { getReportType, reportFields, formatFieldValue } from '@xieshui/core'
 import { getLocale, useT } from '../../lib/i18n'
-import { displayValue } from '../report/form-model'
 import type { ReportDetail } from '../report-detail/api'
 import '../report-detail/detail.css'
 
@@ -25,10 +24,10 @@ export function VersionChanges({ report }: { report: ReportDetail }) {
         return (
           <View key={c.field} className='change' id={`diff-${c.field}`}>
             <Text className='change__k'>{t(field.labelKey)}</Text>
-            <Text className='change__new'>{displayValue(field, c.after, getLocale())}</Text>
+            <Text className='change__new'>{formatFieldValue(field, c.after, getLocale())}</Text>
             <Text className='change__was'>
               {t('app-review-change-was')}
-              <Text className='change__old'>{displayValue(field, c.before, getLocale())}</Text>
+              <Text className='change__old'>{formatFieldValue(field, c.before, getLocale())}</Text>
             </Text>
           </View>
         )

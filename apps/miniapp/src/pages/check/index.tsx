@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import Taro, { useDidShow } from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { canUse, CLEARANCE_EXPLAIN_ARTICLE_ID, mayReportCheckResult, type ClearanceCheckResult } from '@xieshui/core'
+import { CLEARANCE_EXPLAIN_ARTICLE_ID, mayReportCheckResult, type ClearanceCheckResult } from '@xieshui/core'
 import { useCheck, type CheckMode } from '../../features/check/use-check'
 import { PLATE_KEY_ROWS, PROVINCES } from '../../features/check/plate-keyboard'
 import { openVehicleReport, takeNextCheckRequest } from '../../features/check/report-link'

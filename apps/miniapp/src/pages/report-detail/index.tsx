@@ -1,13 +1,13 @@
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
 import { Text, View } from '@tarojs/components'
-import { cstDate, cstYear, formatCst, getReportType, type EventReportType } from '@xieshui/core'
+import { cstDate, cstYear, formatCst, getReportType, type EventReportType, formatFieldValue } from '@xieshui/core'
 import { getLocale, useT } from '../../lib/i18n'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
 import { ReportField } from '../../components/report-field'
-import { displayValue } from '../../features/report/form-model'
+import { SubmitBar } from '../../components/submit-bar'
 import { useAsync } from '../../features/report/use-async'
 import { getReportDetail, type ReportDetail } from '../../features/report-detail/api'
 import { useFix } from '../../features/report-detail/use-fix'
@@ -32,7 +32,7 @@ function Fixable({ report, type, onDone }: { report: ReportDetail; type: EventRe
             <View key={f.name} className={`dkv${flagged.has(f.name) ? ' dkv--flagged' : ''}`} id={`kv-${f.name}`}>
               <View className='dkv__row'>
                 <Text className='dkv__k'>{t(f.labelKey)}</Text>
-                <Text className='dkv__v'>{displayValue(f, report.data[f.name], getLocale())}</Text>
+                <Text className='dkv__v'>{formatFieldValue(f, report.data[f.name], getLocale())}</Text>
               </View>
               {flagged.has(f.name) ? <Text className='dkv__reason' id={`kv-${f.name}-reason`}>{t('app-detail-field-reason', { comment: reason })}</Text> : null}
             </View>
@@ -54,7 +54,6 @@ function Fixable({ report, type, onDone }: { report: ReportDetail; type: EventRe
     <View>
       <Text className='deadline'>{t('app-fix-hint')}</Text>
       <View className='card'>
-        <Notice id='fix-error' text={fix.error} />
         {type.fields.map((f) => (
           <ReportField
             key={f.name}
@@ -66,7 +65,9 @@ function Fixable({ report, type, onDone }: { report: ReportDetail; type: EventRe
           />
         ))}
       </View>
-      <ActionButton id='fix-submit' disabled={fix.busy} onClick={() => void fix.submit()}>{fix.busy ? t('app-working') : t('app-fix-submit')}</ActionButton>
+      <SubmitBar id='fix-submit' busy={fix.busy} onSubmit={fix.submit} fields={fix.fields} message={fix.error} order={type.fields.map((f) => f.name)}>
+        {fix.busy ? t('app-working') : t('app-fix-submit')}
+      </SubmitBar>
       <ActionButton id='fix-cancel' kind='secondary' onClick={fix.cancel}>{t('app-fix-cancel')}</ActionButton>
     </View>
   )
