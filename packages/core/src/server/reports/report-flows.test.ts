@@ -8,6 +8,7 @@ import { checkClearance, importClearances } from "../clearances/index.ts";
 import { systemActor, type Actor } from "../identity/actor.ts";
 import { renderOutboxPayload } from "../outbox.ts";
 import { FAILED_CHECK_WINDOW_MS } from "../../domain/reports/registry.ts";
+import { makeJpeg } from "../../../../../test/factories/images.ts";
 import {
   addReportPhoto,
   fileNilReport,
@@ -24,7 +25,6 @@ import {
 // returned reports corrected as new versions of the same report.
 const clock = createFixedClock("2026-11-26T04:00:00Z");
 const rejects = expectAppError;
-const PNG = Buffer.from("89504e470d0a1a0a0000000d4948445200000001000000010806000000", "hex");
 let t: TestDb;
 let checker: Actor;
 let officer: Actor;
@@ -118,7 +118,7 @@ describe("a vehicle report from a failed check (checker without the reporter rol
   it("lets the checker attach photos to that report and list it as their own", async () => {
     await check(checker, "豫A12345");
     const { report } = await submitReport(t.deps, checker, { type: "vehicle_no_clearance", clientId: "veh-00013", data: makeVehicleData() });
-    const photo = await addReportPhoto(t.deps, checker, report.id, PNG);
+    const photo = await addReportPhoto(t.deps, checker, report.id, await makeJpeg());
     expect(photo.created).toBe(true);
     expect((await listMyReports(t.deps, checker)).map((r) => r.id)).toEqual([report.id]);
   });
