@@ -101,7 +101,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 clearance import page in Chromium"
     const now = Date.now();
     await app.testDb.db.prisma.jobLease.create({ data: { name: "clearance-import", holder: "another-process", acquiredAt: new Date(now), expiresAt: new Date(now + 60_000) } });
     await upload(page, "完税凭证.csv", [CLEARANCE_COLUMNS.join(","), row("CT2026800000")].join("\n"));
-    await expect.poll(() => byId(page, "#import-error").textContent(), { timeout: 30_000 }).toMatch(/^另一次完税凭证导入正在进行（\d{4}-\d{2}-\d{2} \d{2}:\d{2} 开始）：请等它结束后再试$/);
+    await expect.poll(() => byId(page, "#import-submit-feedback").textContent(), { timeout: 30_000 }).toMatch(/^另一次完税凭证导入正在进行（\d{4}-\d{2}-\d{2} \d{2}:\d{2} 开始）：请等它结束后再试$/);
     await page.waitForTimeout(400);
     await page.screenshot({ path: `${SHOTS}/tax-officer-busy-zh.png` });
     await app.testDb.db.prisma.jobLease.deleteMany();

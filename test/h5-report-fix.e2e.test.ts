@@ -9,9 +9,9 @@ import { screen, startInLocale, type UiLocale } from "./support/screens.ts";
 // Issue 8 point 5: a tax officer returns a rental report naming the field concerned; the clerk opens
 // it from 我的报送, sees the reason next to that field, corrects it and resubmits a new version of the
 // same report; the officer's inbox shows the latest version and the detail page what changed.
-const WORDS: Record<UiLocale, { returned: string; submitted: string; version2: string }> = {
-  "zh-CN": { returned: "已退回", submitted: "待审核", version2: "第 2 版" },
-  en: { returned: "Returned", submitted: "Awaiting review", version2: "Version 2" },
+const WORDS: Record<UiLocale, { returned: string; submitted: string; version2: string; returnAction: string }> = {
+  "zh-CN": { returned: "已退回", submitted: "待审核", version2: "第 2 版", returnAction: "退回" },
+  en: { returned: "Returned", submitted: "Awaiting review", version2: "Version 2", returnAction: "Return" },
 };
 const REASON = "租期结束日期与合同不符";
 
@@ -79,6 +79,9 @@ describe.skipIf(shouldSkipBrowserTests()).each(["zh-CN", "en"] as const)("H5 ret
     await officer.locator("#review-comment input").filter({ visible: true }).fill(REASON);
     await screen(officer, "review-return-fields", locale);
     await on(officer, "review-return").click();
+    // A return is confirmed first (issue 8 point 8).
+    await officer.locator(".taro-modal__foot").waitFor();
+    await officer.locator(`.taro-modal__foot >> text=${WORDS[locale].returnAction}`).click();
     await expect.poll(() => on(officer, "review-status").textContent()).toBe(WORDS[locale].returned);
     const row = await app.testDb.deps.db.prisma.report.findUniqueOrThrow({ where: { id: reportId } });
     expect(row).toMatchObject({ status: "returned", reviewComment: REASON });
