@@ -5,6 +5,7 @@ import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
+import { quiz } from "./quiz.ts";
 
 /** The English catalogue, same keys as zh-CN. */
-export const en = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge } as const;
+export const en = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge, ...quiz } as const;

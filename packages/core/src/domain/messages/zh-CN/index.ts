@@ -5,6 +5,7 @@ import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
+import { quiz } from "./quiz.ts";
 
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
-export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge } as const;
+export const zhCN = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge, ...quiz } as const;
