@@ -26,6 +26,27 @@ export const ApiEnvSchema = z.object({
   LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(["auto", "json", "pretty"]).default("auto")),
   /** Clearance checks per user per hour; 0 turns the limit off (DESIGN.md contract). */
   CHECK_RATE_LIMIT_PER_HOUR: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).default(120)),
+  /**
+   * Which proxies' X-Forwarded-For to believe, so per-IP limits see clients: unset/false (default:
+   * none; the socket's address is the client), true (every hop: only behind a proxy that sets the
+   * header itself), a hop count (1 = the nearest proxy), or addresses/CIDRs of the proxies,
+   * comma-separated ("127.0.0.1,10.0.0.0/8").
+   */
+  TRUST_PROXY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .optional()
+      .transform((v): boolean | number | string[] => {
+        if (v === undefined || v === "false" || v === "0") return false;
+        if (v === "true") return true;
+        if (/^\d+$/.test(v)) return Number(v);
+        return v.split(",").map((s) => s.trim()).filter(Boolean);
+      }),
+  ),
+  /** Largest clearance import upload, in MB (default 200). */
+  CLEARANCE_IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_240).default(200)),
   /** 1 (default): an empty database gets the demo district. */
   XIESHUI_DEMO: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("1")),
 });

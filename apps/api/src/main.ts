@@ -15,6 +15,8 @@ const server = createServer({
     h5Dir: env.H5_DIR,
     telegramBotToken: env.TELEGRAM_BOT_TOKEN,
     checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,
+    trustProxy: env.TRUST_PROXY,
+    clearanceImportMaxBytes: env.CLEARANCE_IMPORT_MAX_MB * 1024 * 1024,
     logger,
   },
 });

@@ -39,3 +39,164 @@ export const InviteViewSchema = z.object({
 export const IssuedInviteSchema = z.object({ code: z.string(), invite: InviteViewSchema });
 
 export const LinkCodeResponseSchema = z.object({ code: z.string(), expiresAt: z.string() });
+
+// --- reports, clearances, errors (issue 7: every route documents its responses) -------------------
+// Views built by core use loose objects: the documented fields are checked on the way out, and a
+// field core adds later is passed on rather than silently dropped.
+
+/** A view of core's: loose at run time (extra fields pass), typed by its documented fields. */
+const view = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape) as unknown as z.ZodObject<T>;
+
+const Bilingual = z.object({ "zh-CN": z.string(), en: z.string() });
+
+/** The contract's error body (DESIGN.md), for the OpenAPI document. */
+export const ErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.record(z.string(), z.string()).optional(),
+    reason: z.string().optional(),
+  }),
+});
+
+/** GET /report-types: one entry per type, with field specs, labels in both languages and a JSON Schema. */
+export const ReportTypesSchema = z.object({
+  types: z.array(
+    view({
+      code: z.string(),
+      kind: z.enum(["event", "feed"]),
+      title: Bilingual,
+      unitTypes: z.array(z.string()),
+      fields: z.array(view({ name: z.string(), kind: z.string(), label: Bilingual })),
+      deadline: Bilingual,
+      dueDay: z.number().optional(),
+      jsonSchema: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
+/** A report as its reporter, the reviewer and the API see it. */
+export const ReportViewSchema = view({
+  id: z.string(),
+  type: z.string(),
+  status: z.string(),
+  timeliness: z.string(),
+  unit: z.object({ code: z.string(), name: z.string() }),
+  reporter: z.string(),
+  summary: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  period: z.string().nullable(),
+  nil: z.boolean(),
+  rowCount: z.number(),
+  possibleDuplicateOf: z.string().nullable(),
+  dueAt: z.string().nullable(),
+  createdAt: z.string(),
+  reviewedAt: z.string().nullable(),
+  reviewComment: z.string().nullable(),
+  photos: z.number(),
+});
+
+/** POST /reports (DESIGN.md: `{ id, status, timeliness }`) and the 本期无 filing. */
+export const ReportBriefSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  timeliness: z.string(),
+  possibleDuplicateOf: z.string().nullable(),
+});
+
+/** A feed upload's answer: the brief plus what the file held. */
+export const FeedUploadedSchema = ReportBriefSchema.extend({
+  period: z.string().nullable(),
+  rows: z.number(),
+  format: z.enum(["csv", "xlsx"]),
+  encoding: z.string().nullable(),
+  flagged: z.array(z.object({ line: z.number(), flag: z.string() })),
+});
+
+export const ReportListSchema = z.object({ reports: z.array(ReportViewSchema) });
+
+export const MissingFeedsSchema = z.object({
+  missing: z.array(view({ type: z.string(), period: z.string(), unit: z.object({ code: z.string(), name: z.string(), type: z.string() }), dueDate: z.string(), overdue: z.boolean() })),
+});
+
+export const TimelinessSchema = z.object({
+  units: z.array(
+    view({ unit: z.object({ code: z.string(), name: z.string(), type: z.string() }), onTime: z.number(), late: z.number(), overdue: z.number(), refused: z.number(), missingFeeds: z.number() }),
+  ),
+});
+
+export const FeedStatusSchema = z.object({
+  period: z.string(),
+  today: z.string(),
+  feeds: z.array(
+    view({
+      type: z.string(),
+      period: z.string(),
+      dueDate: z.string(),
+      overdue: z.boolean(),
+      filed: view({ id: z.string(), nil: z.boolean(), rowCount: z.number(), timeliness: z.string(), status: z.string(), createdAt: z.string() }).nullable(),
+    }),
+  ),
+});
+
+const PhotoMetaSchema = z.object({ id: z.string(), sha256: z.string(), mime: z.string(), size: z.number() });
+export const PhotoStoredSchema = PhotoMetaSchema.extend({ created: z.boolean() });
+export const PhotoListSchema = z.object({ photos: z.array(PhotoMetaSchema) });
+
+export const FeedRowsSchema = z.object({
+  total: z.number(),
+  rows: z.array(z.object({ line: z.number(), data: z.record(z.string(), z.unknown()), flag: z.string().nullable() })),
+});
+
+/** DESIGN.md: the answer of POST /clearances/check (names masked, never an ID number). */
+export const ClearanceCheckResultSchema = z.object({
+  kind: z.enum(["vehicle_vessel", "property_transfer"]),
+  key: z.string(),
+  keyType: z.enum(["plate", "vin", "contract"]),
+  cleared: z.boolean(),
+  results: z.array(
+    z.object({
+      year: z.number().optional(),
+      tax: z.string().optional(),
+      status: z.enum(["paid", "exempt", "none"]),
+      certificateNo: z.string().optional(),
+      taxpayerName: z.string().optional(),
+    }),
+  ),
+});
+
+export const CheckLogSchema = z.object({
+  checks: z.array(
+    view({
+      at: z.string(),
+      user: z.object({ id: z.string().nullable(), name: z.string().nullable() }),
+      unit: z.object({ code: z.string().nullable(), name: z.string().nullable() }),
+      kind: z.string().nullable(),
+      key: z.string().nullable(),
+      result: z.string(),
+    }),
+  ),
+});
+
+export const UnusualCheckersSchema = view({
+  from: z.string(),
+  to: z.string(),
+  median: z.number(),
+  users: z.array(
+    view({ userId: z.string(), name: z.string().nullable(), unit: z.object({ code: z.string().nullable(), name: z.string().nullable() }), checks: z.number(), ratio: z.number() }),
+  ),
+});
+
+/** DESIGN.md: `{ imported, updated, rejected: [{ line, reason }] }`, plus the run's state. */
+export const ClearanceImportSummarySchema = view({
+  imported: z.number(),
+  updated: z.number(),
+  rejected: z.array(z.object({ line: z.number(), reason: z.string() })),
+  dryRun: z.boolean(),
+  complete: z.boolean(),
+  batchId: z.string().nullable(),
+  failedBatch: z.object({ fromLine: z.number(), toLine: z.number(), rows: z.number(), reason: z.string() }).optional(),
+});
+
+/** Body-less POSTs (log out, link code, revoke): nothing is needed; an empty JSON object is accepted. */
+export const NoBodySchema = z.object({}).nullish().meta({ description: "No body needed." });

@@ -1,9 +1,11 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { createLogger, type Deps, type Logger } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
-import { createAttemptLimiter } from "./plugins/rate-limit.ts";
+import { createAttemptLimiter, registerRateLimit } from "./plugins/rate-limit.ts";
+import { registerSecurityHeaders } from "./plugins/security.ts";
+import { apiValidatorCompiler } from "./plugins/validation.ts";
 import { installErrorHandling } from "./plugins/errors.ts";
 import { hasH5Build, registerH5 } from "./plugins/h5.ts";
 import { registerDocs } from "./plugins/docs.ts";
@@ -12,6 +14,15 @@ import { registerRoutes } from "./routes/index.ts";
 
 /** DESIGN.md: JSON bodies over 1 MB get 413. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** Largest clearance import upload by default (CLEARANCE_IMPORT_MAX_MB): a province's yearly export fits. */
+export const DEFAULT_CLEARANCE_IMPORT_MAX_BYTES = 200 * 1024 * 1024;
+
+/**
+ * Fastify's `trustProxy`: false (default: the socket's address is the client), true (trust every
+ * hop), a number of hops, or addresses/CIDRs of the proxies (`"127.0.0.1,10.0.0.0/8"`).
+ */
+export type TrustProxy = boolean | number | string | string[];
 
 export interface ServerConfig {
   /** The Taro H5 build to serve at `/`; when missing, `/` explains how to build it. */
@@ -28,37 +39,42 @@ export interface ServerConfig {
   bodyLimit?: number | undefined;
   /** Code-guessing attempts (redeem, link, Telegram login) per IP per minute; default 30, 0 = off. */
   authAttemptsPerMinute?: number | undefined;
-  /** Trust X-Forwarded-For (behind a reverse proxy), so per-IP limits see the client. */
-  trustProxy?: boolean | undefined;
+  /** Which proxies' X-Forwarded-For to believe (TRUST_PROXY), so per-IP limits see the client. */
+  trustProxy?: TrustProxy | undefined;
+  /** Largest clearance import upload in bytes; default 200 MiB. */
+  clearanceImportMaxBytes?: number | undefined;
 }
 
 /** The config routes see: defaults applied. */
-export type ResolvedServerConfig = ServerConfig & { bodyLimit: number; authAttemptsPerMinute: number };
+export type ResolvedServerConfig = ServerConfig & { bodyLimit: number; authAttemptsPerMinute: number; clearanceImportMaxBytes: number };
 
 /** The API instance, typed for zod route schemas. */
 export type ApiServer = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
 
 /**
  * Builds the HTTP API (not listening): zod validation with localised field errors, the contract's
- * error bodies, bearer auth, OpenAPI at /docs, the H5 build at `/`. No side effects until
- * `ready()`/`inject()`/`listen()`; the caller owns `deps` and closes the database after `close()`.
+ * error bodies, bearer auth, security headers, per-IP limits, OpenAPI at /docs, the H5 build at
+ * `/`. JSON is the only body type, except on upload routes (plugins/uploads.ts). No side effects
+ * until `ready()`/`inject()`/`listen()`; the caller owns `deps` and closes the database after `close()`.
  */
 export function createServer({ deps, config }: { deps: Deps; config: ServerConfig }): ApiServer {
   const resolved: ResolvedServerConfig = {
     ...config,
     bodyLimit: config.bodyLimit ?? DEFAULT_BODY_LIMIT,
     authAttemptsPerMinute: config.authAttemptsPerMinute ?? 30,
+    clearanceImportMaxBytes: config.clearanceImportMaxBytes ?? DEFAULT_CLEARANCE_IMPORT_MAX_BYTES,
   };
   const app = Fastify({
     // core's logger: redaction derived from the report registry, request paths without query strings.
     loggerInstance: (config.logger ?? createLogger({ level: config.logLevel ?? "info", name: "api" })) as FastifyBaseLogger,
     logController: new RequestLogController(),
     bodyLimit: resolved.bodyLimit,
-    trustProxy: config.trustProxy ?? false,
+    // A hop count becomes proxy-addr's function form (Fastify's types list only the other forms).
+    trustProxy: typeof config.trustProxy === "number" ? ((_address: string, hop: number) => hop < (config.trustProxy as number)) : (config.trustProxy ?? false),
     return503OnClosing: true,
   });
 
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(apiValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
   // JSON only: a text/plain body is 415, not a string that fails validation. An empty JSON body
@@ -81,13 +97,15 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
 
   const spa = hasH5Build(config.h5Dir);
   installErrorHandling(app, { spaFallback: spa });
+  registerSecurityHeaders(app, config.h5Dir);
+  registerRateLimit(app);
   registerDocs(app);
   registerH5(app, config.h5Dir);
   registerRoutes(app, {
     deps,
     config: resolved,
     auth: createAuth(deps),
-    authLimiter: createAttemptLimiter({ limit: resolved.authAttemptsPerMinute, windowMs: 60_000 }),
+    authLimiter: createAttemptLimiter(app, { perMinute: resolved.authAttemptsPerMinute, name: "code-guess" }),
   });
   return app.withTypeProvider<ZodTypeProvider>();
 }

@@ -13,6 +13,8 @@ describe("loadEnv", () => {
       LOG_LEVEL: "info",
       LOG_FORMAT: "auto",
       CHECK_RATE_LIMIT_PER_HOUR: 120,
+      TRUST_PROXY: false,
+      CLEARANCE_IMPORT_MAX_MB: 200,
       XIESHUI_DEMO: "1",
     });
   });

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { InlineKeyboardButton, Update, User } from "grammy/types";
 import type { UnitType } from "@xieshui/core";
@@ -11,7 +12,8 @@ import { createReportFeature } from "../src/features/report.ts";
 import { createOutboxWorker } from "../src/outbox-worker.ts";
 import { createHarness, makeCallbackQuery, makeMessage, makeUpdate, tgUser, type BotHarness } from "./harness.ts";
 
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+// A real image: photos are decoded and re-encoded on upload (core/server/media/images.ts).
+const PNG = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#369" } }).png().toBuffer();
 
 let h: BotHarness;
 let bot: XieshuiBot;
@@ -346,7 +348,8 @@ describe("/report: who may file what", () => {
   });
 });
 
-describe("/feeds", () => {
+// Feed files are read in a worker thread, which takes a second or two to start on a busy machine.
+describe("/feeds", { timeout: 30_000 }, () => {
   it("lists this period's feed as missing and files 本期无 after a confirm", async () => {
     const u = await reporter("construction_bureau");
     const list = await say(u, "/feeds");

@@ -1,3 +1,5 @@
+// First: zod's CSP-safe mode must be set before any schema is built (see csp.ts).
+import './csp'
 import Taro, { useLaunch } from '@tarojs/taro'
 import type { PropsWithChildren } from 'react'
 import { bootstrapSession } from './features/auth/bootstrap'

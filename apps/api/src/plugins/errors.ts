@@ -3,11 +3,26 @@ import type { z } from "zod";
 import { DEFAULT_LOCALE, ERROR_MESSAGE_KEY, ERROR_STATUS, parseInput, t, type ApiErrorBody, type ErrorCode, type FieldErrors, type Locale } from "@xieshui/core";
 import { isAppError, type AppError } from "@xieshui/core/server";
 import { localeOf } from "./locale.ts";
+import { isPlainJson } from "./validation.ts";
 
-/** Builds the contract's error body in the request's language. */
+/** At most this many field errors leave the server: enough to fix a form, never a wall of text. */
+export const MAX_ERROR_FIELDS = 20;
+
+/** The first MAX_ERROR_FIELDS entries, each key and message cut to a sane length. */
+function capFields(fields: FieldErrors): FieldErrors {
+  const out: FieldErrors = {};
+  let n = 0;
+  for (const key in fields) {
+    if (n++ >= MAX_ERROR_FIELDS) break;
+    out[key.slice(0, 200)] = String(fields[key]).slice(0, 500);
+  }
+  return out;
+}
+
+/** Builds the contract's error body in the request's language (field errors capped, see MAX_ERROR_FIELDS). */
 export function errorBody(locale: Locale, code: ErrorCode, extra: { message?: string; fields?: FieldErrors; reason?: string } = {}): ApiErrorBody {
   const error: ApiErrorBody["error"] = { code, message: extra.message ?? t(locale, ERROR_MESSAGE_KEY[code]) };
-  if (extra.fields && Object.keys(extra.fields).length > 0) error.fields = extra.fields;
+  if (extra.fields && Object.keys(extra.fields).length > 0) error.fields = capFields(extra.fields);
   if (extra.reason) error.reason = extra.reason;
   return { error };
 }
@@ -27,12 +42,13 @@ function validationFields(err: FastifyError, request: FastifyRequest, locale: Lo
   const context = (err.validationContext ?? "body") as ValidationContext;
   const schema = (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context];
   const input = { body: request.body, querystring: request.query, params: request.params, headers: request.headers }[context];
-  if (schema && typeof (schema as z.ZodType).safeParse === "function") {
+  // Only plain JSON is walked: a stream or a Buffer must never have its internals listed as fields.
+  if (schema && typeof (schema as z.ZodType).safeParse === "function" && (context !== "body" || isPlainJson(input))) {
     const parsed = parseInput(schema as z.ZodType, input, locale);
     if (!parsed.ok) return parsed.fields;
   }
   const fields: FieldErrors = {};
-  for (const v of err.validation ?? []) {
+  for (const v of (err.validation ?? []).slice(0, MAX_ERROR_FIELDS)) {
     const path = v.instancePath.replace(/^\//, "").replaceAll("/", ".");
     fields[path] ??= t(locale, "field-invalid");
   }

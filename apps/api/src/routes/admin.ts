@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { CreateInviteSchema, UnitCodeSchema } from "@xieshui/core";
 import { createInvite, listInvites, reissueInvite, revokeInvite } from "@xieshui/core/server";
 import { actorOf } from "../plugins/auth.ts";
-import { InviteStatusSchema, InviteViewSchema, IssuedInviteSchema } from "../schemas.ts";
+import { InviteStatusSchema, InviteViewSchema, IssuedInviteSchema, NoBodySchema } from "../schemas.ts";
 import type { RouteContext } from "./context.ts";
 
 export const ListInvitesQuerySchema = z.object({
@@ -30,7 +30,7 @@ export const adminRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { de
 
   app.post(
     "/admin/invites/:id/revoke",
-    { schema: { tags: ["admin"], security, params: InviteIdParamsSchema, response: { 200: z.object({ id: z.string(), status: z.literal("revoked") }) } } },
+    { schema: { tags: ["admin"], security, params: InviteIdParamsSchema, body: NoBodySchema, response: { 200: z.object({ id: z.string(), status: z.literal("revoked") }) } } },
     async (request) => {
       await revokeInvite(deps, actorOf(request), request.params.id);
       return { id: request.params.id, status: "revoked" as const };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { LinkRedeemSchema, RedeemSchema } from "@xieshui/core";
 import { AppError, loginWithTelegramWebApp, redeemInvite, redeemLinkCodeForSession, revokeSession } from "@xieshui/core/server";
 import { bearerToken } from "../plugins/auth.ts";
-import { SessionResponseSchema } from "../schemas.ts";
+import { NoBodySchema, SessionResponseSchema } from "../schemas.ts";
 import type { RouteContext } from "./context.ts";
 
 /** `POST /auth/telegram-webapp`: the raw `Telegram.WebApp.initData` string. */
@@ -38,7 +38,7 @@ export const authRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { dep
 
   app.post(
     "/auth/logout",
-    { onRequest: auth.required, schema: { tags: ["auth"], security: [{ bearerAuth: [] }], response: { 204: z.undefined() } } },
+    { onRequest: auth.required, schema: { tags: ["auth"], security: [{ bearerAuth: [] }], body: NoBodySchema, response: { 204: z.undefined() } } },
     async (request, reply) => {
       const token = bearerToken(request);
       if (token) await revokeSession(deps, token);

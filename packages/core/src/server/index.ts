@@ -17,3 +17,5 @@ export * from "./preferences.ts";
 export * from "./clearances/index.ts";
 export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";
+export * from "./media/images.ts";
+export * from "./worker-stream.ts";

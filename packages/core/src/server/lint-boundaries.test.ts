@@ -12,7 +12,8 @@ async function restricted(file: string, source: string): Promise<string[]> {
   return (result?.messages ?? []).filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message);
 }
 
-describe("import boundaries", () => {
+// The first lint loads typescript-eslint (seconds on a busy machine): a generous timeout.
+describe("import boundaries", { timeout: 60_000 }, () => {
   it.each([
     ["packages/core/src/domain/probe.ts", 'import { x } from "../server/db.ts";\nexport const y = x;\n'],
     ["packages/core/src/domain/reports/probe.ts", 'import { x } from "../../server/db.ts";\nexport const y = x;\n'],

@@ -11,6 +11,7 @@ import {
 } from "../../domain/clearance.ts";
 import { t, type Locale, type MessageKey, type MessageParams } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
+import { xlsxCellDate } from "../xlsx-dates.ts";
 import { CLEARANCE_ROW_FIELDS, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
 
 /**
@@ -307,7 +308,7 @@ const richTextOf = (value: RichText): string => value.richText.map((r) => r.text
 
 function cellText(value: CellValue | { sharedString: number }, strings: SharedStrings): string {
   if (value === null || value === undefined) return "";
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (value instanceof Date) return xlsxCellDate(value);
   if (typeof value === "object") {
     if ("sharedString" in value) return strings.get(value.sharedString);
     if ("richText" in value) return richTextOf(value);

@@ -72,3 +72,7 @@ try {
       : { t: "error", message: (e as Error).message ?? String(e) },
   );
 }
+// Let the thread end by itself once its last callbacks have run (exceljs deletes the worksheet's
+// temporary copy asynchronously, after the last row): the main thread waits for that exit rather
+// than cutting the thread off, which left the copy behind.
+port.unref();

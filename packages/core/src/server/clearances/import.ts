@@ -87,6 +87,19 @@ async function* parseInThread(source: AsyncIterable<Buffer>, fileName: string, o
 }
 
 /** Runs parseClearanceFile in a worker thread, feeding it the file's bytes on demand; rows arrive flat and stay flat. */
+/** How long a worker that has read the whole file may take to clean up and exit by itself. */
+const WORKER_EXIT_GRACE_MS = 5_000;
+
+function workerExit(worker: Worker, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
 async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, opts: ParseOptions, heapMb: number): AsyncGenerator<FlatEvent, void, void> {
   // A small heap for the reader: its live data is one batch and a few bounded maps, and a tight
   // young generation keeps the parser's garbage from inflating the process (RSS target 400 MB).
@@ -123,6 +136,7 @@ async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, o
     exited = true;
     wake?.();
   });
+  let ended = false;
   try {
     for (;;) {
       while (queue.length === 0 && !failure && !exited) await new Promise<void>((resolve) => (wake = resolve));
@@ -136,9 +150,15 @@ async function* parseInWorker(source: AsyncIterable<Buffer>, fileName: string, o
       const event = msg.event;
       yield { event, flat: msg.flat ?? [] };
       if (event.t === "batch") worker.postMessage({ t: "ack" });
-      if (event.t === "end") return;
+      if (event.t === "end") {
+        ended = true;
+        return;
+      }
     }
   } finally {
+    // After a complete read the worker finishes its own clean-up (the reader's temporary file)
+    // and exits; it is cut off only if that takes too long, or at once when the read stopped early.
+    if (ended && !exited) await workerExit(worker, WORKER_EXIT_GRACE_MS);
     await worker.terminate();
   }
 }

@@ -8,24 +8,28 @@ import {
   feedDueDate,
   FEED_TYPES,
   isFileablePeriod,
-  matchFeedHeaders,
   duePeriod,
-  validateFeedRows,
   type FeedReportType,
 } from "../../domain/reports/feeds.ts";
 import { FeedFilingSchema, getReportType } from "../../domain/reports/registry.ts";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity/index.ts";
-import { writeAudit } from "../audit.ts";
 import { enqueueMessage } from "../outbox.ts";
 import type { Actor, Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { disclosedData, disclosureFor, isUniqueViolation, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
-import { readFeedFile } from "./feed-file.ts";
+import { disclosedData, disclosureFor, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
+import { capBytes, feedTooLarge, MAX_FEED_BYTES } from "./feed-file.ts";
+import type { FeedParseResult } from "./feed-parse.ts";
 import { insertFeedFiling, isSqliteUniqueViolation } from "./feed-store.ts";
+import { runStreamWorker, WorkerLimitError, type WorkerLimits } from "../worker-stream.ts";
 
-/** At most this many row problems are returned; the count says how many there were in all. */
-const MAX_REPORTED_ROW_ERRORS = 200;
+/**
+ * The feed worker's caps: a 200,000-row file within every cap reads in well under them; a file that
+ * still exhausts them (something the reader's caps did not foresee) ends only the worker.
+ */
+export const FEED_WORKER_LIMITS: WorkerLimits = { heapMb: 384, timeoutMs: 120_000 };
+
+const FEED_WORKER = new URL("./feed-worker.mjs", import.meta.url);
 
 function feedFor(actor: Actor, code: string, locale: Locale): FeedReportType {
   const type = typeForReporter(actor, code, locale);
@@ -61,51 +65,91 @@ export interface FeedUploadResult {
   flagged: { line: number; flag: string }[];
 }
 
+/** An upload: the file's bytes whole (the bot downloads them) or as they arrive (the API streams them). */
+export type FeedUploadInput = { type: string; period: string; clientId?: string; fileName?: string } & ({ bytes: Buffer } | { stream: AsyncIterable<Buffer> });
+
+const priorUpload = (report: ReportView): FeedUploadResult => ({
+  created: false,
+  report,
+  format: (report.data.format as "csv" | "xlsx") ?? "csv",
+  encoding: (report.data.encoding as string) ?? null,
+  rows: report.rowCount,
+  flagged: [],
+});
+
 /**
- * Files one period of a feed from an uploaded CSV/XLSX. The file is read (GBK/GB18030 CSVs from
- * Excel are decoded), its header matched to the template and every row validated. Any column or
- * row problem refuses the WHOLE file (400 with `fields` keyed `columns.<header>` or
- * `rows.<line>.<column>`): nothing is half-saved. A valid file is stored in one transaction.
- * Uploading the same bytes again (same default clientId) returns the first filing.
+ * Reads and validates an upload in the feed worker thread (feed-worker.ts), hashing and size-capping
+ * the bytes on their way to it. The caps of openFeedFile refuse a hostile file the moment it crosses
+ * one; the worker's heap and time limits catch the rest as a 400, never a dead process.
  */
-export async function uploadFeed(
-  deps: Deps,
-  actorIn: Actor | null,
-  input: { type: string; period: string; clientId?: string; fileName?: string; bytes: Buffer },
-  opts?: ReportOptions,
-): Promise<FeedUploadResult> {
+async function readUpload(input: FeedUploadInput, feed: FeedReportType, locale: Locale): Promise<{ parsed: FeedParseResult; sha256: string }> {
+  if ("bytes" in input && input.bytes.length > MAX_FEED_BYTES) throw feedTooLarge();
+  const hash = createHash("sha256");
+  const source = "bytes" in input ? [input.bytes] : input.stream;
+  async function* hashed() {
+    for await (const chunk of capBytes(source, MAX_FEED_BYTES, feedTooLarge)) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  try {
+    const parsed = await runStreamWorker<FeedParseResult>(FEED_WORKER, { feedCode: feed.code, locale }, hashed(), FEED_WORKER_LIMITS);
+    return { parsed, sha256: hash.digest("hex") };
+  } catch (e) {
+    if (!(e instanceof WorkerLimitError)) throw e;
+    const params = { mb: e.limits.heapMb, seconds: Math.round(e.limits.timeoutMs / 1000) };
+    throw new AppError("invalid_input", { reason: "file_too_complex", messageKey: "feed-file-too-complex", params, fields: { file: t(locale, "feed-file-too-complex", params) } });
+  }
+}
+
+/**
+ * Files one period of a feed from an uploaded CSV/XLSX. The file is read as it arrives, in a
+ * worker thread, with row, column, cell and unpacked-size caps (feed-file.ts); GBK/GB18030 CSVs
+ * from Excel are decoded; its header is matched to the template and every row validated. Any
+ * column or row problem refuses the WHOLE file (400 with `fields` keyed `columns.<header>` or
+ * `rows.<line>.<column>`): nothing is half-saved. A valid file is stored in one transaction, unless
+ * the unit filed 本期无 for the period (409). Uploading the same bytes again (same default
+ * clientId) returns the first filing.
+ */
+export async function uploadFeed(deps: Deps, actorIn: Actor | null, input: FeedUploadInput, opts?: ReportOptions): Promise<FeedUploadResult> {
   const locale = localeOf(opts);
   const { actor, feed, period, clientId: givenId } = parseFiling(actorIn, { type: input.type, period: input.period, ...(input.clientId ? { clientId: input.clientId } : {}) }, deps, locale);
-  const sha256 = createHash("sha256").update(input.bytes).digest("hex");
-  const clientId = givenId ?? `file-${feed.code.slice(5, 20)}-${period}-${sha256.slice(0, 32)}`;
-  const prior = await byClientId(deps, actor.userId, clientId);
-  if (prior) return { created: false, report: prior, format: (prior.data.format as "csv" | "xlsx") ?? "csv", encoding: (prior.data.encoding as string) ?? null, rows: prior.rowCount, flagged: [] };
+  if (givenId) {
+    const prior = await byClientId(deps, actor.userId, givenId);
+    if (prior) return priorUpload(prior);
+  }
 
-  const table = await readFeedFile(input.bytes);
-  const english = (c: { labelKey: Parameters<typeof t>[1] }) => t("en", c.labelKey);
-  const { mapping, columnErrors } = matchFeedHeaders(feed, table.headers, english);
-  if (columnErrors.length > 0) {
-    const fields = Object.fromEntries(columnErrors.map((e) => [`columns.${e.column}`, t(locale, e.messageKey)]));
+  const { parsed, sha256 } = await readUpload(input, feed, locale);
+  if (parsed.columnErrors.length > 0) {
+    const fields = Object.fromEntries(parsed.columnErrors.map((e) => [`columns.${e.column}`, t(locale, e.messageKey)]));
     throw new AppError("invalid_input", {
       reason: "columns_wrong",
       messageKey: "feed-columns-wrong",
-      params: { columns: columnErrors.map((e) => `${e.column}（${t(locale, e.messageKey)}）`).join("；") },
+      params: { columns: parsed.columnErrors.map((e) => `${e.column}（${t(locale, e.messageKey)}）`).join("；") },
       fields,
     });
   }
-  const { rows, rowErrors } = validateFeedRows(feed, mapping, table.rows, locale);
-  if (rowErrors.length > 0) {
+  if (parsed.rowErrorCount > 0) {
     const fields: Record<string, string> = {};
-    for (const e of rowErrors.slice(0, MAX_REPORTED_ROW_ERRORS)) {
+    for (const e of parsed.rowErrors) {
       for (const [k, v] of Object.entries(e.fields)) fields[`rows.${e.line}.${k}`] = v;
     }
-    throw new AppError("invalid_input", { reason: "rows_invalid", messageKey: "feed-rows-invalid", params: { count: rowErrors.length }, fields });
+    throw new AppError("invalid_input", { reason: "rows_invalid", messageKey: "feed-rows-invalid", params: { count: parsed.rowErrorCount }, fields });
   }
-  if (rows.length === 0) throw new AppError("invalid_input", { reason: "file_empty", messageKey: "feed-file-empty", fields: { file: t(locale, "feed-file-empty") } });
+  if (parsed.data.length === 0) throw new AppError("invalid_input", { reason: "file_empty", messageKey: "feed-file-empty", fields: { file: t(locale, "feed-file-empty") } });
 
+  const clientId = givenId ?? `file-${feed.code.slice(5, 20)}-${period}-${sha256.slice(0, 32)}`;
+  if (!givenId) {
+    const prior = await byClientId(deps, actor.userId, clientId);
+    if (prior) return priorUpload(prior);
+  }
   const now = deps.clock.now();
   const { timeliness, dueAt } = feedDeadline(feed, period, now);
-  const flagged = rows.filter((r) => r.flag).map((r) => ({ line: r.line, flag: r.flag! }));
+  const flagged: FeedUploadResult["flagged"] = [];
+  parsed.flags.forEach((flag, i) => {
+    if (flag) flagged.push({ line: parsed.lines[i]!, flag });
+  });
+  const count = parsed.data.length;
   const fileName = (input.fileName ?? "").slice(0, 200);
   try {
     const id = insertFeedFiling(deps.db.sqlite, {
@@ -113,22 +157,22 @@ export async function uploadFeed(
       unitId: actor.unitId,
       userId: actor.userId,
       clientId,
-      data: JSON.stringify({ nil: false, fileName, sha256, format: table.format, encoding: table.encoding, rows: rows.length, flagged: flagged.length }),
-      summary: `${period} · ${rows.length}`,
+      data: JSON.stringify({ nil: false, fileName, sha256, format: parsed.format, encoding: parsed.encoding, rows: count, flagged: flagged.length }),
+      summary: `${period} · ${count}`,
       timeliness,
       dueAt,
       period,
       nil: false,
       createdAt: now,
-      rows: rows.map((r) => ({ line: r.line, data: JSON.stringify(r.data), flag: r.flag })),
-      audit: { action: "report.feed_upload", result: "ok", detail: JSON.stringify({ type: feed.code, period, rows: rows.length, timeliness }) },
+      rows: parsed.data.map((data, i) => ({ line: parsed.lines[i]!, data, flag: parsed.flags[i] ?? null })),
+      audit: { action: "report.feed_upload", result: "ok", detail: JSON.stringify({ type: feed.code, period, rows: count, timeliness }) },
     });
     const report = (await toViews(deps, [await deps.db.prisma.report.findUniqueOrThrow({ where: { id } })]))[0]!;
-    return { created: true, report, format: table.format, encoding: table.encoding, rows: rows.length, flagged };
+    return { created: true, report, format: parsed.format, encoding: parsed.encoding, rows: count, flagged };
   } catch (e) {
     if (isSqliteUniqueViolation(e)) {
       const again = await byClientId(deps, actor.userId, clientId);
-      if (again) return { created: false, report: again, format: table.format, encoding: table.encoding, rows: again.rowCount, flagged };
+      if (again) return { created: false, report: again, format: parsed.format, encoding: parsed.encoding, rows: again.rowCount, flagged };
     }
     throw e;
   }
@@ -136,7 +180,9 @@ export async function uploadFeed(
 
 /**
  * Files 本期无 ("nothing this period") for a feed. Idempotent per user, type and period. Refused
- * with 409 when the unit already uploaded data for the period (a nil report would contradict it).
+ * with 409 when the unit already uploaded data for the period (a nil report would contradict it);
+ * the check and the write are one transaction (feed-store.ts), so a concurrent upload cannot slip
+ * in between.
  */
 export async function fileNilReport(deps: Deps, actorIn: Actor | null, input: unknown, opts?: ReportOptions): Promise<{ created: boolean; report: ReportView }> {
   const locale = localeOf(opts);
@@ -144,33 +190,27 @@ export async function fileNilReport(deps: Deps, actorIn: Actor | null, input: un
   const clientId = givenId ?? `nil-${feed.code.slice(5, 30)}-${period}`;
   const prior = await byClientId(deps, actor.userId, clientId);
   if (prior) return { created: false, report: prior };
-  const uploaded = await deps.db.prisma.report.findFirst({ where: { type: feed.code, unitId: actor.unitId, period, nil: false, status: { not: "returned" } } });
-  if (uploaded) throw new AppError("conflict", { reason: "period_has_data" });
   const now = deps.clock.now();
   const { timeliness, dueAt } = feedDeadline(feed, period, now);
   try {
-    const id = await deps.db.prisma.$transaction(async (tx) => {
-      const report = await tx.report.create({
-        data: {
-          type: feed.code,
-          unitId: actor.unitId,
-          userId: actor.userId,
-          clientId,
-          data: JSON.stringify({ nil: true }),
-          summary: `${period} · ${t("zh-CN", "report-nil")}`,
-          timeliness,
-          dueAt,
-          period,
-          nil: true,
-          createdAt: now,
-        },
-      });
-      await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: "report.feed_nil", subject: report.id, result: "ok", detail: { type: feed.code, period } });
-      return report.id;
+    const id = insertFeedFiling(deps.db.sqlite, {
+      type: feed.code,
+      unitId: actor.unitId,
+      userId: actor.userId,
+      clientId,
+      data: JSON.stringify({ nil: true }),
+      summary: `${period} · ${t("zh-CN", "report-nil")}`,
+      timeliness,
+      dueAt,
+      period,
+      nil: true,
+      createdAt: now,
+      rows: [],
+      audit: { action: "report.feed_nil", result: "ok", detail: JSON.stringify({ type: feed.code, period }) },
     });
     return { created: true, report: (await toViews(deps, [await deps.db.prisma.report.findUniqueOrThrow({ where: { id } })]))[0]! };
   } catch (e) {
-    if (isUniqueViolation(e)) {
+    if (isSqliteUniqueViolation(e)) {
       const again = await byClientId(deps, actor.userId, clientId);
       if (again) return { created: false, report: again };
     }

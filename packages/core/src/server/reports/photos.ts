@@ -1,26 +1,19 @@
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
 import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { uploadsDir } from "./common.ts";
+import { isUniqueViolation, uploadsDir } from "./common.ts";
+import { reencodeImage, requireImageKind } from "../media/images.ts";
 
 /** Photos are compressed on the device; anything bigger is an uncompressed original. */
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024;
 export const MAX_PHOTOS_PER_REPORT = 9;
 
-/** The image type from the magic bytes (never the client's Content-Type or file name), or null. */
-export function sniffImage(bytes: Buffer): { mime: string; ext: string } | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return { mime: "image/jpeg", ext: "jpg" };
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: "image/png", ext: "png" };
-  if (bytes.length >= 12 && bytes.toString("latin1", 0, 4) === "RIFF" && bytes.toString("latin1", 8, 12) === "WEBP") return { mime: "image/webp", ext: "webp" };
-  return null;
-}
-
-/** A stored photo. */
+/** A stored photo. `sha256` is the hash of the bytes as uploaded (a retry of them finds the photo). */
 export interface PhotoView {
   id: string;
   sha256: string;
@@ -29,10 +22,20 @@ export interface PhotoView {
   created: boolean;
 }
 
+const tooMany = () => new AppError("conflict", { reason: "too_many_photos", messageKey: "photo-too-many", params: { max: MAX_PHOTOS_PER_REPORT } });
+
+/** Removes a photo file this request wrote when no photo row points at it (the write lost a race). */
+async function dropUnreferenced(deps: Deps, rel: string): Promise<void> {
+  if ((await deps.db.prisma.reportPhoto.count({ where: { path: rel } })) > 0) return;
+  rmSync(join(uploadsDir(deps), rel), { force: true });
+}
+
 /**
- * Attaches a photo to the actor's own report. Only real JPEG/PNG/WebP images under the size limit;
- * the file is stored once per content hash under uploads/ and the same photo sent twice (a retry)
- * returns the first record.
+ * Attaches a photo to the actor's own report. Only real JPEG/PNG/WebP images under the size limit,
+ * and what is stored is the image re-encoded without metadata (media/images.ts), never the bytes
+ * as sent. The same photo sent twice (a retry, or two at once) returns the first record; at most
+ * MAX_PHOTOS_PER_REPORT photos, also when several arrive at once: the count and the insert happen
+ * in one transaction that first takes the report row's write lock.
  */
 export async function addReportPhoto(deps: Deps, actor: Actor | null, reportId: string, bytes: Buffer): Promise<PhotoView> {
   requireRole(actor, "reporter");
@@ -41,28 +44,45 @@ export async function addReportPhoto(deps: Deps, actor: Actor | null, reportId: 
   if (bytes.length > MAX_PHOTO_BYTES) {
     throw new AppError("payload_too_large", { reason: "photo_too_large", messageKey: "photo-too-large", params: { mb: MAX_PHOTO_BYTES / 1024 / 1024 } });
   }
-  const kind = sniffImage(bytes);
-  if (!kind) throw new AppError("invalid_input", { reason: "not_an_image", messageKey: "photo-not-image", fields: { photo: "image/jpeg | image/png | image/webp" } });
+  requireImageKind(bytes); // cheap refusals before any hashing or decoding
   const sha256 = createHash("sha256").update(bytes).digest("hex");
-  const prior = await deps.db.prisma.reportPhoto.findUnique({ where: { reportId_sha256: { reportId, sha256 } } });
+  const existing = () => deps.db.prisma.reportPhoto.findUnique({ where: { reportId_sha256: { reportId, sha256 } } });
+  const prior = await existing();
   if (prior) return { id: prior.id, sha256, mime: prior.mime, size: prior.size, created: false };
-  if (report._count.photos >= MAX_PHOTOS_PER_REPORT) {
-    throw new AppError("conflict", { reason: "too_many_photos", messageKey: "photo-too-many", params: { max: MAX_PHOTOS_PER_REPORT } });
-  }
-  const rel = join(sha256.slice(0, 2), `${sha256}.${kind.ext}`);
+  if (report._count.photos >= MAX_PHOTOS_PER_REPORT) throw tooMany();
+
+  const image = await reencodeImage(bytes);
+  const rel = join(sha256.slice(0, 2), `${sha256}.${image.ext}`);
   const file = join(uploadsDir(deps), rel);
+  let wrote = false;
   if (!existsSync(file)) {
     mkdirSync(join(uploadsDir(deps), sha256.slice(0, 2)), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, bytes);
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    writeFileSync(tmp, image.bytes);
     renameSync(tmp, file); // atomic: a crash never leaves a half-written photo under its final name
+    wrote = true;
   }
-  const photo = await deps.db.prisma.$transaction(async (tx) => {
-    const p = await tx.reportPhoto.create({ data: { reportId, sha256, mime: kind.mime, size: bytes.length, path: rel, createdAt: deps.clock.now() } });
-    await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: "report.photo", subject: reportId, result: "ok" });
-    return p;
-  });
-  return { id: photo.id, sha256, mime: photo.mime, size: photo.size, created: true };
+  try {
+    const photo = await deps.db.prisma.$transaction(async (tx) => {
+      // Write-lock the report first (SQLite: the database's write lock; PostgreSQL: the row), so
+      // the count below cannot be overtaken by a concurrent upload before this insert commits.
+      const locked = await tx.$executeRaw`UPDATE "Report" SET "status" = "status" WHERE "id" = ${reportId}`;
+      if (locked === 0) throw new AppError("not_found", { reason: "report_not_found" });
+      if ((await tx.reportPhoto.count({ where: { reportId } })) >= MAX_PHOTOS_PER_REPORT) throw tooMany();
+      const p = await tx.reportPhoto.create({ data: { reportId, sha256, mime: image.mime, size: image.bytes.length, path: rel, createdAt: deps.clock.now() } });
+      await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: "report.photo", subject: reportId, result: "ok" });
+      return p;
+    });
+    return { id: photo.id, sha256, mime: photo.mime, size: photo.size, created: true };
+  } catch (e) {
+    // The same photo arrived twice at once: the other request stored it first.
+    if (isUniqueViolation(e)) {
+      const again = await existing();
+      if (again) return { id: again.id, sha256, mime: again.mime, size: again.size, created: false };
+    }
+    if (wrote) await dropUnreferenced(deps, rel);
+    throw e;
+  }
 }
 
 /** Who may see a report's photos: its unit, tax officers and coordinators (as for the report itself). */

@@ -5,7 +5,19 @@ import { reports } from "./reports.ts";
 import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
+import { uploads } from "./uploads.ts";
 import { quiz } from "./quiz.ts";
 
+// One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
-export const en = { ...common, ...bot, ...app, ...reports, ...clearances, ...clearanceImport, ...knowledge, ...quiz } as const;
+export const en = {
+  ...common,
+  ...bot,
+  ...app,
+  ...reports,
+  ...clearances,
+  ...clearanceImport,
+  ...knowledge,
+  ...uploads,
+  ...quiz,
+} as const;

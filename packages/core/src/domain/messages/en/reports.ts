@@ -124,7 +124,7 @@ export const reports = {
   "feed-columns-wrong": "The columns do not match the template; nothing was saved: { $columns }",
   "feed-rows-invalid": "{ $count } rows are invalid; nothing was saved. Fix them and upload again",
   "feed-file-empty": "The file has no data rows. If there is nothing this period, file “nothing this period”",
-  "feed-file-too-large": "The file is too large (it must be under { $mb } MB); split it",
+  "feed-file-too-large": "The file is too large (at most { $mb } MB); split it",
   "feed-file-format": "Only CSV or Excel (.xlsx) files are accepted",
   "feed-file-unreadable": "The file cannot be read: { $reason }",
   "feed-too-many-rows": "At most { $max } rows per upload",

@@ -122,7 +122,7 @@ export const reports = {
   "feed-columns-wrong": "文件的列与模板不符，整个文件未保存：{ $columns }",
   "feed-rows-invalid": "有 { $count } 行数据不正确，整个文件未保存，请改正后重新上传",
   "feed-file-empty": "文件里没有数据。如果本期确实没有，请报送“本期无”",
-  "feed-file-too-large": "文件太大（须小于 { $mb } MB），请拆分后上传",
+  "feed-file-too-large": "文件太大（不能超过 { $mb } MB），请拆分后上传",
   "feed-file-format": "只接受 CSV 或 Excel（.xlsx）文件",
   "feed-file-unreadable": "文件无法读取：{ $reason }",
   "feed-too-many-rows": "一次最多上传 { $max } 行",
