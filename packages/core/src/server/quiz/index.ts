@@ -1,0 +1,3 @@
+// Quizzes: the question bank (import, edit), building and pushing quizzes to units, answering in the
+// bot and the mini-app, results and exports, the mistakes book and daily practice.
+export * from "./questions.ts";
