@@ -5,3 +5,4 @@ export * from "./quizzes.ts";
 export * from "./answering.ts";
 export * from "./review.ts";
 export * from "./results.ts";
+export * from "./polls.ts";
