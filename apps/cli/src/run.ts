@@ -36,8 +36,8 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
   },
   quiz: {
     run: quizCommand,
-    usage: "quiz import <file> [--dry-run] [--json]",
-    options: { "dry-run": { type: "boolean" } },
+    usage: "quiz import <file> [--dry-run] [--json] | quiz build <definition.json> [--push] [--json] | quiz push <quiz> [--json] | quiz results <quiz> [--json] | quiz export <quiz> --format csv|xlsx --out <file> [--json]",
+    options: { "dry-run": { type: "boolean" }, push: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
   },
   reports: {
     run: reportsCommand,

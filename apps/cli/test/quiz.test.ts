@@ -91,3 +91,26 @@ describe("quiz import", () => {
     expect(readFileSync(SEED_QUIZ_FILE, "utf8").startsWith(HEADER)).toBe(true);
   });
 });
+
+describe("quiz build, push and results", () => {
+  it("builds and pushes a quiz from a definition file, then prints results as JSON", async () => {
+    const unit = (await t.db.prisma.unit.create({ data: { code: "cli-village", name: "测试村", type: "village" } })).code;
+    const { createInvite, redeemInvite, systemActor } = await import("@xieshui/core/server");
+    const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
+    await redeemInvite(t.deps, { code }, { kind: "api" });
+    const def = join(dir, "quiz.json");
+    writeFileSync(def, JSON.stringify({ title: "CLI 测验", selection: { types: ["judge"] }, count: 4, opensAt: "2026-12-01 08:00", closesAt: "2099-12-31 18:00", targets: { units: [unit] } }));
+    const built = await cli("quiz", "build", def, "--push", "--json");
+    expect(built.code).toBe(0);
+    const b = JSON.parse(built.stdout) as { id: string; items: string[]; push: { assigned: number } };
+    expect(b.items).toHaveLength(4);
+    expect(b.push.assigned).toBe(1);
+    const r = JSON.parse((await cli("quiz", "results", b.id, "--json")).stdout) as { units: { invited: number }[]; questions: unknown[] };
+    expect(r.units[0]!.invited).toBe(1);
+    expect(r.questions).toHaveLength(4);
+    writeFileSync(def, JSON.stringify({ title: "x" }));
+    const bad = await cli("quiz", "build", def, "--json");
+    expect(bad.code).toBe(1);
+    expect((await cli("quiz", "results", "nope", "--json")).code).toBe(1);
+  });
+});
