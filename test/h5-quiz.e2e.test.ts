@@ -38,6 +38,10 @@ describe.skipIf(shouldSkipBrowserTests())("H5 quiz pages in Chromium", () => {
     await p.waitForTimeout(400);
     await p.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true });
   };
+  const part = async (p: Page, selector: string, name: string) => {
+    await p.waitForTimeout(300);
+    await byId(p, selector).first().screenshot({ path: `${SHOTS}/${name}.png` });
+  };
   const noInternals = async (p: Page) => {
     const text = (await p.locator("body").innerText()) ?? "";
     expect(text).not.toMatch(/app-quiz|quiz-|not_started|in_progress|undefined|NaN|\[object|dongcun|tax_bureau|traffic_police/);
@@ -75,6 +79,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 quiz pages in Chromium", () => {
     await expect(byId(trainer, "#quiz-audience").textContent()).resolves.toContain("将推送给 1 个单位的 1 人");
     await noInternals(trainer);
     await shot(trainer, "build-preview-zh");
+    await part(trainer, "#quiz-preview-card", "build-preview-card-zh");
     await byId(trainer, "#quiz-push").click();
     await byId(trainer, "#results-summary").waitFor({ timeout: 15_000 });
     quizId = new URL(trainer.url()).searchParams.get("id") ?? "";
@@ -96,6 +101,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 quiz pages in Chromium", () => {
       await byId(reporter, "#quiz-option-A").click();
       if (await byId(reporter, "#quiz-option-C").count()) await byId(reporter, "#quiz-option-C").click().catch(() => undefined);
       if (i === 1) await shot(reporter, "question-zh");
+      if ((await byId(reporter, "#quiz-question .quiz__type").textContent()) === "多选") await shot(reporter, "question-multi-zh");
       await byId(reporter, "#quiz-submit").click();
       await byId(reporter, "#quiz-feedback").waitFor();
       await expect(byId(reporter, "#quiz-feedback").textContent()).resolves.toMatch(/回答正确|回答错误，正确答案是/);
@@ -109,6 +115,7 @@ describe.skipIf(shouldSkipBrowserTests())("H5 quiz pages in Chromium", () => {
     await expect(byId(reporter, "#quiz-score").textContent()).resolves.toMatch(/^\d+ 分$/);
     await noInternals(reporter);
     await shot(reporter, "result-zh");
+    await part(reporter, "#quiz-result", "result-card-zh");
   });
 
   it("shows the trainer the results per unit, question and person, with charts", async () => {
@@ -121,6 +128,8 @@ describe.skipIf(shouldSkipBrowserTests())("H5 quiz pages in Chromium", () => {
     await byId(trainer, "#results-notice").waitFor();
     await noInternals(trainer);
     await shot(trainer, "results-after-zh");
+    await part(trainer, "#results-questions", "results-questions-zh");
+    await part(trainer, "#results-people", "results-people-zh");
   });
 
   it("keeps the reporter's wrong answers in the 错题本 and offers a practice round", async () => {

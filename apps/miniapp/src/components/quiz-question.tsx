@@ -65,11 +65,11 @@ export function QuizQuestion({ q, submit, onNext, nextLabel }: {
       <Notice id='quiz-error' text={error} />
       {feedback ? (
         <View className={`quiz__feedback quiz__feedback--${feedback.correct ? 'right' : 'wrong'}`} id='quiz-feedback'>
-          <Text className='quiz__verdict'>{feedback.correct ? `✅ ${t('app-quiz-take-right')}` : `❌ ${t('app-quiz-take-wrong', { answer: feedback.answer })}`}</Text>
+          <Text className='quiz__verdict'>{feedback.correct ? t('app-quiz-take-right') : t('app-quiz-take-wrong', { answer: feedback.answer })}</Text>
           <Text className='quiz__explanation'>{feedback.explanation}</Text>
           {feedback.articleTitle ? (
             <View id='quiz-article' className='quiz__article' onClick={() => void Taro.navigateTo({ url: `/pages/learn-article/index?id=${feedback.articleId}` })}>
-              <Text>📖 {t('app-quiz-take-article', { title: feedback.articleTitle })}</Text>
+              <Text>{t('app-quiz-take-article', { title: feedback.articleTitle })}</Text>
             </View>
           ) : null}
           <ActionButton id='quiz-next' onClick={onNext}>{nextLabel}</ActionButton>

@@ -72,7 +72,7 @@ export default function HomePage() {
           <Text className='section__title'>{t('app-quiz-home-title')}</Text>
           {open.map((q) => (
             <View key={q.assignmentId} id={`home-quiz-${q.assignmentId}`} className='card quiz__home-card' onClick={() => void Taro.navigateTo({ url: `/pages/quiz-take/index?id=${q.assignmentId}` })}>
-              <Text className='quiz__row-title'>📝 {q.title}</Text>
+              <Text className='quiz__row-title'>{q.title}</Text>
               <Text className='quiz__meta'>{t('app-quiz-home-card', { answered: q.answered, total: q.total, closesAt: q.closesAt })}</Text>
             </View>
           ))}

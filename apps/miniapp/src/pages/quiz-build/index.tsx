@@ -17,9 +17,9 @@ function Chips<T extends string>({ id, label, values, on, toggle, text }: { id: 
   return (
     <View className='field' id={id}>
       <Text className='field__label'>{label}</Text>
-      <View className='chips'>
+      <View className='qchips'>
         {values.map((v) => (
-          <View key={v} id={`${id}-${v}`} className={`chip chip--pick${on.includes(v) ? ' chip--on' : ''}`} onClick={() => toggle(v)}>
+          <View key={v} id={`${id}-${v}`} className={`qchip${on.includes(v) ? ' qchip--on' : ''}`} onClick={() => toggle(v)}>
             <Text>{text(v)}</Text>
           </View>
         ))}

@@ -27,7 +27,7 @@ export default function QuizMistakesPage() {
               <Text className='quiz__explanation'>{m.explanation}</Text>
               {m.articleTitle ? (
                 <View className='quiz__article' onClick={() => void Taro.navigateTo({ url: `/pages/learn-article/index?id=${m.articleId}` })}>
-                  <Text>📖 {t('app-quiz-take-article', { title: m.articleTitle })}</Text>
+                  <Text>{t('app-quiz-take-article', { title: m.articleTitle })}</Text>
                 </View>
               ) : null}
             </View>

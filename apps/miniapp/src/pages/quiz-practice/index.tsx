@@ -54,8 +54,8 @@ export default function QuizPracticePage() {
         </View>
       ) : null}
       {rem ? (
-        <View className='chips chips--filters'>
-          <View id='practice-reminder' className={`chip chip--pick${rem.enabled ? ' chip--on' : ''}`} onClick={() => void toggleReminder()}>
+        <View className='qchips'>
+          <View id='practice-reminder' className={`qchip${rem.enabled ? ' qchip--on' : ''}`} onClick={() => void toggleReminder()}>
             <Text>{`${rem.enabled ? '☑' : '☐'} ${t('app-quiz-practice-reminder', { hour: rem.hour })}`}</Text>
           </View>
         </View>

@@ -16,8 +16,7 @@ import '../../features/quiz/quiz.css'
 function Chart({ id, bars, color }: { id: string; bars: { label: string; value: number; max: number }[]; color?: string }) {
   if (bars.length === 0) return null
   const svg = barChartSvg(bars, { width: 640, suffix: '%', ...(color ? { color } : {}) })
-  const height = Math.round((Number(/height="(\d+)"/.exec(svg)?.[1] ?? 60) / 640) * 686)
-  return <Image id={id} className='quiz__chart' style={{ height: `${height}px` }} mode='widthFix' src={svgDataUri(svg)} />
+  return <Image id={id} className='quiz__chart' mode='widthFix' src={svgDataUri(svg)} />
 }
 
 /** A pushed quiz's results for its trainer: per unit and per question with charts, per person, reminder, export. */

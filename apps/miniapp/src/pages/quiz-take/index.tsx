@@ -26,7 +26,7 @@ export function QuizResultCard({ title, result }: { title: string; result: QuizR
           <Text className='quiz__explanation'>{w.explanation}</Text>
           {w.articleTitle ? (
             <View className='quiz__article' onClick={() => void Taro.navigateTo({ url: `/pages/learn-article/index?id=${w.articleId}` })}>
-              <Text>📖 {t('app-quiz-take-article', { title: w.articleTitle })}</Text>
+              <Text>{t('app-quiz-take-article', { title: w.articleTitle })}</Text>
             </View>
           ) : null}
         </View>

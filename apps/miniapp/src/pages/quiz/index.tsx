@@ -85,7 +85,9 @@ export default function QuizHubPage() {
   return (
     <View className='page'>
       <PageHeader title={t('app-quiz-hub-title')} />
-      <ActionButton id='quiz-new' onClick={() => void Taro.navigateTo({ url: '/pages/quiz-build/index' })}>{t('app-quiz-new')}</ActionButton>
+      <View className='quiz__top'>
+        <ActionButton id='quiz-new' onClick={() => void Taro.navigateTo({ url: '/pages/quiz-build/index' })}>{t('app-quiz-new')}</ActionButton>
+      </View>
       <Notice text={list.error} />
       <View className='card' id='quiz-list'>
         <Text className='card__title'>{t('app-quiz-list-title')}</Text>

@@ -120,7 +120,7 @@ export const quiz = {
   "app-quiz-hub-title": "Training quizzes",
   "app-quiz-new": "New quiz",
   "app-quiz-import-title": "Import the question bank",
-  "app-quiz-import-intro": "Choose a question bank CSV (columns as in questions.csv: id,type,question,option_a…difficulty); try a dry run first to see which lines have problems.",
+  "app-quiz-import-intro": "Choose a question bank CSV (the same format as the bundled questions.csv); try a dry run first to see which lines have problems.",
   "app-quiz-list-title": "Quizzes",
   "app-quiz-list-empty": "No quizzes yet",
   "app-quiz-list-meta": "{ $status } · sent to { $assigned } · { $finished } finished · closes { $closesAt }",

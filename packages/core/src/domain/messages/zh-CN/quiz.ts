@@ -120,7 +120,7 @@ export const quiz = {
   "app-quiz-hub-title": "培训测验",
   "app-quiz-new": "新建测验",
   "app-quiz-import-title": "导入题库",
-  "app-quiz-import-intro": "选择题库 CSV 文件（列同 questions.csv：id,type,question,option_a…difficulty），可先试运行查看哪些行有问题。",
+  "app-quiz-import-intro": "选择题库 CSV 文件（格式与随附的题库 questions.csv 相同），可先试导入，查看哪些行有问题。",
   "app-quiz-list-title": "已建的测验",
   "app-quiz-list-empty": "还没有测验",
   "app-quiz-list-meta": "{ $status } · 推送 { $assigned } 人 · 完成 { $finished } 人 · { $closesAt } 截止",
