@@ -11,6 +11,7 @@ const BENCHES: { name: string; file: string; args?: string[] }[] = [
   { name: "clearance-check", file: "clearance-check.ts" },
   { name: "report-submit", file: "report-submit.ts", args: ["1000"] },
   { name: "knowledge-search", file: "knowledge-search.ts" },
+  { name: "quiz-push", file: "quiz-push.ts" },
 ];
 
 function runOne(file: string, args: string[]): Promise<{ code: number; report: BenchReport | null }> {

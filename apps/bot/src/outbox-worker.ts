@@ -11,6 +11,7 @@ import {
   renderOutboxButtons,
   renderOutboxPayload,
   renewClaim,
+  renewClaims,
   type Deps,
   type DueMessage,
 } from "@xieshui/core/server";
@@ -18,7 +19,7 @@ import type { XieshuiBot } from "./bot.ts";
 import { describeError } from "./errors.ts";
 
 /**
- * Telegram's pace for bulk sends: about 30 messages a second overall and one a second per chat.
+ * Telegram's pace for bulk sends: about 30 messages a second overall and one a second per chat (we start 29 a second).
  * `take()` hands out send slots spaced 1/perSecond apart (a throttler: callers wait, nobody spins);
  * `pause()` holds every slot after a 429 for its retry_after; `chatBusy()` says a chat was sent to
  * less than perChatMs ago, so the worker puts that message back instead of waiting in line.
@@ -33,7 +34,7 @@ export interface TelegramPacer {
 }
 
 export function createTelegramPacer(opts: { perSecond?: number; perChatMs?: number } = {}): TelegramPacer {
-  const interval = 1000 / (opts.perSecond ?? 28);
+  const interval = 1000 / (opts.perSecond ?? 29);
   const perChatMs = opts.perChatMs ?? 1000;
   let nextSlot = 0;
   let pausedUntil = 0;
@@ -77,7 +78,7 @@ export interface OutboxWorkerOptions {
   intervalMs?: number;
   /** Messages claimed per drain. */
   batchSize?: number;
-  /** How long a claim holds a row (ms); a crashed sender's rows come back after it. */
+  /** How long a claim holds a row (ms), renewed by a heartbeat while sending; a crashed sender's rows come back after it. */
   leaseMs?: number;
   /** Sends in flight at once (they still start at the pacer's rate). */
   concurrency?: number;
@@ -113,7 +114,7 @@ function isUndeliverable(error: unknown): boolean {
  * back without counting an attempt; a blocked or deleted chat (403) is recorded and never retried;
  * other failures back off (core's markFailed).
  */
-export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 50, leaseMs = 60_000, concurrency = 8, pacer = createTelegramPacer() }: OutboxWorkerOptions): OutboxWorker {
+export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 100, leaseMs = 10_000, concurrency = 8, pacer = createTelegramPacer() }: OutboxWorkerOptions): OutboxWorker {
   const log = deps.logger;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
@@ -138,7 +139,7 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
       await deferMessage(deps, msg.id, 1_000);
       return "deferred";
     }
-    // Past half the lease, make sure the row is still ours before sending (another sender may have taken it).
+    // Past half the lease (the heartbeat may have stalled), make sure the row is still ours before sending.
     if (Date.now() - claimedAt > leaseMs / 2 && !(await renewClaim(deps, msg, leaseMs))) return "deferred";
     const rows = renderOutboxButtons(msg.payload, locale);
     const keyboard = rows.length ? InlineKeyboard.from(rows.map((row) => row.map((b) => InlineKeyboard.text(b.text, b.data)))) : undefined;
@@ -174,6 +175,10 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
     const tokens = [...new Set(batch.flatMap((m) => (m.claimToken ? [m.claimToken] : [])))];
     for (const tk of tokens) held.add(tk);
     const inflight = new Set<Promise<void>>();
+    // Heartbeat: while this batch is being sent (a 429 can hold it for retry_after), the lease stays ahead.
+    const heartbeat = setInterval(() => {
+      void renewClaims(deps, tokens, leaseMs).catch(() => 0);
+    }, Math.max(250, Math.floor(leaseMs / 3)));
     try {
       for (const msg of batch) {
         if (stopping) break;
@@ -192,6 +197,7 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
       }
       await Promise.all(inflight);
     } finally {
+      clearInterval(heartbeat);
       // Rows of this batch not sent (a stop in the middle) go back now rather than after the lease.
       await releaseClaims(deps, tokens).catch(() => 0);
       for (const tk of tokens) held.delete(tk);

@@ -181,6 +181,19 @@ export async function renewClaim(deps: Deps, msg: Pick<DueMessage, "id" | "claim
   return count === 1;
 }
 
+/**
+ * Extends the lease of every row a live sender still holds (its heartbeat while a batch is being
+ * sent, so a lease can stay short and a crashed sender's rows come back soon). Returns rows renewed.
+ */
+export async function renewClaims(deps: Deps, tokens: readonly string[], leaseMs: number): Promise<number> {
+  if (tokens.length === 0) return 0;
+  const { count } = await deps.db.prisma.outbox.updateMany({
+    where: { claimToken: { in: [...tokens] }, sentAt: null, failedAt: null },
+    data: { claimedUntil: new Date(deps.clock.now().getTime() + leaseMs) },
+  });
+  return count;
+}
+
 /** Gives back the claims a sender still holds (a clean stop), so another sender need not wait for the lease. */
 export async function releaseClaims(deps: Deps, tokens: readonly string[]): Promise<number> {
   if (tokens.length === 0) return 0;

@@ -16,7 +16,13 @@ import '../../features/quiz/quiz.css'
 function Chart({ id, bars, color }: { id: string; bars: { label: string; value: number; max: number }[]; color?: string }) {
   if (bars.length === 0) return null
   const svg = barChartSvg(bars, { width: 640, suffix: '%', ...(color ? { color } : {}) })
-  return <Image id={id} className='quiz__chart' mode='widthFix' src={svgDataUri(svg)} />
+  const height = Number(/height="(\d+)"/.exec(svg)?.[1] ?? 60)
+  // The box keeps the chart's aspect ratio at any width (padding-bottom is a share of the width).
+  return (
+    <View className='quiz__chart' style={{ paddingBottom: `${((100 * height) / 640).toFixed(2)}%` }}>
+      <Image id={id} className='quiz__chart-img' src={svgDataUri(svg)} />
+    </View>
+  )
 }
 
 /** A pushed quiz's results for its trainer: per unit and per question with charts, per person, reminder, export. */
