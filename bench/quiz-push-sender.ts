@@ -18,5 +18,7 @@ const worker = createOutboxWorker({ bot, deps, intervalMs: 200, pacer });
 worker.start();
 console.log("sender ready");
 process.on("SIGTERM", () => {
+  const cpu = process.cpuUsage();
+  console.log(`sender cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms`);
   void worker.stop().then(() => db.close()).then(() => process.exit(0));
 });

@@ -64,12 +64,16 @@ await prisma.user.createMany({ data: users });
 await prisma.userRole.createMany({ data: users.map((u) => ({ userId: u.id, role: "reporter" })) });
 await prisma.identity.createMany({ data: users.map((u, i) => ({ provider: "telegram", subject: String(900_000 + i), chatId: String(900_000 + i), userId: u.id })) });
 
+let lastSenderCpuMs = 0;
 /** Starts a sender process; resolves once it is polling the outbox. */
 function startSender(): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("quiz-push-sender.ts", import.meta.url)), t.url, apiRoot], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve) => {
     child.stdout!.on("data", (c: Buffer) => {
-      if (c.toString().includes("sender ready")) resolve(child);
+      const text = c.toString();
+      const cpu = /sender cpu (\d+) ms/.exec(text);
+      if (cpu) lastSenderCpuMs = Number(cpu[1]);
+      if (text.includes("sender ready")) resolve(child);
     });
   });
 }
@@ -108,10 +112,11 @@ async function run(label: string, killAt: number | null) {
   sender.kill("SIGTERM");
   await new Promise((r) => sender.once("exit", r));
   const sent = await prisma.quizAssignment.count({ where: { quiz: { title: label }, botStatus: "sent" } });
+  await sleep(200);
   const lost = USERS - deliveries.size;
   const twice = [...deliveries.values()].filter((n) => n > 1).length;
-  console.log(`${label}: ${lastDelivery.toFixed(1)} s to the last delivery (floor ${floorS.toFixed(1)} s, ${(lastDelivery / floorS).toFixed(2)}x), lost ${lost}, twice ${twice}, 429s ${refused}, marked sent ${sent}${killedAt !== null ? `, killed at ${killedAt.toFixed(1)} s, restarted at ${restartedAt!.toFixed(1)} s` : ""}`);
-  return { seconds: Number(lastDelivery.toFixed(1)), ratio: Number((lastDelivery / floorS).toFixed(2)), lost, twice, refused, sent, killedAt };
+  console.log(`${label}: ${lastDelivery.toFixed(1)} s to the last delivery (floor ${floorS.toFixed(1)} s, ${(lastDelivery / floorS).toFixed(2)}x), lost ${lost}, twice ${twice}, 429s ${refused}, marked sent ${sent}, sender CPU ${(lastSenderCpuMs / 1000).toFixed(1)} s${killedAt !== null ? `, killed at ${killedAt.toFixed(1)} s, restarted at ${restartedAt!.toFixed(1)} s` : ""}`);
+  return { cpuS: Number((lastSenderCpuMs / 1000).toFixed(1)), seconds: Number(lastDelivery.toFixed(1)), ratio: Number((lastDelivery / floorS).toFixed(2)), lost, twice, refused, sent, killedAt };
 }
 
 console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
@@ -127,6 +132,7 @@ report({
     lost: a.lost,
     twice: a.twice,
     "429s": a.refused,
+    senderCpuS: a.cpuS,
     killedSeconds: b.seconds,
     killedRatio: b.ratio,
     killedLost: b.lost,

@@ -132,6 +132,27 @@ describe.skipIf(shouldSkipBrowserTests())("H5 quiz pages in Chromium", () => {
     await part(trainer, "#results-people", "results-people-zh");
   });
 
+  it("lets the trainer find a question in the bank and edit it, with errors next to the field", async () => {
+    await trainer.goto(`${app.baseUrl}/pages/quiz/index`);
+    await byId(trainer, "#bank-q input").fill("车船税法");
+    const row = byId(trainer, "#bank-list .quiz__row").first();
+    await row.waitFor({ timeout: 15_000 });
+    await row.click();
+    await byId(trainer, "#question-form").waitFor({ timeout: 15_000 });
+    const answer = byId(trainer, "#question-answer input");
+    const before = await answer.inputValue();
+    await answer.fill("E");
+    await byId(trainer, "#question-save").click();
+    await byId(trainer, "#question-answer-error").waitFor();
+    await expect(byId(trainer, "#question-answer-error").textContent()).resolves.toContain("不在选项中");
+    await noInternals(trainer);
+    await shot(trainer, "question-edit-error-zh");
+    await answer.fill(before);
+    await byId(trainer, "#question-save").click();
+    await byId(trainer, "#question-saved").waitFor();
+    await expect(byId(trainer, "#question-saved").textContent()).resolves.toContain("第 1 版");
+  });
+
   it("keeps the reporter's wrong answers in the 错题本 and offers a practice round", async () => {
     await reporter.goto(`${app.baseUrl}/pages/quiz-mistakes/index`);
     await reporter.locator("#mistakes, #mistakes-empty").filter({ visible: true }).first().waitFor({ timeout: 15_000 });

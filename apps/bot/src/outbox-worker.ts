@@ -19,7 +19,7 @@ import type { XieshuiBot } from "./bot.ts";
 import { describeError } from "./errors.ts";
 
 /**
- * Telegram's pace for bulk sends: about 30 messages a second overall and one a second per chat (we start 29 a second).
+ * Telegram's pace for bulk sends: about 30 messages a second overall and one a second per chat (we start 28 a second: arrivals jitter, and Telegram counts arrivals).
  * `take()` hands out send slots spaced 1/perSecond apart (a throttler: callers wait, nobody spins);
  * `pause()` holds every slot after a 429 for its retry_after; `chatBusy()` says a chat was sent to
  * less than perChatMs ago, so the worker puts that message back instead of waiting in line.
@@ -34,7 +34,7 @@ export interface TelegramPacer {
 }
 
 export function createTelegramPacer(opts: { perSecond?: number; perChatMs?: number } = {}): TelegramPacer {
-  const interval = 1000 / (opts.perSecond ?? 29);
+  const interval = 1000 / (opts.perSecond ?? 28);
   const perChatMs = opts.perChatMs ?? 1000;
   let nextSlot = 0;
   let pausedUntil = 0;
@@ -114,7 +114,7 @@ function isUndeliverable(error: unknown): boolean {
  * back without counting an attempt; a blocked or deleted chat (403) is recorded and never retried;
  * other failures back off (core's markFailed).
  */
-export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 100, leaseMs = 10_000, concurrency = 8, pacer = createTelegramPacer() }: OutboxWorkerOptions): OutboxWorker {
+export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 200, leaseMs = 10_000, concurrency = 8, pacer = createTelegramPacer() }: OutboxWorkerOptions): OutboxWorker {
   const log = deps.logger;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;
@@ -123,7 +123,7 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
   let lastReminders = 0;
   const held = new Set<string>();
 
-  async function deliver(msg: DueMessage, claimedAt: number): Promise<"sent" | "failed" | "deferred"> {
+  async function deliver(msg: DueMessage, lease: { renewedAt: number }): Promise<"sent" | "failed" | "deferred"> {
     const locale = localeOf(msg.locale);
     const text = renderOutboxPayload(msg.payload, locale);
     if (!text) {
@@ -139,8 +139,8 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
       await deferMessage(deps, msg.id, 1_000);
       return "deferred";
     }
-    // Past half the lease (the heartbeat may have stalled), make sure the row is still ours before sending.
-    if (Date.now() - claimedAt > leaseMs / 2 && !(await renewClaim(deps, msg, leaseMs))) return "deferred";
+    // When the heartbeat has not renewed the lease for half of it (a stalled loop), make sure the row is still ours.
+    if (Date.now() - lease.renewedAt > leaseMs / 2 && !(await renewClaim(deps, msg, leaseMs))) return "deferred";
     const rows = renderOutboxButtons(msg.payload, locale);
     const keyboard = rows.length ? InlineKeyboard.from(rows.map((row) => row.map((b) => InlineKeyboard.text(b.text, b.data)))) : undefined;
     pacer.sentTo(msg.chatId);
@@ -171,19 +171,23 @@ export function createOutboxWorker({ bot, deps, intervalMs = 5_000, batchSize = 
     const counts = { sent: 0, failed: 0, deferred: 0 };
     const batch = await claimDueMessages(deps, { limit: batchSize, leaseMs });
     if (batch.length === 0) return counts;
-    const claimedAt = Date.now();
+    const lease = { renewedAt: Date.now() };
     const tokens = [...new Set(batch.flatMap((m) => (m.claimToken ? [m.claimToken] : [])))];
     for (const tk of tokens) held.add(tk);
     const inflight = new Set<Promise<void>>();
     // Heartbeat: while this batch is being sent (a 429 can hold it for retry_after), the lease stays ahead.
     const heartbeat = setInterval(() => {
-      void renewClaims(deps, tokens, leaseMs).catch(() => 0);
+      const at = Date.now();
+      void renewClaims(deps, tokens, leaseMs).then(
+        () => (lease.renewedAt = at),
+        () => 0,
+      );
     }, Math.max(250, Math.floor(leaseMs / 3)));
     try {
       for (const msg of batch) {
         if (stopping) break;
         if (msg.chatId && !pacer.chatBusy(msg.chatId)) await pacer.take();
-        const p: Promise<void> = deliver(msg, claimedAt)
+        const p: Promise<void> = deliver(msg, lease)
           .then((r) => {
             counts[r]++;
           })

@@ -207,13 +207,19 @@ async function recordOutcome(tx: RefWriter, ref: OutboxRef | undefined, status: 
   if (ref?.kind === "quiz_assignment") await tx.quizAssignment.updateMany({ where: { id: ref.id }, data: { botStatus: status } });
 }
 
-/** Marks a message delivered (and what it announced, e.g. a quiz assignment, as sent). */
+/**
+ * Marks a message delivered (and what it announced, e.g. a quiz assignment, as sent) in one batched
+ * transaction, right after Telegram's answer: the shorter this write, the smaller the window in which
+ * a sender killed after Telegram accepted a message leaves it to be sent again (delivery is at least once).
+ */
 export async function markSent(deps: Deps, id: number, payload?: Pick<OutboxPayload, "ref">): Promise<void> {
   const now = deps.clock.now();
-  await deps.db.prisma.$transaction(async (tx) => {
-    await tx.outbox.update({ where: { id }, data: { sentAt: now, claimedUntil: null } });
-    await recordOutcome(tx, payload?.ref, "sent");
-  });
+  const { prisma } = deps.db;
+  const ref = payload?.ref;
+  await prisma.$transaction([
+    prisma.outbox.update({ where: { id }, data: { sentAt: now, claimedUntil: null } }),
+    ...(ref?.kind === "quiz_assignment" ? [prisma.quizAssignment.updateMany({ where: { id: ref.id }, data: { botStatus: "sent" } })] : []),
+  ]);
 }
 
 /** Records a failed attempt; retried with backoff (1, 2, 4 ... minutes) up to 10 attempts. The claim is given back. */

@@ -35,6 +35,7 @@ export interface QuizResults {
 export interface BankFacets { total: number; tags: { tag: string; count: number }[]; difficulties: { difficulty: string; count: number }[]; types: { type: QuizQuestionType; count: number }[] }
 export interface Mistake { questionId: string; type: QuizQuestionType; question: string; options: string[]; answer: string; lastWrong: string | null; wrongCount: number; explanation: string; articleId: string; articleTitle: string | null }
 export interface PracticeRound { roundId: string; day: string; total: number; answered: number; correct: number; next: (AskedQuestion & { questionId: string }) | null }
+export interface BankQuestion { id: string; type: QuizQuestionType; question: string; options: string[]; answer: string; explanation: string; articleId: string; difficulty: 'easy' | 'medium' | 'hard'; revision: number; articleTitle: string | null }
 export interface QuizImportSummary { imported: number; updated: number; unchanged: number; rejected: { line: number; reason: string }[]; dryRun: boolean }
 
 const enc = encodeURIComponent
@@ -57,6 +58,9 @@ export const quizApi = {
   push: (id: string) => request<{ assigned: number; botQueued: number; alreadyPushed: boolean }>(`/api/v1/quiz/quizzes/${enc(id)}/push`, { method: 'POST', data: {} }),
   results: (id: string) => request<QuizResults>(`/api/v1/quiz/quizzes/${enc(id)}/results`),
   remind: (id: string) => request<{ queued: number; unfinished: number }>(`/api/v1/quiz/quizzes/${enc(id)}/remind`, { method: 'POST', data: {} }),
+  questions: (q: string) => request<{ total: number; questions: BankQuestion[] }>(`/api/v1/quiz/questions?limit=20${q ? `&q=${enc(q)}` : ''}`),
+  question: (id: string) => request<BankQuestion>(`/api/v1/quiz/questions/${enc(id)}`),
+  saveQuestion: (id: string, body: Record<string, unknown>) => request<BankQuestion>(`/api/v1/quiz/questions/${enc(id)}`, { method: 'PUT', data: body }),
   importBank: (file: PickedFile, dryRun: boolean) =>
     postBytes<QuizImportSummary>(`/api/v1/quiz/questions/import?fileName=${enc(file.name.slice(0, 200))}${dryRun ? '&dryRun=1' : ''}`, file, 'text/csv'),
 }

@@ -90,7 +90,7 @@ export default function QuizResultsPage() {
             {r.users.map((u) => (
               <View key={u.userId} className='quiz__item'>
                 <Text className='quiz__wrong-q'>{u.name}</Text>
-                <Text className='quiz__meta'>{t('app-quiz-user-line', { unit: u.unitName, status: statusText(u.status), score: u.score === null ? '—' : `${u.score} · ${u.passed ? t('app-quiz-passed') : t('app-quiz-failed')}` })}</Text>
+                <Text className='quiz__meta'>{t('app-quiz-user-line', { unit: u.unitName, status: statusText(u.status), score: u.score === null ? '—' : `${t('app-quiz-result-score', { score: u.score })} · ${u.passed ? t('app-quiz-passed') : t('app-quiz-failed')}` })}</Text>
                 {u.botStatus === 'blocked' ? <Text className='quiz__meta'>{t('quiz-bot-status-blocked')}</Text> : null}
               </View>
             ))}

@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
 import { ImportSummary } from '../../components/import-summary'
+import { Field } from '../../components/field'
 import { useAsync } from '../../features/report/use-async'
 import { pickFeedFile, type PickedFile } from '../../features/report/feeds'
 import { quizApi, type QuizImportSummary } from '../../features/quiz/api'
@@ -65,6 +66,24 @@ function BankImport() {
   )
 }
 
+function BankList() {
+  const t = useT()
+  const [q, setQ] = useState('')
+  const list = useAsync(() => quizApi.questions(q.trim()), [q])
+  return (
+    <View className='card' id='bank-list'>
+      <Text className='card__title'>{t('app-quiz-bank-title', { total: list.value?.total ?? 0 })}</Text>
+      <Field id='bank-q' label={t('app-quiz-bank-search')} value={q} onChange={setQ} maxlength={60} />
+      {(list.value?.questions ?? []).map((x) => (
+        <View key={x.id} className='quiz__row' id={`bank-${x.id}`} onClick={() => void Taro.navigateTo({ url: `/pages/quiz-question/index?id=${x.id}` })}>
+          <Text className='quiz__row-title'>{x.question}</Text>
+          <Text className='quiz__meta'>{`${t(`quiz-type-${x.type}`)} · ${t(`quiz-difficulty-${x.difficulty}`)} · ${t('app-quiz-answer-label', { answer: x.answer })}`}</Text>
+        </View>
+      ))}
+    </View>
+  )
+}
+
 /** 培训测验 (the training tile): the trainer's quizzes, a new quiz, and the question bank import. */
 export default function QuizHubPage() {
   const t = useT()
@@ -100,6 +119,7 @@ export default function QuizHubPage() {
         ))}
       </View>
       <BankImport />
+      <BankList />
     </View>
   )
 }
