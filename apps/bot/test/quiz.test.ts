@@ -109,6 +109,18 @@ describe("a quiz in the bot", () => {
     expect(await h.t.db.prisma.quizAnswer.count({ where: { assignmentId: assignment } })).toBe(1);
   });
 
+  it("stops for now and continues where it stopped", async () => {
+    const stopped = await act(h.bot, h.api, "taps 暂停", tap(alice, `qz:s:${assignment}`));
+    const msg = stopped.find((c) => c.method === "sendMessage")!;
+    expect(String(msg.payload.text)).toBe("已暂停。已答 1/3 题，发送 /quiz 或点“继续答题”接着答。");
+    expect(msg.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "继续答题", callback_data: `qz:go:${assignment}` }]] });
+    const list = await act(h.bot, h.api, "/quiz", makeUpdate({ message: { message_id: 2, date: 0, chat: { id: alice.id, type: "private", first_name: "Alice" }, from: alice, text: "/quiz", entities: [{ type: "bot_command", offset: 0, length: 5 }] } as never }));
+    expect(list[0]!.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "车船税协查 (1/3)", callback_data: `qz:go:${assignment}` }]] });
+    const again = await act(h.bot, h.api, "taps 继续答题", tap(alice, `qz:go:${assignment}`));
+    expect(again.map((c) => c.method)).toContain("sendPoll");
+    expect(String(again.find((c) => c.method === "sendPoll")!.payload.question)).toMatch(/^\(2\/3\) /);
+  });
+
   it("survives a bot restart: a new bot process scores the old poll, then asks multiple choice with toggles and a confirm", async () => {
     transcript.push("(bot restarted: a new process, same database)");
     const api = createFakeTransport();

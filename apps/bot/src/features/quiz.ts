@@ -154,9 +154,8 @@ function createQuizFeature(): BotFeature {
     if (!ctx.actor) return ctx.reply(ctx.t("bot-quiz-members-only"));
     const open = (await myQuizzes(ctx.deps, ctx.actor)).filter((c) => !c.finished && c.state === "open");
     if (open.length === 0) return ctx.reply(ctx.t("bot-quiz-none"));
-    const kb = new InlineKeyboard();
-    for (const c of open.slice(0, 8)) kb.text(`${c.title.slice(0, 40)} (${c.answered}/${c.total})`, `qz:go:${c.assignmentId}`).row();
-    return ctx.reply(ctx.t("bot-quiz-list"), { reply_markup: kb });
+    const rows = open.slice(0, 8).map((c) => [InlineKeyboard.text(`${c.title.slice(0, 40)} (${c.answered}/${c.total})`, `qz:go:${c.assignmentId}`)]);
+    return ctx.reply(ctx.t("bot-quiz-list"), { reply_markup: InlineKeyboard.from(rows) });
   });
 
   composer.callbackQuery(GO_CALLBACK, async (ctx) => {
