@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createDb, createDeps, issueDemoInvites, prepareDatabase, seedKnowledge } from "@xieshui/core/server";
+import { createDb, createDeps, issueDemoInvites, prepareDatabase, seedKnowledge, seedQuizQuestions } from "@xieshui/core/server";
 import { formatCode, t } from "@xieshui/core";
 import { loadStartEnv } from "./env.ts";
 import { createSupervisor, type SupervisedChild } from "./supervisor.ts";
@@ -78,6 +78,9 @@ async function main(): Promise<void> {
   // The starter knowledge base (seed/knowledge) is product content, not demo data: loaded whenever no article exists.
   const articles = await seedKnowledge(deps);
   if (articles) console.log(`已导入知识库 ${articles} 篇 / knowledge base seeded (${articles} articles)`);
+  // The question bank (seed/quiz/questions.csv) links to those articles: loaded after them, when the bank is empty.
+  const questions = await seedQuizQuestions(deps);
+  if (questions) console.log(`已导入题库 ${questions} 题 / question bank seeded (${questions} questions)`);
   const invites = env.XIESHUI_DEMO === "1" ? await issueDemoInvites(deps) : [];
   await db.close();
 

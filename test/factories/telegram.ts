@@ -71,7 +71,7 @@ export interface ApiCall {
 }
 
 /** What the fake answers: a result, or a Telegram error (status + description), or a network failure. */
-export type FakeAnswer = { result: unknown } | { status: number; description?: string } | { network: true };
+export type FakeAnswer = { result: unknown } | { status: number; description?: string; parameters?: { retry_after?: number } } | { network: true };
 
 /**
  * A fake Bot API transport for `client.fetch`: records every call and answers plausibly
@@ -91,6 +91,15 @@ export function createFakeTransport() {
         text: payload.text,
       };
     }
+    if (method === "sendPoll") {
+      const id = sent++;
+      return {
+        message_id: id,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: Number(payload.chat_id), type: "private" },
+        poll: { id: `poll-${id}`, question: payload.question, options: ((payload.options as { text: string }[]) ?? []).map((o) => ({ text: o.text, voter_count: 0 })), total_voter_count: 0, is_closed: false, is_anonymous: false, type: payload.type ?? "regular", allows_multiple_answers: false },
+      };
+    }
     if (method === "getMe") return TEST_BOT_INFO;
     return true;
   }
@@ -106,7 +115,7 @@ export function createFakeTransport() {
     const answer = i >= 0 ? planned.splice(i, 1)[0]!.answer : { result: defaultResult(method, payload) };
     if ("network" in answer) throw new TypeError("fetch failed");
     if ("status" in answer) {
-      return new Response(JSON.stringify({ ok: false, error_code: answer.status, description: answer.description ?? "Internal Server Error" }), {
+      return new Response(JSON.stringify({ ok: false, error_code: answer.status, description: answer.description ?? "Internal Server Error", ...(answer.parameters ? { parameters: answer.parameters } : {}) }), {
         status: answer.status,
         headers: { "content-type": "application/json" },
       });

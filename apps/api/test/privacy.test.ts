@@ -129,7 +129,7 @@ describe("personal data in API logs", { timeout: 60_000 }, () => {
     expect(log).toContain("/api/v1/reports/mine");
     const hits = [...PERSONAL_VALUES, ...tokens].filter((v) => log.includes(v));
     expect(hits).toEqual([]);
-  });
+  }, 60_000);
 
   it("logs requests at debug (the health check at trace), so a terminal at info shows none", async () => {
     const { lines, logger } = logSink();

@@ -53,14 +53,16 @@ function appContext(deps: Deps, commands: readonly CommandSpec[], sessions: Stor
     c.deps = deps;
     c.commands = commands;
     c.checkRateLimitPerHour = checkRateLimitPerHour;
-    c.actor = ctx.from ? actorByTelegram(deps, ctx.from.id) : null;
+    // grammY's ctx.from does not cover poll_answer, whose sender is pollAnswer.user.
+    const from = ctx.from ?? ctx.pollAnswer?.user;
+    c.actor = from ? actorByTelegram(deps, from.id) : null;
     let chosen: unknown = c.actor ? await getLocale(deps, c.actor.userId) : undefined;
     if (!chosen && !c.actor) {
       // Inside a conversation there is no ctx.session: read the guest's choice from the store.
       const data = "session" in c && c.session ? c.session : ctx.chat ? await sessions.read(String(ctx.chat.id)) : undefined;
       chosen = data?.locale;
     }
-    c.locale = isLocale(chosen) ? chosen : resolveLocale(ctx.from?.language_code);
+    c.locale = isLocale(chosen) ? chosen : resolveLocale(from?.language_code);
     await next();
   };
 }
@@ -111,6 +113,13 @@ export function createBot({ token, deps, config = {}, features = FEATURES }: Cre
     for (const c of f.conversations ?? []) guarded.use(createConversation(c.builder, c.id));
   }
   for (const f of installed) guarded.use(f.composer);
+
+  // A poll_answer has a user but no chat: app state and i18n (no session), then only the features that score polls.
+  const pollAnswers = bot.on("poll_answer") as unknown as Composer<BotContext>;
+  pollAnswers.use(withApp);
+  pollAnswers.use(i18n.middleware());
+  const pollGuarded = pollAnswers.errorBoundary(createFeatureErrorHandler(logger));
+  for (const f of installed) if (f.handlesPollAnswers) pollGuarded.use(f.composer);
 
   return Object.assign(bot, { i18n, commandSpecs: commands }) as XieshuiBot;
 }

@@ -30,6 +30,8 @@ export interface BotFeature {
   composer: Composer<BotContext>;
   commands?: CommandSpec[];
   conversations?: ConversationSpec[];
+  /** The feature handles `poll_answer` updates, which carry no chat (they skip the private-chat session stack). */
+  handlesPollAnswers?: boolean;
 }
 
 /** Whether the user (null = guest) should see a command. Hiding is convenience; use-cases check roles again. */

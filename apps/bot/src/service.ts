@@ -2,7 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { createReminderScheduler, type Deps } from "@xieshui/core/server";
 import type { BotEnv } from "./env.ts";
 import { createBot, syncCommandMenu, type XieshuiBot } from "./bot.ts";
-import { createOutboxWorker } from "./outbox-worker.ts";
+import { createOutboxWorker, createTelegramPacer } from "./outbox-worker.ts";
 import { startReceiving } from "./runtime.ts";
 import { describeError } from "./errors.ts";
 
@@ -32,6 +32,10 @@ export async function startBotService(
       checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,
     },
   });
+  // The pacer sees every raw 429 (installed first, so inside auto-retry) and holds the outbox's sends
+  // for retry_after while auto-retry waits and repeats the refused call.
+  const pacer = createTelegramPacer();
+  bot.api.config.use(pacer.observe);
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60 }));
   const receiving = await startReceiving(
     bot,
@@ -41,7 +45,7 @@ export async function startBotService(
     logger,
   );
   void syncCommandMenu(bot, deps);
-  const outbox = createOutboxWorker({ bot, deps, intervalMs: env.OUTBOX_INTERVAL_MS });
+  const outbox = createOutboxWorker({ bot, deps, intervalMs: env.OUTBOX_INTERVAL_MS, pacer });
   outbox.start();
   // Periodic-feed reminders (3 days before and on the due day) go through the outbox this worker drains.
   const reminders = createReminderScheduler(deps);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { enqueueMessage, setLocale } from "@xieshui/core/server";
+import { claimDueMessages, enqueueMessage, setLocale } from "@xieshui/core/server";
 import { makeTelegramUser, makeUser } from "../../../test/factories/identity.ts";
-import { createOutboxWorker } from "../src/outbox-worker.ts";
+import { createOutboxWorker, createTelegramPacer } from "../src/outbox-worker.ts";
 import { syncCommandMenu } from "../src/bot.ts";
 import { createHarness, tgUser, type BotHarness } from "./harness.ts";
 
@@ -39,7 +39,8 @@ describe("outbox worker", () => {
     const actor = await makeTelegramUser(h.t.deps, { roles: ["reporter"], telegramId: user.id });
     await enqueue(actor.userId, "bot-error");
     h.api.failNext("sendMessage", { status: 500 });
-    const worker = createOutboxWorker({ bot: h.bot, deps: h.t.deps });
+    // The retry comes within a real second here: let the per-chat pace (1/s) not hold it back.
+    const worker = createOutboxWorker({ bot: h.bot, deps: h.t.deps, pacer: createTelegramPacer({ perChatMs: 0 }) });
     expect(await worker.drain()).toEqual({ sent: 0, failed: 1 });
     const row = await h.t.db.prisma.outbox.findFirstOrThrow();
     expect(row.attempts).toBe(1);
@@ -93,5 +94,77 @@ describe("command menu", () => {
     expect((calls[0]!.payload.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "me", "link", "lang", "help", "search"]);
     h.api.failNext("setMyCommands", { status: 500 });
     expect(await syncCommandMenu(h.bot, h.t.deps)).toBe(false);
+  });
+});
+
+describe("outbox worker: claims, pace and dead chats", () => {
+  async function recipients(n: number) {
+    const users = [];
+    for (let i = 0; i < n; i++) {
+      const u = tgUser();
+      const actor = await makeTelegramUser(h.t.deps, { roles: ["reporter"], telegramId: u.id });
+      await enqueue(actor.userId, "bot-error");
+      users.push(u);
+    }
+    return users;
+  }
+
+  it("two senders draining at once never send the same row", async () => {
+    const users = await recipients(12);
+    const a = createOutboxWorker({ bot: h.bot, deps: h.t.deps, batchSize: 5 });
+    const b = createOutboxWorker({ bot: h.bot, deps: h.t.deps, batchSize: 5 });
+    const totals = { sent: 0 };
+    for (let round = 0; round < 4; round++) {
+      const [x, y] = await Promise.all([a.drain(), b.drain()]);
+      totals.sent += x.sent + y.sent;
+    }
+    expect(totals.sent).toBe(12);
+    for (const u of users) expect(h.api.texts(u.id)).toHaveLength(1);
+  });
+
+  it("leaves a crashed sender's claimed rows alone until the lease runs out, then sends them once", async () => {
+    const [u] = await recipients(1);
+    const claimed = await claimDueMessages(h.t.deps, { limit: 10, leaseMs: 60_000 }); // a sender that then died
+    expect(claimed).toHaveLength(1);
+    const worker = createOutboxWorker({ bot: h.bot, deps: h.t.deps });
+    expect(await worker.drain()).toEqual({ sent: 0, failed: 0 });
+    h.clock.advance(61_000);
+    expect(await worker.drain()).toEqual({ sent: 1, failed: 0 });
+    expect(await worker.drain()).toEqual({ sent: 0, failed: 0 });
+    expect(h.api.texts(u!.id)).toHaveLength(1);
+  });
+
+  it("records a chat that blocked the bot (403) and goes on with the others", async () => {
+    const users = await recipients(3);
+    h.api.failNext("sendMessage", { status: 403, description: "Forbidden: bot was blocked by the user" });
+    const worker = createOutboxWorker({ bot: h.bot, deps: h.t.deps, concurrency: 1 });
+    expect(await worker.drain()).toEqual({ sent: 2, failed: 1 });
+    const dead = await h.t.db.prisma.outbox.findFirstOrThrow({ where: { failedAt: { not: null } } });
+    expect(dead.lastError).toContain("blocked");
+    h.clock.advance(24 * 3600_000);
+    expect(await worker.drain()).toEqual({ sent: 0, failed: 0 });
+    expect(users.map((u) => h.api.texts(u.id).length).sort()).toEqual([1, 1, 1]);
+  });
+
+  it("on 429 waits retry_after without counting an attempt, then delivers", async () => {
+    const [u] = await recipients(1);
+    h.api.failNext("sendMessage", { status: 429, description: "Too Many Requests: retry after 2", parameters: { retry_after: 2 } });
+    const worker = createOutboxWorker({ bot: h.bot, deps: h.t.deps, pacer: createTelegramPacer({ perChatMs: 0 }) });
+    expect(await worker.drain()).toEqual({ sent: 0, failed: 1 });
+    const row = await h.t.db.prisma.outbox.findFirstOrThrow();
+    expect(row.attempts).toBe(0);
+    expect(row.sendAfter.getTime() - h.clock.now().getTime()).toBe(2000);
+    h.clock.advance(2000);
+    expect(await worker.drain()).toEqual({ sent: 1, failed: 0 });
+    expect(h.api.texts(u!.id)).toHaveLength(2);
+  });
+
+  it("sends the payload's buttons as an inline keyboard in the recipient's language", async () => {
+    const u = tgUser();
+    const actor = await makeTelegramUser(h.t.deps, { roles: ["reporter"], telegramId: u.id });
+    await enqueueMessage(h.t.db.prisma, { userId: actor.userId, payload: { key: "quiz-push-start", buttons: [[{ key: "quiz-push-start", data: "qz:go:abc" }]] }, now: h.clock.now() });
+    await createOutboxWorker({ bot: h.bot, deps: h.t.deps }).drain();
+    const call = h.api.calls.find((c) => c.method === "sendMessage")!;
+    expect(call.payload.reply_markup).toEqual({ inline_keyboard: [[{ text: "开始答题", callback_data: "qz:go:abc" }]] });
   });
 });

@@ -123,6 +123,9 @@ describe("/report: rental", () => {
     expect(JSON.parse(rows[0]!.data)).toMatchObject({ monthlyRent: 1200, area: 85.5, leaseStart: "2026-11-01", use: "residential" });
     expect(JSON.parse(rows[0]!.data)).not.toHaveProperty("note");
     expect(rows[0]!.clientId).toMatch(/^tg-\d+-\d+$/);
+    // No internals on screen: the confirmation never shows the database id.
+    expect(done.join("\n")).not.toContain(rows[0]!.id);
+    expect(done.join("\n")).not.toContain("编号");
   });
 
   it("re-asks an ID number that fails the GB 11643 checksum, with the reason", async () => {

@@ -7,6 +7,7 @@ import { backupCommand } from "./commands/backup.ts";
 import { clearancesCommand } from "./commands/clearances.ts";
 import { reportsCommand } from "./commands/reports.ts";
 import { knowledgeCommand } from "./commands/knowledge.ts";
+import { quizCommand } from "./commands/quiz.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
@@ -32,6 +33,11 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     run: knowledgeCommand,
     usage: 'knowledge import <dir> [--json] | knowledge search "<query>" [--audience <a>] [--limit <n>] [--json] | knowledge reindex [--json]',
     options: { audience: { type: "string" }, limit: { type: "string" } },
+  },
+  quiz: {
+    run: quizCommand,
+    usage: "quiz import <file> [--dry-run] [--json] | quiz build <definition.json> [--push] [--json] | quiz push <quiz> [--json] | quiz results <quiz> [--json] | quiz export <quiz> --format csv|xlsx --out <file> [--json]",
+    options: { "dry-run": { type: "boolean" }, push: { type: "boolean" }, format: { type: "string" }, out: { type: "string" } },
   },
   reports: {
     run: reportsCommand,

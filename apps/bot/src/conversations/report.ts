@@ -401,7 +401,6 @@ export function createReportConversation(download: DownloadFile) {
       const out = [
         current.t(revision ? "bot-report-resubmitted" : "bot-report-submitted", {
           type: current.t(rtype.titleKey),
-          id: result.id,
           version: String(result.version),
           status: current.t(`report-status-${result.status}` as MessageKey),
           timeliness: current.t(`report-timeliness-${result.timeliness}` as MessageKey),
@@ -409,7 +408,7 @@ export function createReportConversation(download: DownloadFile) {
       ];
       if (result.dueAt) out.push(current.t("bot-report-submitted-due", { due: formatCst(new Date(result.dueAt)) }));
       if (result.duplicate) out.push(current.t("bot-report-submitted-duplicate"));
-      if (!result.created) out.unshift(current.t("bot-report-already-submitted", { id: result.id }));
+      if (!result.created) out.unshift(current.t("bot-report-already-submitted"));
       out.push(current.t("bot-report-submitted-footer"));
       await current.reply(out.join("\n"));
 

@@ -8,9 +8,11 @@ import { helpFeature } from "./help.ts";
 import { reportFeature } from "./report.ts";
 import { checkFeature } from "./check.ts";
 import { knowledgeFeature } from "./knowledge.ts";
+import { quizFeature } from "./quiz.ts";
+import { practiceFeature } from "./practice.ts";
 
 /**
  * The bot's features in the order they see updates; /help lists their commands in this order.
  * Adding a feature is one line here. `unhandled` is not listed: createBot always installs it last.
  */
-export const FEATURES: BotFeature[] = [startFeature, redeemFeature, meFeature, linkFeature, checkFeature, langFeature, helpFeature, reportFeature, knowledgeFeature];
+export const FEATURES: BotFeature[] = [startFeature, redeemFeature, meFeature, linkFeature, checkFeature, langFeature, helpFeature, reportFeature, quizFeature, practiceFeature, knowledgeFeature];

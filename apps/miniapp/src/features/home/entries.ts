@@ -23,6 +23,7 @@ export const MANAGE_FEATURES = ['review', 'clearance_import', 'training', 'tips_
 export const FEATURE_PAGES: Partial<Record<Feature, string>> = {
   clearance_import: 'pages/clearance-import/index',
   tips_inbox: 'pages/tips-inbox/index',
+  training: 'pages/quiz/index',
 }
 
 /** Pages known to exist when the platform cannot say (unit tests). */

@@ -6,6 +6,9 @@ import { useT } from '../../lib/i18n'
 import { registeredPages } from '../../lib/pages'
 import { useSession } from '../../lib/session'
 import { ActionButton } from '../../components/action-button'
+import { useAsync } from '../../features/report/use-async'
+import { quizApi } from '../../features/quiz/api'
+import '../../features/quiz/quiz.css'
 
 const ICONS: Record<string, string> = {
   report: '报', check: '验', learn: '学', tip: '举', review: '审', clearance_import: '导', training: '训', tips_inbox: '受', oversight: '督', admin: '管',
@@ -34,6 +37,8 @@ export default function HomePage() {
   const t = useT()
   const { user } = useSession()
   const { jobs, manage } = homeEntries(user, t, registeredPages())
+  const quizzes = useAsync(() => (user ? quizApi.mine() : Promise.resolve({ quizzes: [] })), [user?.id])
+  const open = (quizzes.value?.quizzes ?? []).filter((q) => !q.finished && q.state !== 'closed')
 
   return (
     <View className='page page--home'>
@@ -64,6 +69,18 @@ export default function HomePage() {
         </View>
       ) : null}
 
+      {user && open.length > 0 ? (
+        <View className='section' id='home-quizzes'>
+          <Text className='section__title'>{t('app-quiz-home-title')}</Text>
+          {open.map((q) => (
+            <View key={q.assignmentId} id={`home-quiz-${q.assignmentId}`} className='card quiz__home-card' onClick={() => void Taro.navigateTo({ url: `/pages/quiz-take/index?id=${q.assignmentId}` })}>
+              <Text className='quiz__row-title'>{q.title}</Text>
+              <Text className='quiz__meta'>{t('app-quiz-home-card', { answered: q.answered, total: q.total, closesAt: q.closesAt })}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
+
       {jobs.length > 0 ? (
         <View className='section'>
           <Text className='section__title'>{t('app-home-jobs')}</Text>
@@ -71,6 +88,21 @@ export default function HomePage() {
             {jobs.map((e) => (
               <Tile key={e.feature} entry={e} large />
             ))}
+          </View>
+        </View>
+      ) : null}
+
+      {user ? (
+        <View className='section' id='home-practice'>
+          <View className='tiles tiles--compact'>
+            <View id='entry-practice' className='tile' onClick={() => void Taro.navigateTo({ url: '/pages/quiz-practice/index' })}>
+              <View className='tile__icon'><Text>练</Text></View>
+              <View className='tile__body'><Text className='tile__title'>{t('app-quiz-home-practice')}</Text></View>
+            </View>
+            <View id='entry-mistakes' className='tile' onClick={() => void Taro.navigateTo({ url: '/pages/quiz-mistakes/index' })}>
+              <View className='tile__icon'><Text>错</Text></View>
+              <View className='tile__body'><Text className='tile__title'>{t('app-quiz-home-mistakes')}</Text></View>
+            </View>
           </View>
         </View>
       ) : null}

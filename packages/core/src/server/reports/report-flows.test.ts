@@ -147,8 +147,8 @@ describe("returned reports corrected as a new version", () => {
     const returned = await reviewReport(t.deps, officer, report.id, { decision: "return", comment: "请与合同核对", fields: ["leaseEnd"] });
     expect(returned).toMatchObject({ status: "returned", reviewComment: "请与合同核对", returnedFields: ["leaseEnd"], version: 1 });
     const msg = await t.db.prisma.outbox.findFirstOrThrow({ where: { userId: village.userId } });
-    const payload = JSON.parse(msg.payload) as { actions?: unknown };
-    expect(payload.actions).toEqual([{ kind: "resubmit", reportId: report.id }]);
+    const payload = JSON.parse(msg.payload) as { buttons?: unknown };
+    expect(payload.buttons).toEqual([[{ key: "bot-report-fix-button", data: `rpt:fix:${report.id}` }]]);
     expect(renderOutboxPayload(payload, "zh-CN")).toContain("租期结束");
   });
 

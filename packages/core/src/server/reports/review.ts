@@ -61,7 +61,8 @@ export async function reviewReport(
         params: { type: report.type, summary: report.summary, comment: comment ?? "" },
         ...(type ? { keyParams: { type: type.titleKey } } : {}),
         ...(returning && labels.length ? { keyListParams: { fields: labels } } : {}),
-        ...(returning && type?.kind === "event" ? { actions: [{ kind: "resubmit" as const, reportId: id }] } : {}),
+        // The notice of a return offers 修改后重新提交 (the bot's report feature answers rpt:fix:<id>).
+        ...(returning && type?.kind === "event" ? { buttons: [[{ key: "bot-report-fix-button" as const, data: `rpt:fix:${id}` }]] } : {}),
       },
     });
     await writeAudit(tx, deps.clock, { userId: actor.userId, unitId: actor.unitId, action: `report.${decision}`, subject: id, result: "ok" });
