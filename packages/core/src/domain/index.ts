@@ -16,3 +16,4 @@ export * from "./clearance.ts";
 export * from "./schemas/clearances.ts";
 export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";
+export * from "./tips/index.ts";

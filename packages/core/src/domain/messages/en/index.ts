@@ -6,6 +6,7 @@ import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
 import { uploads } from "./uploads.ts";
+import { tips } from "./tips.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -18,4 +19,5 @@ export const en = {
   ...clearanceImport,
   ...knowledge,
   ...uploads,
+  ...tips,
 } as const;

@@ -6,6 +6,7 @@ import { clearances } from "./clearances.ts";
 import { clearanceImport } from "./clearance-import.ts";
 import { knowledge } from "./knowledge.ts";
 import { uploads } from "./uploads.ts";
+import { tips } from "./tips.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
@@ -18,4 +19,5 @@ export const zhCN = {
   ...clearanceImport,
   ...knowledge,
   ...uploads,
+  ...tips,
 } as const;
