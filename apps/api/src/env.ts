@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL } from "@xieshui/core/server";
+import { DEFAULT_DATABASE_URL, TIP_ENV_FIELDS } from "@xieshui/core/server";
 
 /** The repository root, found from this file so `npm start` works from any working directory. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -49,6 +49,8 @@ export const ApiEnvSchema = z.object({
   CLEARANCE_IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_240).default(200)),
   /** 1 (default): an empty database gets the demo district. */
   XIESHUI_DEMO: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("1")),
+  /** Tip key file and deadlines (core's TIP_ENV_FIELDS). */
+  ...TIP_ENV_FIELDS,
 });
 export type ApiEnv = z.infer<typeof ApiEnvSchema>;
 

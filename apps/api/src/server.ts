@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { createLogger, type Deps, type Logger } from "@xieshui/core/server";
+import { createLogger, createTipContext, type Deps, type Logger, type TipContext } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
 import { createAttemptLimiter, registerRateLimit } from "./plugins/rate-limit.ts";
 import { registerSecurityHeaders } from "./plugins/security.ts";
@@ -43,6 +43,8 @@ export interface ServerConfig {
   trustProxy?: TrustProxy | undefined;
   /** Largest clearance import upload in bytes; default 200 MiB. */
   clearanceImportMaxBytes?: number | undefined;
+  /** The tip line (keys, rules, limits); by default one with a key file beside the database, generated if missing (tests). */
+  tips?: TipContext | undefined;
 }
 
 /** The config routes see: defaults applied. */
@@ -106,6 +108,7 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
     config: resolved,
     auth: createAuth(deps),
     authLimiter: createAttemptLimiter(app, { perMinute: resolved.authAttemptsPerMinute, name: "code-guess" }),
+    tips: config.tips ?? createTipContext(deps, { generateKey: true }),
   });
   return app.withTypeProvider<ZodTypeProvider>();
 }

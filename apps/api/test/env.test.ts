@@ -16,7 +16,17 @@ describe("loadEnv", () => {
       TRUST_PROXY: false,
       CLEARANCE_IMPORT_MAX_MB: 200,
       XIESHUI_DEMO: "1",
+      TIP_KEY_FILE: undefined,
+      TIP_ACKNOWLEDGE_DAYS: 7,
+      TIP_CONCLUDE_DAYS: 60,
+      TIP_RETENTION_DAYS: 90,
     });
+  });
+
+  it("refuses tip deadlines that are not whole days from 1 to 3650", () => {
+    expect(() => loadEnv({ TIP_RETENTION_DAYS: "0" })).toThrow(/TIP_RETENTION_DAYS/);
+    expect(() => loadEnv({ TIP_ACKNOWLEDGE_DAYS: "abc" })).toThrow(/TIP_ACKNOWLEDGE_DAYS/);
+    expect(loadEnv({ TIP_CONCLUDE_DAYS: "30", TIP_KEY_FILE: "/srv/keys.json" })).toMatchObject({ TIP_CONCLUDE_DAYS: 30, TIP_KEY_FILE: "/srv/keys.json" });
   });
 
   it("treats empty variables as unset", () => {

@@ -68,7 +68,7 @@ describe("POST /api/v1/reports/duplicates", () => {
 });
 
 describe("personal data in API logs", () => {
-  it("writes no ID number, credit code, name or query-string token to any log line, for every report type, good and bad", async () => {
+  it("writes no ID number, credit code, name or query-string token to any log line, for every report type, good and bad", { timeout: 60_000 }, async () => {
     const { lines, logger } = logSink();
     api = await createTestApi({ logger });
     const a = api;

@@ -8,6 +8,7 @@ import { adminRoutes } from "./admin.ts";
 import { clearanceRoutes } from "./clearances.ts";
 import { reportRoutes } from "./reports.ts";
 import { knowledgeRoutes } from "./knowledge.ts";
+import { tipRoutes } from "./tips.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -26,6 +27,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(clearanceRoutes, ctx);
       await api.register(reportRoutes, ctx);
       await api.register(knowledgeRoutes, ctx);
+      await api.register(tipRoutes(ctx.tips), ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -1,4 +1,5 @@
-import { join, dirname } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
 import type { Deps } from "../deps.ts";
 import { createAbuseLimiter, type AbuseLimiter } from "./limits.ts";
 import { defaultTipKeyFile, loadTipKeyring, type TipKeyring } from "./keys.ts";
@@ -54,4 +55,36 @@ export function createTipContext(
     },
   };
   return ctx;
+}
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+const days = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(fallback));
+
+/**
+ * The tip variables every deployable's env.ts spreads into its schema (one definition, the same
+ * meaning in the API, the bot and the CLI): TIP_KEY_FILE (default tip-keys.json beside the
+ * database), TIP_ACKNOWLEDGE_DAYS, TIP_CONCLUDE_DAYS, TIP_RETENTION_DAYS.
+ */
+export const TIP_ENV_FIELDS = {
+  TIP_KEY_FILE: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
+  TIP_ACKNOWLEDGE_DAYS: days(DEFAULT_TIP_RULES.acknowledgeDays),
+  TIP_CONCLUDE_DAYS: days(DEFAULT_TIP_RULES.concludeDays),
+  TIP_RETENTION_DAYS: days(DEFAULT_TIP_RULES.retentionDays),
+};
+
+/** The parsed tip variables. */
+export interface TipEnv {
+  TIP_KEY_FILE?: string | undefined;
+  TIP_ACKNOWLEDGE_DAYS: number;
+  TIP_CONCLUDE_DAYS: number;
+  TIP_RETENTION_DAYS: number;
+}
+
+/** Builds the tip context of a process from its parsed environment; `demo` generates a missing key file. */
+export function tipContextFromEnv(deps: Deps, env: TipEnv, demo: boolean): TipContext {
+  return createTipContext(deps, {
+    keyFile: env.TIP_KEY_FILE ? resolve(env.TIP_KEY_FILE) : undefined,
+    generateKey: demo,
+    rules: { acknowledgeDays: env.TIP_ACKNOWLEDGE_DAYS, concludeDays: env.TIP_CONCLUDE_DAYS, retentionDays: env.TIP_RETENTION_DAYS },
+  });
 }
