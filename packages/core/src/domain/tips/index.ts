@@ -94,6 +94,15 @@ const longText = (max: number, min = 1) =>
 const optionalText = (max: number) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), text(max).optional());
 
+/** Each field of a tip on its own, for flows that ask one question at a time (the bot). */
+export const TipFieldSchemas = {
+  description: longText(TIP_DESCRIPTION_MAX, 10),
+  subject: text(TIP_FIELD_MAX),
+  location: text(TIP_FIELD_MAX),
+  when: text(100),
+  contact: text(TIP_FIELD_MAX),
+};
+
 /**
  * `POST /api/v1/tips`, the bot's /tip and the mini-app's tip form. Only the category and what
  * happened are required; `contact` is allowed only for a real-name tip (`realName: true`).

@@ -81,10 +81,14 @@ export interface TipEnv {
 }
 
 /** Builds the tip context of a process from its parsed environment; `demo` generates a missing key file. */
-export function tipContextFromEnv(deps: Deps, env: TipEnv, demo: boolean): TipContext {
+export function tipContextFromEnv(deps: Deps, env: Partial<TipEnv>, demo: boolean): TipContext {
   return createTipContext(deps, {
     keyFile: env.TIP_KEY_FILE ? resolve(env.TIP_KEY_FILE) : undefined,
     generateKey: demo,
-    rules: { acknowledgeDays: env.TIP_ACKNOWLEDGE_DAYS, concludeDays: env.TIP_CONCLUDE_DAYS, retentionDays: env.TIP_RETENTION_DAYS },
+    rules: {
+      acknowledgeDays: env.TIP_ACKNOWLEDGE_DAYS ?? DEFAULT_TIP_RULES.acknowledgeDays,
+      concludeDays: env.TIP_CONCLUDE_DAYS ?? DEFAULT_TIP_RULES.concludeDays,
+      retentionDays: env.TIP_RETENTION_DAYS ?? DEFAULT_TIP_RULES.retentionDays,
+    },
   });
 }
