@@ -52,7 +52,6 @@ export const TIP_COMMANDS: CommandSpec[] = [
 ];
 
 const IDLE_MS = 30 * 60_000;
-const CB = /^tip:(c:[a-z_]+|skip|done|cancel|anon|real|submit|reply|evidence)$/;
 const COMMAND = (name: string) => new RegExp(`^/${name}(@\\w+)?(\\s|$)`, "i");
 
 export interface TipBotOptions {
@@ -145,7 +144,7 @@ export function createTipMiddleware(opts: TipBotOptions): Composer<Context> {
         return say("bot-tip-ask-receipt");
       }
       drafts.delete(key);
-      return showStatus(ctx, key, arg, locale, say);
+      return showStatus(ctx, key, arg, locale);
     }
     if (!draft) {
       // A button of a flow that ended (restart, /cancel, timeout): the callback data alone.
@@ -272,7 +271,7 @@ export function createTipMiddleware(opts: TipBotOptions): Composer<Context> {
       }
       case "receipt":
         drafts.delete(key);
-        return showStatus(ctx, key, text, locale, say);
+        return showStatus(ctx, key, text, locale);
       case "reply": {
         if (!ctx.message?.text || text.startsWith("/")) return say("bot-tip-ask-reply");
         const receipt = draft.receipt!;
@@ -296,7 +295,7 @@ export function createTipMiddleware(opts: TipBotOptions): Composer<Context> {
     return opts.downloadFile(file.file_path);
   }
 
-  async function showStatus(ctx: Context, key: string, typed: string, locale: Locale, say: (k: MessageKey, p?: MessageParams, m?: InlineKeyboard) => Promise<unknown>) {
+  async function showStatus(ctx: Context, key: string, typed: string, locale: Locale) {
     const view = await tipStatus(opts.deps, opts.tips, { receipt: typed }, { locale, client: clientOf(ctx.chat!.id) });
     const lines = [
       t(locale, "bot-tip-status", { category: t(locale, `tip-category-${view.category}`), filedOn: view.filedOn, status: t(locale, `tip-status-${view.status}`), attachments: view.attachments }),
