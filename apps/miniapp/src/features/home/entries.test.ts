@@ -25,8 +25,9 @@ describe("homeEntries", () => {
   });
 
   it("sends features without a page to the coming-soon placeholder", () => {
-    const { jobs } = homeEntries({ roles: ["reporter"] });
-    expect(jobs.find((e) => e.feature === "tip")?.url).toBe("/pages/soon/index?feature=tip");
+    const { jobs, manage } = homeEntries({ roles: ["reporter", "trainer"] });
+    expect(manage.find((e) => e.feature === "training")?.url).toBe("/pages/soon/index?feature=training");
+    expect(jobs.find((e) => e.feature === "tip")?.url).toBe("/pages/tip/index");
     expect(jobs.find((e) => e.feature === "learn")?.url).toBe("/pages/learn/index");
   });
 });

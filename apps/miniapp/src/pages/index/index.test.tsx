@@ -34,7 +34,7 @@ describe("home page", () => {
     render(<HomePage />);
     expect(screen.queryByText("报送信息")).toBeNull();
     fireEvent.click(document.getElementById("entry-tip")!);
-    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/soon/index?feature=tip" });
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/tip/index" });
     fireEvent.click(document.getElementById("go-login")!);
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: "/pages/login/index" });
   });
