@@ -54,11 +54,10 @@ describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
     await page.screenshot({ path: "/tmp/xieshui-h5-home.png", fullPage: true });
   });
 
-  it("opens the coming-soon placeholder for a job whose page is not built yet", async () => {
+  it("opens the anonymous tip page from its tile, signed in or not", async () => {
     await page.locator("#entry-tip").filter({ visible: true }).click();
-    await page.locator("#soon-text").filter({ visible: true }).waitFor();
-    await expect(page.locator("#soon-text").filter({ visible: true }).textContent()).resolves.toContain("即将上线");
-    await visible("返回首页").click();
+    await page.locator("#tip-intro").filter({ visible: true }).waitFor();
+    await page.locator("#nav-back").filter({ visible: true }).click();
     await visible("王芳，幸福镇东村村委会").waitFor();
   });
 

@@ -19,7 +19,7 @@ export const MANAGE_FEATURES = ['review', 'training', 'tips_inbox', 'oversight',
  */
 export const FEATURE_PAGES: Partial<Record<Feature, string>> = { check: '/pages/check/index',
   report: '/pages/report/index', review: '/pages/review/index', admin: '/pages/admin/index', oversight: '/pages/oversight/index',
-  learn: '/pages/learn/index', tip: '/pages/tip/index' }
+  learn: '/pages/learn/index', tip: '/pages/tip/index', tips_inbox: '/pages/tips-inbox/index' }
 
 const DESCRIPTIONS: Record<Feature, MessageKey> = {
   report: 'feature-report-desc',

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro'
-import { t, type FileTipInput, type TipStatusView } from '@xieshui/core'
+import { t, type FileTipInput, type RewardBand, type TipCategory, type TipStatus, type TipStatusView } from '@xieshui/core'
 import { request, ApiError, toApiError } from '../../lib/request'
 import { apiBase, isH5 } from '../../lib/env'
 import { getLocale } from '../../lib/i18n'
@@ -66,4 +66,42 @@ export function takeIssuedReceipt(): string | null {
 }
 export function forgetReceipt(): void {
   issued = null
+}
+
+/** One inbox line (GET /tip-inbox). */
+export interface TipListItem {
+  id: string
+  category: TipCategory
+  status: TipStatus
+  filedOn: string
+  acknowledgeBy: string
+  concludeBy: string
+  acknowledgeOverdue: boolean
+  concludeOverdue: boolean
+  unit: { code: string; name: string } | null
+  realName: boolean
+  attachments: number
+  preview: string
+  reward: RewardBand | null
+}
+
+/** A tip for a handler (everything) or the assigned unit's tax officer (facts only: messages and history null). */
+export interface TipDetail extends TipListItem {
+  facts: { subject?: string; location?: string; when?: string; description: string; contact?: string }
+  messages: { from: 'handler' | 'tipster'; text: string; on: string }[] | null
+  history: { status: TipStatus; reason: string; on: string; by: string }[] | null
+  attachmentIds: string[]
+}
+
+/** The handlers' calls: signed in, with the bearer token as usual. */
+export const tipInboxApi = {
+  list: (status: TipStatus | '', overdue: boolean) =>
+    request<{ tips: TipListItem[] }>(`/api/v1/tip-inbox${status || overdue ? `?${[status ? `status=${status}` : '', overdue ? 'overdue=1' : ''].filter(Boolean).join('&')}` : ''}`),
+  get: (id: string) => request<TipDetail>(`/api/v1/tip-inbox/${encodeURIComponent(id)}`),
+  status: (id: string, status: TipStatus, reason: string) => request<TipDetail>(`/api/v1/tip-inbox/${encodeURIComponent(id)}/status`, { method: 'POST', data: { status, reason } }),
+  assign: (id: string, unit: string) => request<TipDetail>(`/api/v1/tip-inbox/${encodeURIComponent(id)}/assign`, { method: 'POST', data: { unit } }),
+  message: (id: string, text: string) => request<TipDetail>(`/api/v1/tip-inbox/${encodeURIComponent(id)}/messages`, { method: 'POST', data: { text } }),
+  reward: (id: string, band: RewardBand) => request<TipDetail>(`/api/v1/tip-inbox/${encodeURIComponent(id)}/reward`, { method: 'POST', data: { band } }),
+  closeSpam: (ids: string[]) => request<{ closed: number }>('/api/v1/tip-inbox/spam', { method: 'POST', data: { ids } }),
+  units: () => request<{ code: string; name: string; type: string }[]>('/api/v1/units'),
 }

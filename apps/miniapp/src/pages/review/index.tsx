@@ -13,6 +13,7 @@ import { ImportLink } from '../../components/import-link'
 import { downloadExport, loadInbox, type InboxFilters } from '../../features/review/api'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
+import '../../features/tip/tip.css'
 
 function Inbox() {
   const t = useT()
@@ -109,6 +110,11 @@ export default function ReviewPage() {
     <View className='page'>
       <PageHeader title={t('feature-review')} />
       <ImportLink />
+      {canUse(user, 'review') ? (
+        <View className='tip-link' id='open-unit-tips' onClick={() => void Taro.navigateTo({ url: '/pages/tips-inbox/index' })}>
+          <Text>{t('app-tips-unit-link')}</Text>
+        </View>
+      ) : null}
       {canUse(user, 'review') ? <Inbox /> : <Notice text={t('error-forbidden')} />}
     </View>
   )

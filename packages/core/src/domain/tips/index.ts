@@ -88,7 +88,7 @@ const longText = (max: number, min = 1) =>
     .string()
     .max(max * 2)
     .transform((v) => v.normalize("NFC").replace(/\r\n?/g, "\n").replace(/[\u200B-\u200D\u2060\uFEFF]/g, "").trim())
-    .pipe(z.string().min(min).max(max))
+    .pipe(z.string().min(1).min(min).max(max))
     .refine((v) => !hasControlChars(v), { message: "tip-control-chars" });
 
 const optionalText = (max: number) =>
