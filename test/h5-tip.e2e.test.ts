@@ -23,7 +23,7 @@ describe.skipIf(shouldSkipBrowserTests())("anonymous tips in the H5 app", () => 
     page.on("request", (r) => {
       if (r.url().includes("/api/v1/tips")) tipRequests.push({ url: r.url(), headers: r.headers() });
     });
-  }, 180_000);
+  }, 600_000);
   afterAll(async () => {
     await app?.close();
   });

@@ -57,7 +57,7 @@ const post = (url: string, payload: unknown, opts: { ip?: string; xff?: string; 
 const upload = (receipt: string, bytes: Buffer, ip = DIRECT_IP, type = "image/jpeg") =>
   api.app.inject({ method: "POST", url: "/api/v1/tips/evidence", payload: bytes, remoteAddress: ip, headers: { "content-type": type, "x-tip-receipt": receipt } });
 
-describe("anonymous tips over HTTP", () => {
+describe("anonymous tips over HTTP", { timeout: 120_000 }, () => {
   it("files a tip without auth and answers 201 with a 16-digit receipt; status, reply and evidence follow with it", async () => {
     const filed = await post("/api/v1/tips", TIP);
     expect(filed.statusCode).toBe(201);
@@ -145,7 +145,7 @@ describe("anonymous tips over HTTP", () => {
   });
 });
 
-describe("what the server keeps about a tip sender", () => {
+describe("what the server keeps about a tip sender", { timeout: 120_000 }, () => {
   it("keeps no client address (direct or X-Forwarded-For), token or account link in the database file, its WAL, the logs or the attachment store", async () => {
     const auditBefore = await api.t.db.prisma.auditLog.count();
     const sessionsBefore = JSON.stringify(await api.t.db.prisma.session.findMany());

@@ -13,7 +13,7 @@ beforeAll(() => {
 }, 60_000);
 afterAll(async () => t.close());
 
-describe("tips CLI", () => {
+describe("tips CLI", { timeout: 120_000 }, () => {
   it("rotate-key re-encrypts existing tips under a new key that the server then reads", async () => {
     const keyFile = join(t.dir, "keys.json");
     const before = createTipContext(t.deps, { keyFile, generateKey: true });

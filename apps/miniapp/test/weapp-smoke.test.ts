@@ -67,7 +67,8 @@ describe("WeChat build", () => {
     }, def.methods ?? {});
     const onLoad = def.onLoad ?? (def.methods?.onLoad as PageDef["onLoad"]);
     onLoad?.call(instance, {});
-    await new Promise((r) => setTimeout(r, 200));
+    // Rendering is asynchronous; on a loaded machine it takes more than a fixed pause.
+    await expect.poll(() => JSON.stringify(data), { timeout: 10_000 }).toContain("学习税法");
     const rendered = JSON.stringify(data);
     expect(rendered).toContain("学习税法");
     expect(rendered).toContain("匿名举报");

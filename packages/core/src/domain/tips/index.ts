@@ -61,18 +61,21 @@ export function formatReceipt(receipt: string): string {
   return receipt.replace(/(\d{4})(?=\d)/g, "$1 ");
 }
 
-/** A receipt typed by a tipster. */
-export const ReceiptSchema = z
-  .string({ message: "tip-receipt-format" })
-  .max(64, { message: "tip-receipt-format" })
-  .transform((v, ctx) => {
-    const r = normalizeReceipt(v);
-    if (!r) {
-      ctx.addIssue({ code: "custom", message: "tip-receipt-format" });
-      return z.NEVER;
-    }
-    return r;
-  });
+/** A receipt typed by a tipster (a JSON number of 16 digits is taken as its digits too). */
+export const ReceiptSchema = z.preprocess(
+  (v) => (typeof v === "number" && Number.isSafeInteger(v) && String(v).length === RECEIPT_DIGITS ? String(v) : v),
+  z
+    .string({ message: "tip-receipt-format" })
+    .max(64, { message: "tip-receipt-format" })
+    .transform((v, ctx) => {
+      const r = normalizeReceipt(v);
+      if (!r) {
+        ctx.addIssue({ code: "custom", message: "tip-receipt-format" });
+        return z.NEVER;
+      }
+      return r;
+    }),
+);
 
 const text = (max: number) =>
   z
@@ -88,7 +91,7 @@ const longText = (max: number, min = 1) =>
     .string()
     .max(max * 2)
     .transform((v) => v.normalize("NFC").replace(/\r\n?/g, "\n").replace(/[\u200B-\u200D\u2060\uFEFF]/g, "").trim())
-    .pipe(z.string().min(1).min(min).max(max))
+    .pipe(z.string().min(min).max(max))
     .refine((v) => !hasControlChars(v), { message: "tip-control-chars" });
 
 const optionalText = (max: number) =>
@@ -96,7 +99,7 @@ const optionalText = (max: number) =>
 
 /** Each field of a tip on its own, for flows that ask one question at a time (the bot). */
 export const TipFieldSchemas = {
-  description: longText(TIP_DESCRIPTION_MAX, 10),
+  description: longText(TIP_DESCRIPTION_MAX),
   subject: text(TIP_FIELD_MAX),
   location: text(TIP_FIELD_MAX),
   when: text(100),
@@ -110,7 +113,7 @@ export const TipFieldSchemas = {
 export const FileTipSchema = z
   .strictObject({
     category: TipCategorySchema,
-    description: longText(TIP_DESCRIPTION_MAX, 10),
+    description: longText(TIP_DESCRIPTION_MAX),
     subject: optionalText(TIP_FIELD_MAX),
     location: optionalText(TIP_FIELD_MAX),
     when: optionalText(100),

@@ -19,7 +19,7 @@ export interface TipRules {
 }
 
 /** The defaults: acknowledge within 7 days, conclude within 60, purge 90 days after closing. */
-export const DEFAULT_TIP_RULES: TipRules = { acknowledgeDays: 7, concludeDays: 60, retentionDays: 90, receiptMissesPerHour: 20, filingsPerHour: 10 };
+export const DEFAULT_TIP_RULES: TipRules = { acknowledgeDays: 7, concludeDays: 60, retentionDays: 90, receiptMissesPerHour: 20, filingsPerHour: 60 };
 
 /**
  * What tip use-cases need beside Deps: the keyring, the rules, the in-memory limiters and where

@@ -6,7 +6,7 @@ import { createTestDb, createFixedClock, type TestDb } from "../../../../../test
 import { makeUnit, makeUser } from "../../../../../test/factories/identity.ts";
 import { makeJpeg, pngClaiming } from "../../../../../test/factories/images.ts";
 import { expectAppError } from "../../../../../test/factories/errors.ts";
-import { formatReceipt, normalizeReceipt } from "../../domain/tips/index.ts";
+import { formatReceipt, normalizeReceipt, TipStatusQuerySchema } from "../../domain/tips/index.ts";
 import {
   addTipEvidence,
   assignTip,
@@ -51,7 +51,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => t.close());
 
-describe("receipts", () => {
+describe("receipts", { timeout: 120_000 }, () => {
   it("accepts spaces, dashes and full-width digits, and refuses anything but 16 digits", () => {
     expect(normalizeReceipt("1234 5678 9012 3456")).toBe("1234567890123456");
     expect(normalizeReceipt("1234-5678-9012-3456")).toBe("1234567890123456");
@@ -105,7 +105,7 @@ describe("receipts", () => {
   });
 });
 
-describe("filing", () => {
+describe("filing", { timeout: 120_000 }, () => {
   it("requires only the category and what happened, and refuses contact details on an anonymous tip", async () => {
     const missing = await expectAppError(fileTip(t.deps, tips, {}, { client }));
     expect(Object.keys(missing.fields ?? {}).sort()).toEqual(["category", "description"]);
@@ -114,6 +114,20 @@ describe("filing", () => {
     expect(contact.fields).toHaveProperty("contact");
     const real = await fileTip(t.deps, tips, { ...TIP, realName: true, contact: "王先生 13800000000" }, { client });
     expect(real.receipt).toMatch(/^\d{16}$/);
+  });
+
+  it("refuses a client's tips beyond the hourly filing limit, in memory, and takes another client's", async () => {
+    const strict = createTipContext(t.deps, { generateKey: true, rules: { filingsPerHour: 2 } });
+    await fileTip(t.deps, strict, TIP, { client: "flood" });
+    await fileTip(t.deps, strict, TIP, { client: "flood" });
+    expect(await expectAppError(fileTip(t.deps, strict, TIP, { client: "flood" }))).toMatchObject({ code: "rate_limited" });
+    expect(await fileTip(t.deps, strict, TIP, { client: "calm" })).toHaveProperty("receipt");
+  });
+
+  it("takes a one-word description and a receipt sent as a JSON number", async () => {
+    expect(await fileTip(t.deps, tips, { category: "other", description: "偷税" }, { client })).toHaveProperty("receipt");
+    expect(TipStatusQuerySchema.parse({ receipt: 1234567890123456 })).toEqual({ receipt: "1234567890123456" });
+    expect(TipStatusQuerySchema.safeParse({ receipt: 1234 }).success).toBe(false);
   });
 
   it("refuses oversize text, unknown fields and control characters with field errors", async () => {
@@ -128,7 +142,7 @@ describe("filing", () => {
   });
 });
 
-describe("evidence", () => {
+describe("evidence", { timeout: 120_000 }, () => {
   it("stores a photo re-encoded without GPS EXIF, encrypted under a random name", async () => {
     const { receipt } = await fileTip(t.deps, tips, TIP, { client });
     const photo = await makeJpeg();
@@ -162,7 +176,7 @@ async function newestTipId(): Promise<string> {
   return (t.db.sqlite.prepare(`SELECT "id" FROM "Tip" ORDER BY rowid DESC LIMIT 1`).get() as { id: string }).id;
 }
 
-describe("handling", () => {
+describe("handling", { timeout: 120_000 }, () => {
   it("lets only tip handlers read the inbox; a unit's tax officers see only tips assigned to them, without contact or messages", async () => {
     const { receipt } = await fileTip(t.deps, tips, { ...TIP, realName: true, contact: "王先生 13800000000" }, { client });
     const newest = await newestTipId();
@@ -237,7 +251,7 @@ describe("handling", () => {
   });
 });
 
-describe("retention, rotation and key file", () => {
+describe("retention, rotation and key file", { timeout: 120_000 }, () => {
   it("purges closed tips after the retention period, with their files, once a day, leaving no trace in the file or WAL", async () => {
     const marker = "独一无二的举报内容ZQX";
     const { receipt } = await fileTip(t.deps, tips, { ...TIP, description: `${marker}，营业额很大` }, { client });
