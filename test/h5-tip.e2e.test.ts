@@ -1,7 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import exifr from "exifr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { createInvite, systemActor } from "@xieshui/core/server";
+import { createInvite, createTipContext, decryptTipBytes, systemActor, tipAad } from "@xieshui/core/server";
+import { makeJpeg } from "./factories/images.ts";
 import { shouldSkipBrowserTests } from "./support/browser.ts";
 import { startH5App, type H5App } from "./support/h5-app.ts";
 
@@ -78,6 +81,15 @@ describe.skipIf(shouldSkipBrowserTests())("anonymous tips in the H5 app", () => 
     await later.locator("#tip-reply textarea").filter({ visible: true }).fill("补充：开票费按 6% 收取");
     await later.locator("#tip-reply-send").filter({ visible: true }).click();
     await later.getByText("补充：开票费按 6% 收取", { exact: true }).filter({ visible: true }).waitFor();
+    // Evidence: a phone photo with its GPS position goes in; what is stored has none.
+    const chooser = later.waitForEvent("filechooser");
+    await later.locator("#tip-evidence-add").filter({ visible: true }).click();
+    await (await chooser).setFiles({ name: "IMG_0001.jpg", mimeType: "image/jpeg", buffer: await makeJpeg({ seed: 21 }) });
+    await expect.poll(() => later.locator("#tip-status-info").filter({ visible: true }).textContent(), { timeout: 20_000 }).toContain("共 1 张");
+    const att = await app.testDb.db.prisma.tipAttachment.findFirstOrThrow();
+    const ring = createTipContext(app.testDb.deps, { generateKey: false });
+    const stored = decryptTipBytes(ring.keys, readFileSync(join(ring.storeDir, att.file)), tipAad.attachment(att.id));
+    expect(await exifr.gps(stored)).toBeUndefined();
     await later.waitForTimeout(450);
     await later.screenshot({ path: `${SHOTS}/tip-status-zh-CN.png`, fullPage: true });
     // A wrong receipt: the same message for every unknown one.

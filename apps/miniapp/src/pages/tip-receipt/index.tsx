@@ -30,7 +30,9 @@ export default function TipReceiptPage() {
         <View className='card'>
           <Text className='card__title'>{t('app-tip-receipt-done')}</Text>
           <Text className='field__label'>{t('app-tip-receipt-label')}</Text>
-          <Text className='tip-receipt' id='tip-receipt' userSelect selectable>{formatReceipt(receipt)}</Text>
+          <View className='tip-receipt-wrap'>
+            <Text className='tip-receipt' id='tip-receipt' userSelect selectable>{formatReceipt(receipt)}</Text>
+          </View>
           <Text className='tip-keep' id='tip-keep'>{t('app-tip-receipt-keep')}</Text>
           <ActionButton id='tip-copy' kind='secondary' onClick={() => void copy()}>
             {copied ? t('app-tip-receipt-copied') : t('app-tip-receipt-copy')}
