@@ -9,11 +9,13 @@ import { hasControlChars, normalizeText, toHalfWidth } from "../text.ts";
 
 /** The DESIGN.md categories, in the order forms show them. */
 export const TIP_CATEGORIES = ["tax_evasion", "arrears_evasion", "tax_resistance", "false_invoice", "unregistered_rental", "unreported_performance", "other"] as const;
+/** A tip category; the schema refuses anything else with a Chinese/English message. */
 export type TipCategory = (typeof TIP_CATEGORIES)[number];
 export const TipCategorySchema = z.enum(TIP_CATEGORIES, { message: "tip-category-required" });
 
 /** new → accepted | not_accepted; accepted → investigating → closed; anything open → closed (spam, duplicates). */
 export const TIP_STATUSES = ["new", "accepted", "not_accepted", "investigating", "closed"] as const;
+/** A tip status (validated in the app: SQLite does not enforce enums). */
 export type TipStatus = (typeof TIP_STATUSES)[number];
 export const TipStatusSchema = z.enum(TIP_STATUSES);
 
@@ -33,6 +35,7 @@ export function canMoveTip(from: TipStatus, to: TipStatus): boolean {
 
 /** Reward bands a handler may mark a closed tip with (the amount is decided and paid in person). */
 export const REWARD_BANDS = ["up_to_500", "500_2000", "2000_10000", "over_10000"] as const;
+/** A reward band; the amount itself is decided and paid in person. */
 export type RewardBand = (typeof REWARD_BANDS)[number];
 export const RewardBandSchema = z.enum(REWARD_BANDS);
 
@@ -124,6 +127,7 @@ export const FileTipSchema = z
     if (v.contact && !v.realName) ctx.addIssue({ code: "custom", path: ["contact"], message: "tip-contact-only-real-name" });
     if (v.realName && !v.contact) ctx.addIssue({ code: "custom", path: ["contact"], message: "tip-contact-required" });
   });
+/** A validated tip as the use-case receives it. */
 export type FileTipInput = z.infer<typeof FileTipSchema>;
 
 /** `POST /api/v1/tips/status`: the receipt only. */
@@ -131,10 +135,12 @@ export const TipStatusQuerySchema = z.strictObject({ receipt: ReceiptSchema });
 
 /** `POST /api/v1/tips/reply`: the tipster answers the handlers. */
 export const TipReplySchema = z.strictObject({ receipt: ReceiptSchema, text: longText(TIP_MESSAGE_MAX) });
+/** A validated answer of the tipster. */
 export type TipReplyInput = z.infer<typeof TipReplySchema>;
 
 /** A handler's status change: the new status and why (the reason is kept with the tip's history). */
 export const ChangeTipStatusSchema = z.strictObject({ status: TipStatusSchema, reason: longText(500) });
+/** A validated status change. */
 export type ChangeTipStatusInput = z.infer<typeof ChangeTipStatusSchema>;
 
 /** A handler's message to the tipster (shown with the receipt). */
