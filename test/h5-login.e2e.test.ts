@@ -25,13 +25,13 @@ describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
 
   const visible = (text: string) => page.getByText(text, { exact: true }).filter({ visible: true });
 
-  it("shows visitors a sign-in button, the open learn tile and no tile for a page that is not built", async () => {
+  it("shows visitors a sign-in button and only the jobs open without an account", async () => {
     await page.goto(`${baseUrl}/`);
     await page.locator("#go-login").filter({ visible: true }).waitFor();
-    // 学习税法 works without an account; 匿名举报 has no page in this build yet, so no tile.
-    await expect(page.locator(".tile").filter({ visible: true }).count()).resolves.toBe(1);
+    // 学习税法 and 匿名举报 work without an account; nothing else is offered.
+    await expect(page.locator(".tile").filter({ visible: true }).count()).resolves.toBe(2);
     await expect(page.locator("#entry-learn").filter({ visible: true }).count()).resolves.toBe(1);
-    await expect(page.locator("#entry-tip").count()).resolves.toBe(0);
+    await expect(page.locator("#entry-tip").filter({ visible: true }).count()).resolves.toBe(1);
     await expect(visible("报送信息").count()).resolves.toBe(0);
   });
 
@@ -55,6 +55,13 @@ describe.skipIf(shouldSkipBrowserTests())("H5 app in Chromium", () => {
     await expect(page.getByText("核验凭证", { exact: true }).count()).resolves.toBe(0);
     await expect(page.getByText("单位与邀请", { exact: true }).count()).resolves.toBe(0);
     await page.screenshot({ path: "/tmp/xieshui-h5-home.png", fullPage: true });
+  });
+
+  it("opens the anonymous tip page from its tile, signed in or not", async () => {
+    await page.locator("#entry-tip").filter({ visible: true }).click();
+    await page.locator("#tip-intro").filter({ visible: true }).waitFor();
+    await page.locator("#nav-back").filter({ visible: true }).click();
+    await visible("王芳，幸福镇东村村委会").waitFor();
   });
 
   it("keeps the session across a reload and refreshes the user from /me", async () => {

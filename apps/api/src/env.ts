@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL } from "@xieshui/core/server";
+import { DEFAULT_DATABASE_URL, TIP_ENV_FIELDS } from "@xieshui/core/server";
 
 /** The repository root, found from this file so `npm start` works from any working directory. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -49,6 +49,8 @@ export const ApiEnvSchema = z.object({
   CLEARANCE_IMPORT_MAX_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(10_240).default(200)),
   /** 1 (default): an empty database gets the demo district. */
   XIESHUI_DEMO: z.preprocess(emptyToUndefined, z.enum(["0", "1"]).default("1")),
+  /** Tip key file and deadlines (core's TIP_ENV_FIELDS). */
+  ...TIP_ENV_FIELDS,
   /** WeChat mini-program sign-in (wx.login → code2session): the app id and secret, both or neither. */
   WECHAT_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(/^wx[0-9a-f]{16}$/, "a mini-program app id: wx + 16 hex digits").optional()),
   WECHAT_APP_SECRET: z.preprocess(emptyToUndefined, z.string().trim().regex(/^[0-9A-Za-z]{16,64}$/, "the mini-program's AppSecret: 16-64 letters and digits").optional()),

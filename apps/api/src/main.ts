@@ -1,5 +1,5 @@
 // Composition root of the API: parse the environment, open and prepare the database, listen.
-import { createDb, createDeps, createLogger, createWechatClient, prepareDatabase, sessionRenewals } from "@xieshui/core/server";
+import { createDb, createDeps, createLogger, createWechatClient, prepareDatabase, purgeTips, sessionRenewals, tipContextFromEnv } from "@xieshui/core/server";
 import { loadEnv } from "./env.ts";
 import { createServer } from "./server.ts";
 
@@ -8,6 +8,14 @@ const logger = createLogger({ level: env.LOG_LEVEL, name: "api", format: env.LOG
 const db = createDb(env.DATABASE_URL);
 const deps = createDeps(db, { logger });
 await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
+let tips;
+try {
+  tips = tipContextFromEnv(deps, env, env.XIESHUI_DEMO === "1");
+} catch (err) {
+  logger.error({ err }, "tip key file missing or unusable");
+  await db.close();
+  process.exit(1);
+}
 
 const server = createServer({
   deps,
@@ -22,13 +30,25 @@ const server = createServer({
       env.WECHAT_APP_ID && env.WECHAT_APP_SECRET
         ? createWechatClient({ baseUrl: env.WECHAT_API_BASE, appId: env.WECHAT_APP_ID, secret: env.WECHAT_APP_SECRET })
         : undefined,
+    tips,
   },
 });
+
+// Retention: the first process each CST day purges expired tips (a JobLease row decides which).
+const purge = () =>
+  purgeTips(deps, tips, { daily: true }).then(
+    (r) => r.ran && r.purged > 0 && logger.info({ purged: r.purged }, "expired tips purged"),
+    (err: unknown) => logger.error({ err }, "tip purge failed"),
+  );
+const purgeTimer = setInterval(purge, 60 * 60_000);
+purgeTimer.unref();
+void purge();
 
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
+  clearInterval(purgeTimer);
   logger.info({ signal }, "shutting down");
   try {
     await server.close();

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import { createLogger, type Deps, type Logger, type WechatClient } from "@xieshui/core/server";
+import { createLogger, createTipContext, type Deps, type Logger, type TipContext, type WechatClient } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
 import { createAttemptLimiter, registerRateLimit } from "./plugins/rate-limit.ts";
 import { registerSecurityHeaders } from "./plugins/security.ts";
@@ -45,6 +45,8 @@ export interface ServerConfig {
   clearanceImportMaxBytes?: number | undefined;
   /** Enables `POST /auth/wechat` and `wechatCode` on sign-in (WeChat's code2session behind core's interface). */
   wechat?: WechatClient | undefined;
+  /** The tip line (keys, rules, limits); by default one with a key file beside the database, generated if missing (tests). */
+  tips?: TipContext | undefined;
 }
 
 /** The config routes see: defaults applied. */
@@ -108,6 +110,7 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
     config: resolved,
     auth: createAuth(deps),
     authLimiter: createAttemptLimiter(app, { perMinute: resolved.authAttemptsPerMinute, name: "code-guess" }),
+    tips: config.tips ?? createTipContext(deps, { generateKey: true }),
   });
   return app.withTypeProvider<ZodTypeProvider>();
 }

@@ -16,6 +16,10 @@ describe("loadEnv", () => {
       TRUST_PROXY: false,
       CLEARANCE_IMPORT_MAX_MB: 200,
       XIESHUI_DEMO: "1",
+      TIP_KEY_FILE: undefined,
+      TIP_ACKNOWLEDGE_DAYS: 7,
+      TIP_CONCLUDE_DAYS: 60,
+      TIP_RETENTION_DAYS: 90,
       WECHAT_APP_ID: undefined,
       WECHAT_APP_SECRET: undefined,
       WECHAT_API_BASE: "https://api.weixin.qq.com",
@@ -29,6 +33,12 @@ describe("loadEnv", () => {
     expect(() => loadEnv({ WECHAT_APP_SECRET: "0123456789abcdef0123456789abcdef" })).toThrow(/WECHAT_APP_ID/);
     expect(() => loadEnv({ WECHAT_APP_ID: "not-an-app-id", WECHAT_APP_SECRET: "0123456789abcdef0123456789abcdef" })).toThrow(/WECHAT_APP_ID/);
     expect(() => loadEnv({ WECHAT_API_BASE: "ftp://example" })).toThrow(/WECHAT_API_BASE/);
+  });
+
+  it("refuses tip deadlines that are not whole days from 1 to 3650", () => {
+    expect(() => loadEnv({ TIP_RETENTION_DAYS: "0" })).toThrow(/TIP_RETENTION_DAYS/);
+    expect(() => loadEnv({ TIP_ACKNOWLEDGE_DAYS: "abc" })).toThrow(/TIP_ACKNOWLEDGE_DAYS/);
+    expect(loadEnv({ TIP_CONCLUDE_DAYS: "30", TIP_KEY_FILE: "/srv/keys.json" })).toMatchObject({ TIP_CONCLUDE_DAYS: 30, TIP_KEY_FILE: "/srv/keys.json" });
   });
 
   it("treats empty variables as unset", () => {

@@ -4,7 +4,7 @@ import { conversations, createConversation } from "@grammyjs/conversations";
 import { sequentialize } from "@grammyjs/runner";
 import type { I18n } from "@grammyjs/i18n";
 import { LOCALES, resolveLocale, type Locale } from "@xieshui/core";
-import { actorByTelegram, DEFAULT_CHECK_RATE_LIMIT_PER_HOUR, getLocale, type Deps } from "@xieshui/core/server";
+import { actorByTelegram, createTipContext, DEFAULT_CHECK_RATE_LIMIT_PER_HOUR, getLocale, type Deps, type TipContext } from "@xieshui/core/server";
 import type { BotContext, ConversationContext, SessionData } from "./context.ts";
 import { createI18n, translator } from "./i18n.ts";
 import { createPrismaStorage } from "./storage.ts";
@@ -12,6 +12,7 @@ import { createFeatureErrorHandler, createGlobalErrorHandler, describeError } fr
 import { visibleCommands, type BotFeature, type CommandSpec } from "./registry.ts";
 import { FEATURES } from "./features/index.ts";
 import { unhandledFeature } from "./features/unhandled.ts";
+import { createTipMiddleware, TIP_COMMANDS } from "./features/tip.ts";
 
 export interface BotConfig {
   /** Bot API base URL (a local emulator in tests); defaults to https://api.telegram.org. */
@@ -22,6 +23,8 @@ export interface BotConfig {
   fetch?: typeof fetch;
   /** CHECK_RATE_LIMIT_PER_HOUR (default 120; 0 = off). */
   checkRateLimitPerHour?: number;
+  /** Downloads a Telegram file by file_path (default: the Bot API's file endpoint); tests pass a fake. */
+  downloadFile?: (filePath: string) => Promise<Buffer>;
 }
 
 export interface CreateBotOptions {
@@ -30,6 +33,8 @@ export interface CreateBotOptions {
   config?: BotConfig;
   /** Features to install in order (default: all of FEATURES). `unhandled` is always last. */
   features?: BotFeature[];
+  /** The tip line (keys, rules, limits); by default one with a key file beside the database, generated if missing (tests). */
+  tips?: TipContext;
 }
 
 /** The bot plus what main.ts and the outbox worker need next to it. */
@@ -72,7 +77,7 @@ function appContext(deps: Deps, commands: readonly CommandSpec[], sessions: Stor
  * every feature behind one error boundary, `unhandled` last. No network call and no side effect
  * happens here; main.ts starts it.
  */
-export function createBot({ token, deps, config = {}, features = FEATURES }: CreateBotOptions): XieshuiBot {
+export function createBot({ token, deps, config = {}, features = FEATURES, tips }: CreateBotOptions): XieshuiBot {
   const client = {
     ...(config.apiRoot ? { apiRoot: config.apiRoot } : {}),
     ...(config.fetch ? { fetch: config.fetch } : {}),
@@ -83,7 +88,7 @@ export function createBot({ token, deps, config = {}, features = FEATURES }: Cre
   });
   const logger = deps.logger;
   const installed = [...features, unhandledFeature];
-  const commands = installed.flatMap((f) => f.commands ?? []);
+  const commands = [...installed.flatMap((f) => f.commands ?? []), ...TIP_COMMANDS];
   const i18n = createI18n<BotContext>((ctx) => ctx.locale);
   const convI18n = createI18n<ConversationContext>((ctx) => ctx.locale);
   const sessions = createPrismaStorage<SessionData>(deps.db, "session:");
@@ -93,6 +98,27 @@ export function createBot({ token, deps, config = {}, features = FEATURES }: Cre
   // The runner handles updates concurrently; one chat's updates must not race on its session
   // or conversation state.
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+
+  // The anonymous tip line comes before sessions and conversations: what it handles never reaches
+  // the BotSession table (features/tip.ts).
+  const apiRoot = config.apiRoot ?? "https://api.telegram.org";
+  const download = config.downloadFile ?? (async (filePath: string) => {
+    const res = await (config.fetch ?? fetch)(`${apiRoot}/file/bot${token}/${filePath}`);
+    if (!res.ok) throw new Error(`file download failed: ${res.status}`);
+    return Buffer.from(await res.arrayBuffer());
+  });
+  bot.use(
+    createTipMiddleware({
+      deps,
+      tips: tips ?? createTipContext(deps, { generateKey: true }),
+      downloadFile: download,
+      async localeOf(ctx) {
+        const actor = ctx.from ? actorByTelegram(deps, ctx.from.id) : null;
+        const chosen: unknown = actor ? await getLocale(deps, actor.userId) : ctx.chat ? (await sessions.read(String(ctx.chat.id)))?.locale : undefined;
+        return isLocale(chosen) ? chosen : resolveLocale(ctx.from?.language_code);
+      },
+    }) as unknown as Composer<BotContext>,
+  );
 
   // Groups and channels are out of scope: codes and reports are personal.
   const privateChats = bot.chatType("private") as unknown as Composer<BotContext>;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL } from "@xieshui/core/server";
+import { DEFAULT_DATABASE_URL, TIP_ENV_FIELDS } from "@xieshui/core/server";
 
 /** Bot configuration, parsed once from the environment by main.ts. */
 export const BotEnvSchema = z
@@ -20,6 +20,8 @@ export const BotEnvSchema = z
     OUTBOX_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
     /** Clearance checks per user per hour; 0 turns the limit off (DESIGN.md). */
     CHECK_RATE_LIMIT_PER_HOUR: z.coerce.number().int().min(0).default(120),
+    /** Tip key file and deadlines (core's TIP_ENV_FIELDS). */
+    ...TIP_ENV_FIELDS,
   })
   .refine((e) => !e.TELEGRAM_WEBHOOK_URL || e.TELEGRAM_WEBHOOK_SECRET, {
     message: "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL",

@@ -1,5 +1,5 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { createReminderScheduler, type Deps } from "@xieshui/core/server";
+import { createReminderScheduler, tipContextFromEnv, type Deps } from "@xieshui/core/server";
 import type { BotEnv } from "./env.ts";
 import { createBot, syncCommandMenu, type XieshuiBot } from "./bot.ts";
 import { createOutboxWorker, createTelegramPacer } from "./outbox-worker.ts";
@@ -20,13 +20,15 @@ export interface BotService {
  * root `npm start` runs as its own child process next to the API.
  */
 export async function startBotService(
-  env: Pick<BotEnv, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "TELEGRAM_WEBHOOK_URL" | "TELEGRAM_WEBHOOK_SECRET" | "BOT_HOST" | "BOT_PORT" | "OUTBOX_INTERVAL_MS" | "CHECK_RATE_LIMIT_PER_HOUR">,
+  env: Pick<BotEnv, "TELEGRAM_BOT_TOKEN" | "TELEGRAM_API_ROOT" | "TELEGRAM_WEBHOOK_URL" | "TELEGRAM_WEBHOOK_SECRET" | "BOT_HOST" | "BOT_PORT" | "OUTBOX_INTERVAL_MS" | "CHECK_RATE_LIMIT_PER_HOUR"> &
+    Partial<Pick<BotEnv, "XIESHUI_DEMO" | "TIP_KEY_FILE" | "TIP_ACKNOWLEDGE_DAYS" | "TIP_CONCLUDE_DAYS" | "TIP_RETENTION_DAYS">>,
   deps: Deps,
 ): Promise<BotService> {
   const logger = deps.logger;
   const bot = createBot({
     token: env.TELEGRAM_BOT_TOKEN,
     deps,
+    tips: tipContextFromEnv(deps, env, (env.XIESHUI_DEMO ?? "1") === "1"),
     config: {
       ...(env.TELEGRAM_API_ROOT ? { apiRoot: env.TELEGRAM_API_ROOT } : {}),
       checkRateLimitPerHour: env.CHECK_RATE_LIMIT_PER_HOUR,

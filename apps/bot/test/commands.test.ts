@@ -31,13 +31,13 @@ function commandsIn(help: string | undefined): string[] {
 describe("/help", () => {
   it("shows an unregistered user only what guests can do and how to register", async () => {
     const [help] = await h.say(tgUser(), "/help");
-    expect(commandsIn(help)).toEqual(["start", "link", "lang", "help", "search"]);
+    expect(commandsIn(help)).toEqual(["start", "link", "lang", "help", "search", "tip", "status"]);
     expect(help).toContain("邀请码");
   });
 
   it("shows a reporter their member commands", async () => {
     const [help] = await h.say(await member(["reporter"]), "/help");
-    expect(commandsIn(help)).toEqual(["start", "me", "link", "lang", "help", "report", "feeds", "myreports", "cancel", "quiz", "practice", "search"]);
+    expect(commandsIn(help)).toEqual(["start", "me", "link", "lang", "help", "report", "feeds", "myreports", "cancel", "quiz", "practice", "search", "tip", "status"]);
   });
 
   it("lists role-gated commands only for roles that may use them", async () => {

@@ -91,7 +91,7 @@ describe("command menu", () => {
     expect(calls).toHaveLength(2);
     expect(calls[0]!.payload.language_code).toBeUndefined();
     expect(calls[1]!.payload.language_code).toBe("en");
-    expect((calls[0]!.payload.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "me", "link", "lang", "help", "search"]);
+    expect((calls[0]!.payload.commands as { command: string }[]).map((c) => c.command)).toEqual(["start", "me", "link", "lang", "help", "search", "tip", "status"]);
     h.api.failNext("setMyCommands", { status: 500 });
     expect(await syncCommandMenu(h.bot, h.t.deps)).toBe(false);
   });

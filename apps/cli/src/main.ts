@@ -9,7 +9,7 @@ let code = 1;
 try {
   const deps = createDeps(db, { logger: createLogger({ level: "warn", name: "cli", fd: 2 }) });
   await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
-  code = await runCli(deps, process.argv.slice(2), { out: process.stdout, err: process.stderr });
+  code = await runCli(deps, process.argv.slice(2), { out: process.stdout, err: process.stderr }, env);
 } finally {
   await db.close();
 }

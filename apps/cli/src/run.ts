@@ -8,8 +8,10 @@ import { clearancesCommand } from "./commands/clearances.ts";
 import { reportsCommand } from "./commands/reports.ts";
 import { knowledgeCommand } from "./commands/knowledge.ts";
 import { quizCommand } from "./commands/quiz.ts";
+import { tipsCommand } from "./commands/tips.ts";
+import type { CliEnv } from "./env.ts";
 
-type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
+type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Promise<number>;
 
 /**
  * Every CLI command, by its first word, with the options it accepts (`--json` and `--help` always).
@@ -44,6 +46,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--masked] [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]",
     options: { type: { type: "string" }, period: { type: "string" }, format: { type: "string" }, out: { type: "string" }, masked: { type: "boolean" } },
   },
+  tips: { run: tipsCommand, usage: "tips rotate-key [--json] | tips purge [--json]" },
 };
 
 function usage(): string {
@@ -54,7 +57,7 @@ function usage(): string {
  * Runs one CLI invocation against open deps. Returns the exit code: 0 ok, 1 the operation failed,
  * 2 wrong usage. With --json, errors are a JSON document `{ error: { code, message } }` on stdout.
  */
-export async function runCli(deps: Deps, argv: string[], io: CliIo): Promise<number> {
+export async function runCli(deps: Deps, argv: string[], io: CliIo, env?: Partial<CliEnv>): Promise<number> {
   const name = argv.find((a) => !a.startsWith("-"));
   const command = name ? COMMANDS[name] : undefined;
   const json = argv.includes("--json");
@@ -73,7 +76,7 @@ export async function runCli(deps: Deps, argv: string[], io: CliIo): Promise<num
     return command ? 0 : 2;
   }
   try {
-    return await command.run(deps, args, io);
+    return await command.run(deps, args, io, env);
   } catch (e) {
     if (e instanceof UsageError) {
       if (args.flags.has("json")) io.out.write(`${JSON.stringify({ error: { code: "usage", message: e.message } })}\n`);

@@ -71,7 +71,7 @@ describe("WeChat build", () => {
     const onLoad = def.onLoad ?? (def.methods?.onLoad as PageDef["onLoad"]);
     onLoad?.call(instance, {});
     // Rendering follows the launch's sign-in attempt; a cold first load after a build is slower.
-    await vi.waitFor(() => expect(JSON.stringify(data)).toContain("学习税法"), { timeout: 5000, interval: 50 });
+    await vi.waitFor(() => expect(JSON.stringify(data)).toContain("学习税法"), { timeout: 10_000, interval: 50 });
     const rendered = JSON.stringify(data);
     expect(rendered).toContain("协税护税，人人有责");
     expect(rendered).toContain("登录后报送信息、核验凭证");

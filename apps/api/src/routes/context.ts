@@ -1,4 +1,4 @@
-import type { Deps } from "@xieshui/core/server";
+import type { Deps, TipContext } from "@xieshui/core/server";
 import type { Auth } from "../plugins/auth.ts";
 import type { AttemptLimiter } from "../plugins/rate-limit.ts";
 import type { ResolvedServerConfig } from "../server.ts";
@@ -11,4 +11,6 @@ export interface RouteContext {
   auth: Auth;
   /** Per-IP limiter for code-guessing endpoints (redeem, link, Telegram login). */
   authLimiter: AttemptLimiter;
+  /** The tip line's keys, rules and in-memory limits. */
+  tips: TipContext;
 }

@@ -12,6 +12,7 @@ import { adminUnitRoutes } from "./admin-units.ts";
 import { peopleRoutes } from "./people.ts";
 import { reportFlowRoutes } from "./report-flows.ts";
 import { quizRoutes } from "./quiz.ts";
+import { tipRoutes } from "./tips.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -34,6 +35,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(peopleRoutes, ctx);
       await api.register(reportFlowRoutes, ctx);
       await api.register(quizRoutes, ctx);
+      await api.register(tipRoutes(ctx.tips), ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -32,6 +32,12 @@ export interface RequestOptions {
   data?: Record<string, unknown> | unknown[]
   /** Send the bearer token (default true). */
   auth?: boolean
+  /**
+   * Anonymous mode, for the tip pages: no bearer token even when signed in, no cookies
+   * (`credentials: 'omit'` on H5), and a 401 never touches the session. A signed-in staff member
+   * files a tip exactly like a citizen, so nothing on the wire links the two.
+   */
+  anonymous?: boolean
   timeoutMs?: number
 }
 
@@ -103,7 +109,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const locale = getLocale()
   const method = options.method ?? 'GET'
   const header: Record<string, string> = { Accept: 'application/json', 'Accept-Language': locale }
-  const token = options.auth === false ? null : getToken()
+  const token = options.auth === false || options.anonymous ? null : getToken()
   if (token) header.Authorization = `Bearer ${token}`
   // Always send a JSON body on writes: a JSON content type with an empty body is a 400 on Fastify.
   const data = method === 'GET' ? options.data : (options.data ?? {})
@@ -118,6 +124,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       header,
       dataType: 'json',
       timeout: options.timeoutMs ?? 20_000,
+      ...(options.anonymous ? { credentials: 'omit' as const } : {}),
     })
   } catch {
     throw new ApiError(0, 'network', t(locale, 'app-error-network'))

@@ -21,3 +21,4 @@ export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";
 export * from "./sessions.ts";
 export * from "./quiz/index.ts";
+export * from "./tips/index.ts";

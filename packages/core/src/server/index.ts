@@ -20,3 +20,4 @@ export * from "./knowledge/index.ts";
 export * from "./media/images.ts";
 export * from "./worker-stream.ts";
 export * from "./quiz/index.ts";
+export * from "./tips/index.ts";

@@ -73,6 +73,19 @@ function redactDeep(value: unknown, depth: number): unknown {
   return out;
 }
 
+/**
+ * Paths whose requests leave no address in any log line: the anonymous tip routes. The request log
+ * writes no line for them at all (a time-stamped line would let a proxy log name the sender), and
+ * a request serialized anyway carries no address.
+ */
+export const ANONYMOUS_PATH_PREFIXES: readonly string[] = ["/api/v1/tips"];
+
+/** True for a path (query string ignored) under ANONYMOUS_PATH_PREFIXES. */
+export function isAnonymousPath(url: string | undefined): boolean {
+  const path = pathOnly(url);
+  return ANONYMOUS_PATH_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
+}
+
 interface RequestLike {
   method?: string;
   url?: string;
@@ -86,6 +99,7 @@ interface RequestLike {
  */
 export const LOG_SERIALIZERS = {
   req(req: RequestLike) {
+    if (isAnonymousPath(req.url)) return { method: req.method, url: pathOnly(req.url) };
     return { method: req.method, url: pathOnly(req.url), remoteAddress: req.ip ?? req.socket?.remoteAddress };
   },
   res(res: { statusCode?: number }) {

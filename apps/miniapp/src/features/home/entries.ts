@@ -27,7 +27,7 @@ export const FEATURE_PAGES: Partial<Record<Feature, string>> = {
 }
 
 /** Pages known to exist when the platform cannot say (unit tests). */
-const BUILT_PAGES = ['pages/report/index', 'pages/check/index', 'pages/review/index', 'pages/oversight/index', 'pages/admin/index', 'pages/clearance-import/index', 'pages/learn/index']
+const BUILT_PAGES = ['pages/report/index', 'pages/check/index', 'pages/review/index', 'pages/oversight/index', 'pages/admin/index', 'pages/clearance-import/index', 'pages/learn/index', 'pages/quiz/index', 'pages/tip/index', 'pages/tips-inbox/index']
 
 /** The registered page path of a feature (no leading slash). */
 export function featurePage(feature: Feature): string {

@@ -16,8 +16,7 @@ describe("home page", () => {
     expect(screen.getByText("承租房屋登记")).toBeTruthy();
     expect(screen.queryByText("核验凭证")).toBeNull();
     expect(screen.getByText("学习税法")).toBeTruthy();
-    // No tile for a page this build does not have.
-    expect(screen.queryByText("匿名举报")).toBeNull();
+    expect(screen.getByText("匿名举报")).toBeTruthy();
     expect(screen.getByText("王芳，东村村委会")).toBeTruthy();
     expect(screen.queryByText("管理")).toBeNull();
     clearSession();
@@ -45,6 +44,16 @@ describe("home page", () => {
     fireEvent.click(document.getElementById("entry-report")!);
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/report/index" });
     clearSession();
+  });
+
+  it("opens the anonymous tip page for a visitor, and the login", () => {
+    clearSession();
+    render(<HomePage />);
+    expect(screen.queryByText("报送信息")).toBeNull();
+    fireEvent.click(document.getElementById("entry-tip")!);
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: "/pages/tip/index" });
+    fireEvent.click(document.getElementById("go-login")!);
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: "/pages/login/index" });
   });
 
   it("switches to English when the locale changes", () => {

@@ -19,6 +19,7 @@ import { usePeopleOptions } from '../../features/review/use-people'
 import { useUnitOptions } from '../../features/review/use-units'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
+import '../../features/tip/tip.css'
 
 type Open = 'type' | 'status' | 'period' | null
 
@@ -153,6 +154,9 @@ export default function ReviewPage() {
       <PageHeader title={t('feature-review')} />
       <Guard roles={['tax_officer']}>
         <ImportLink />
+        <View className='tip-link' id='open-unit-tips' onClick={() => void Taro.navigateTo({ url: '/pages/tips-inbox/index' })}>
+          <Text>{t('app-tips-unit-link')}</Text>
+        </View>
         <Inbox />
       </Guard>
     </View>

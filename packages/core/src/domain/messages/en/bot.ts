@@ -3,7 +3,7 @@ import type { bot as zh } from "../zh-CN/bot.ts";
 /** Telegram bot replies, menus and help (English); must have every key of the Chinese catalogue. */
 export const bot = {
   "bot-start-guest":
-    "Hello! This is Xieshui, the tax-cooperation assistant of the district.\n\nIf you work for a village or residents' committee, the traffic police, a venue or a government department, ask your unit's administrator for an invite code and send it to me (or open the link they gave you) to register.\n\nCitizens can report tax evasion anonymously without registering (the tip feature is coming soon); tips are kept strictly confidential.\n\nSend /help to see what you can do, /lang to change the language.",
+    "Hello! This is Xieshui, the tax-cooperation assistant of the district.\n\nIf you work for a village or residents' committee, the traffic police, a venue or a government department, ask your unit's administrator for an invite code and send it to me (or open the link they gave you) to register.\n\nCitizens can report tax evasion anonymously without registering: send /tip to start, and follow it with /status and the receipt code; tips are kept strictly confidential.\n\nSend /help to see what you can do, /lang to change the language.",
   "bot-start-member": "Welcome back, { $name }! Send /help to see the commands you can use.",
   "bot-welcome":
     "You are registered. Welcome, { $name }!\nUnit: { $unit } ({ $unitType })\nRoles: { $roles }\n\nSend /help to see the commands you can use.",

@@ -10,6 +10,7 @@ import { validation } from "./validation.ts";
 import { fieldStaff } from "./field-staff.ts";
 import { fieldwork } from "./fieldwork.ts";
 import { quiz } from "./quiz.ts";
+import { tips } from "./tips.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -26,4 +27,5 @@ export const en = {
   ...fieldStaff,
   ...fieldwork,
   ...quiz,
+  ...tips,
 } as const;

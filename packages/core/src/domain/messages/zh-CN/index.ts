@@ -10,6 +10,7 @@ import { validation } from "./validation.ts";
 import { fieldStaff } from "./field-staff.ts";
 import { fieldwork } from "./fieldwork.ts";
 import { quiz } from "./quiz.ts";
+import { tips } from "./tips.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
@@ -26,4 +27,5 @@ export const zhCN = {
   ...fieldStaff,
   ...fieldwork,
   ...quiz,
+  ...tips,
 } as const;

@@ -1,0 +1,94 @@
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import type { Deps } from "../deps.ts";
+import { createAbuseLimiter, type AbuseLimiter } from "./limits.ts";
+import { defaultTipKeyFile, loadTipKeyring, type TipKeyring } from "./keys.ts";
+
+/** The district's tip rules (TIP_ACKNOWLEDGE_DAYS, TIP_CONCLUDE_DAYS, TIP_RETENTION_DAYS). */
+export interface TipRules {
+  /** A new tip must be accepted or refused within this many days. */
+  acknowledgeDays: number;
+  /** An accepted tip must be concluded within this many days of filing. */
+  concludeDays: number;
+  /** Days after closing before a tip and its files are purged. */
+  retentionDays: number;
+  /** Wrong receipts per client (address or chat) per hour before 429. */
+  receiptMissesPerHour: number;
+  /** Tips filed per client per hour. */
+  filingsPerHour: number;
+}
+
+/** The defaults: acknowledge within 7 days, conclude within 60, purge 90 days after closing. */
+export const DEFAULT_TIP_RULES: TipRules = { acknowledgeDays: 7, concludeDays: 60, retentionDays: 90, receiptMissesPerHour: 20, filingsPerHour: 60 };
+
+/**
+ * What tip use-cases need beside Deps: the keyring, the rules, the in-memory limiters and where
+ * evidence files live. Built once per process by its composition root (or per test).
+ */
+export interface TipContext {
+  keys: TipKeyring;
+  rules: TipRules;
+  /** Wrong receipts per client per hour. */
+  receiptMisses: AbuseLimiter;
+  /** Filings per client per hour. */
+  filings: AbuseLimiter;
+  /** The attachment store (encrypted files), `tips/` beside the database by default. */
+  storeDir: string;
+  /** Replaces the keyring after a rotation. */
+  setKeys(keys: TipKeyring): void;
+}
+
+/** Builds the tip context; `generateKey` creates a missing key file (demo mode and tests). */
+export function createTipContext(
+  deps: Deps,
+  opts: { keyFile?: string | undefined; generateKey: boolean; rules?: Partial<TipRules>; storeDir?: string },
+): TipContext {
+  const rules = { ...DEFAULT_TIP_RULES, ...opts.rules };
+  const ctx: TipContext = {
+    keys: loadTipKeyring(opts.keyFile ?? defaultTipKeyFile(deps.db.file), { generate: opts.generateKey }),
+    rules,
+    receiptMisses: createAbuseLimiter({ max: rules.receiptMissesPerHour, windowMs: 3_600_000, clock: deps.clock }),
+    filings: createAbuseLimiter({ max: rules.filingsPerHour, windowMs: 3_600_000, clock: deps.clock }),
+    storeDir: opts.storeDir ?? join(dirname(deps.db.file), "tips"),
+    setKeys(keys) {
+      ctx.keys = keys;
+    },
+  };
+  return ctx;
+}
+
+const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
+const days = (fallback: number) => z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(3650).default(fallback));
+
+/**
+ * The tip variables every deployable's env.ts spreads into its schema (one definition, the same
+ * meaning in the API, the bot and the CLI): TIP_KEY_FILE (default tip-keys.json beside the
+ * database), TIP_ACKNOWLEDGE_DAYS, TIP_CONCLUDE_DAYS, TIP_RETENTION_DAYS.
+ */
+export const TIP_ENV_FIELDS = {
+  TIP_KEY_FILE: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
+  TIP_ACKNOWLEDGE_DAYS: days(DEFAULT_TIP_RULES.acknowledgeDays),
+  TIP_CONCLUDE_DAYS: days(DEFAULT_TIP_RULES.concludeDays),
+  TIP_RETENTION_DAYS: days(DEFAULT_TIP_RULES.retentionDays),
+};
+
+/** The parsed tip variables. */
+export interface TipEnv {
+  TIP_KEY_FILE?: string | undefined;
+  TIP_ACKNOWLEDGE_DAYS: number;
+  TIP_CONCLUDE_DAYS: number;
+  TIP_RETENTION_DAYS: number;
+}
+
+/** Builds the tip context of a process from its parsed environment; `demo` generates a missing key file. */
+export function tipContextFromEnv(deps: Deps, env: Partial<TipEnv>, demo: boolean): TipContext {
+  return createTipContext(deps, {
+    keyFile: env.TIP_KEY_FILE ? resolve(env.TIP_KEY_FILE) : undefined,
+    generateKey: demo,
+    rules: {
+      acknowledgeDays: env.TIP_ACKNOWLEDGE_DAYS ?? DEFAULT_TIP_RULES.acknowledgeDays,
+      concludeDays: env.TIP_CONCLUDE_DAYS ?? DEFAULT_TIP_RULES.concludeDays,
+      retentionDays: env.TIP_RETENTION_DAYS ?? DEFAULT_TIP_RULES.retentionDays,
+    },
+  });
+}
