@@ -20,3 +20,4 @@ export * from "./people.ts";
 export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";
 export * from "./sessions.ts";
+export * from "./oversight/index.ts";

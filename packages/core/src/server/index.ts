@@ -19,3 +19,4 @@ export * from "./reports/index.ts";
 export * from "./knowledge/index.ts";
 export * from "./media/images.ts";
 export * from "./worker-stream.ts";
+export * from "./oversight/index.ts";

@@ -9,6 +9,7 @@ import { uploads } from "./uploads.ts";
 import { validation } from "./validation.ts";
 import { fieldStaff } from "./field-staff.ts";
 import { fieldwork } from "./fieldwork.ts";
+import { oversight } from "./oversight.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -24,4 +25,5 @@ export const en = {
   ...validation,
   ...fieldStaff,
   ...fieldwork,
+  ...oversight,
 } as const;

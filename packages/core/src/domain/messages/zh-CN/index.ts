@@ -9,6 +9,7 @@ import { uploads } from "./uploads.ts";
 import { validation } from "./validation.ts";
 import { fieldStaff } from "./field-staff.ts";
 import { fieldwork } from "./fieldwork.ts";
+import { oversight } from "./oversight.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
@@ -24,4 +25,5 @@ export const zhCN = {
   ...validation,
   ...fieldStaff,
   ...fieldwork,
+  ...oversight,
 } as const;

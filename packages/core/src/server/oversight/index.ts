@@ -1,0 +1,3 @@
+// Oversight: per-unit figures for a period (one source per figure group) and the quarterly meeting pack.
+export * from "./sources.ts";
+export * from "./units.ts";
