@@ -50,7 +50,9 @@ describe("oversightUnits", () => {
     expect(east.figures).toMatchObject({ onTime: 0, late: 1, overdue: 0, returned: 1, accepted: 0 });
     expect(west.figures).toMatchObject({ onTime: 2, late: 0, accepted: 1, returned: 0 });
     expect(find(r.rows, d.police)!.figures).toMatchObject({ checks: 3, checksWithoutClearance: 3 });
-    expect(find(r.rows, d.builder)!.figures).toMatchObject({ missingFeeds: 1, overdue: 1 });
+    expect(find(r.rows, d.builder)!.figures).toMatchObject({ onTime: 1, missingFeeds: 0, overdue: 0 });
+    const q3 = await oversightUnits(t.deps, d.officer, { period: "2026Q3" });
+    expect(find(q3.rows, d.builder)!.figures).toMatchObject({ onTime: 0, missingFeeds: 3, overdue: 3 });
   });
 
   it("sums a town's villages into its total and lists them one by one", async () => {
@@ -76,7 +78,7 @@ describe("oversightUnits", () => {
     expect(find(aug.rows, d.town)!.total).toMatchObject({ onTime: 3, late: 0 });
     const year = await oversightUnits(t.deps, d.officer, { period: "2026" });
     expect(find(year.rows, d.town)!.total).toMatchObject({ onTime: 5, late: 1 });
-    expect(year.district.onTime).toBe(5);
+    expect(year.district.onTime).toBe(6);
   });
 
   it("narrows to one unit: a town with its villages, a village alone", async () => {
