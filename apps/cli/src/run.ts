@@ -7,6 +7,7 @@ import { backupCommand } from "./commands/backup.ts";
 import { clearancesCommand } from "./commands/clearances.ts";
 import { reportsCommand } from "./commands/reports.ts";
 import { knowledgeCommand } from "./commands/knowledge.ts";
+import { oversightCommand } from "./commands/oversight.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo) => Promise<number>;
 
@@ -37,6 +38,11 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     run: reportsCommand,
     usage: "reports export --type <type> --period <YYYY-MM> --format csv|xlsx --out <file> [--masked] [--json] | reports missing [--period <YYYY-MM>] [--json] | reports remind [--json]",
     options: { type: { type: "string" }, period: { type: "string" }, format: { type: "string" }, out: { type: "string" }, masked: { type: "boolean" } },
+  },
+  oversight: {
+    run: oversightCommand,
+    usage: "oversight units --period <2026-11|2026Q4|2026> [--unit <code>] [--json] | oversight quarterly --quarter <2026Q4> --out <dir> [--json]",
+    options: { period: { type: "string" }, unit: { type: "string" }, quarter: { type: "string" }, out: { type: "string" } },
   },
 };
 
