@@ -11,6 +11,7 @@ import { knowledgeRoutes } from "./knowledge.ts";
 import { adminUnitRoutes } from "./admin-units.ts";
 import { peopleRoutes } from "./people.ts";
 import { reportFlowRoutes } from "./report-flows.ts";
+import { oversightRoutes } from "./oversight.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -32,6 +33,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(adminUnitRoutes, ctx);
       await api.register(peopleRoutes, ctx);
       await api.register(reportFlowRoutes, ctx);
+      await api.register(oversightRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );
