@@ -94,7 +94,7 @@ export function packHtml(pack: QuarterlyPack): string {
   const L = (key: MessageKey, params?: Record<string, string | number>) => esc(t(pack.locale, key, params));
   const head = FIGURES.map((s) => `<th>${L(s.labelKey)}</th>`).join("");
   const body = packLines(pack)
-    .map((l) => `<tr class="${l.member ? "member" : "top"}"><td>${esc(l.member ? `　${l.label}` : l.label)}</td><td>${esc(unitTypeWords(pack, l.row.unit.type))}</td>${FIGURES.map((s) => `<td class="n">${showFigure(l.figures[s.key])}</td>`).join("")}<td class="n">${showShare(onTimeRate(l.figures))}</td><td class="n">${showShare(noClearanceShare(l.figures))}</td></tr>`)
+    .map((l) => `<tr class="${l.member ? "member" : "top"}"><td>${esc(l.member ? `\u3000${l.label}` : l.label)}</td><td>${esc(unitTypeWords(pack, l.row.unit.type))}</td>${FIGURES.map((s) => `<td class="n">${showFigure(l.figures[s.key])}</td>`).join("")}<td class="n">${showShare(onTimeRate(l.figures))}</td><td class="n">${showShare(noClearanceShare(l.figures))}</td></tr>`)
     .join("");
   const overview = pack.overview.map((l) => `<tr><td>${esc(l.label)}</td><td class="n">${showFigure(l.value)}</td><td class="n">${showFigure(l.previous)}</td></tr>`).join("");
   const content = pack.empty
