@@ -12,6 +12,7 @@ const BENCHES: { name: string; file: string; args?: string[] }[] = [
   { name: "report-submit", file: "report-submit.ts", args: ["1000"] },
   { name: "knowledge-search", file: "knowledge-search.ts" },
   { name: "session-lookup", file: "session-lookup.ts" },
+  { name: "oversight-pack", file: "oversight-pack.ts" },
 ];
 
 function runOne(file: string, args: string[]): Promise<{ code: number; report: BenchReport | null }> {
