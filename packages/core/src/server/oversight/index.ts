@@ -4,3 +4,4 @@ export * from "./units.ts";
 export * from "./pack.ts";
 export * from "./pack-html.ts";
 export * from "./pack-files.ts";
+export * from "./evaluation.ts";
