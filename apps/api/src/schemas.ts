@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { FIGURE_KEYS, RoleSchema, UnitTypeSchema, type FigureKey } from "@xieshui/core";
+import { EVALUATION_CRITERIA, FIGURE_KEYS, RoleSchema, UnitTypeSchema, type EvaluationCriterion, type FigureKey } from "@xieshui/core";
 
 // Response shapes of the API. Request bodies use the shared schemas of @xieshui/core; these only
 // describe (and, through the serializer, restrict) what leaves the server. No transforms here:
@@ -231,4 +231,31 @@ export const QuarterlyPackSchema = z.object({
   behind: z.array(PackChangeSchema),
   notes: z.array(z.string()),
   files: z.array(z.object({ format: z.enum(["xlsx", "html", "pdf"]), fileName: z.string(), url: z.string() })),
+});
+
+const CriteriaPoints = z.object(Object.fromEntries(EVALUATION_CRITERIA.map((c) => [c, z.number().nullable()])) as Record<EvaluationCriterion, z.ZodNullable<z.ZodNumber>>);
+const Weights = z.object(Object.fromEntries(EVALUATION_CRITERIA.map((c) => [c, z.number()])) as Record<EvaluationCriterion, z.ZodNumber>);
+
+/** A recorded evaluation adjustment. */
+export const EvaluationAdjustmentViewSchema = z.object({ id: z.string(), unit: UnitViewSchema, points: z.number(), reason: z.string(), by: z.string().nullable(), at: z.string() });
+
+/** GET /oversight/evaluation: the year's ranking, adjustments, candidates and rules. */
+export const AnnualEvaluationSchema = z.object({
+  year: z.number(),
+  weights: Weights,
+  weightsSet: z.boolean(),
+  rows: z.array(z.object({ rank: z.number(), unit: UnitViewSchema, town: z.string().nullable(), points: CriteriaPoints, adjustment: z.number(), total: z.number(), max: z.number() })),
+  adjustments: z.array(EvaluationAdjustmentViewSchema),
+  candidates: z.array(z.object({ name: z.string(), unit: z.string(), acceptedReports: z.number(), checks: z.number() })),
+  rules: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), label: z.string(), weight: z.number(), rule: z.string() })),
+});
+
+/** PUT /oversight/evaluation/weights answer. */
+export const EvaluationWeightsSchema = z.object({ year: z.number(), weights: Weights });
+
+/** GET /oversight/evaluation/evidence: what earned or cost a unit its points. */
+export const EvaluationEvidenceSchema = z.object({
+  year: z.number(),
+  unit: UnitViewSchema,
+  items: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), effect: z.enum(["earned", "cost"]), text: z.string(), reportId: z.string().optional() })),
 });

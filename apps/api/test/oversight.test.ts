@@ -100,3 +100,53 @@ describe("the quarterly pack over HTTP", () => {
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe("%PDF-");
   });
 });
+
+describe("the annual evaluation over HTTP", () => {
+  const send = (method: "PUT" | "POST", url: string, payload: unknown, token?: string) =>
+    api.app.inject({ method, url, payload: payload as object, headers: { ...(token ? bearer(token) : {}), "content-type": "application/json" } });
+
+  it("ranks the units of a year with their points and the rules", async () => {
+    const res = await get("/api/v1/oversight/evaluation?year=2026", officer);
+    expect(res.statusCode).toBe(200);
+    const west = res.json().rows.find((r: { unit: { code: string } }) => r.unit.code === d.west);
+    expect(west).toMatchObject({ total: 80, max: 80, points: { training: null } });
+    expect(res.json().rules).toHaveLength(6);
+  });
+
+  it("refuses weights that do not add up to 100 with the reason at the field, and saves ones that do", async () => {
+    const bad = await send("PUT", "/api/v1/oversight/evaluation/weights", { year: 2026, weights: { organisation: 20, timeliness: 20, completeness: 20, accuracy: 20, training: 10, cooperation: 5 } }, coordinator);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.fields.weights).toBe("各项分值合计应为 100 分，现在是 95 分");
+    const en = await api.app.inject({ method: "PUT", url: "/api/v1/oversight/evaluation/weights", payload: { year: 2026, weights: { organisation: 50, timeliness: 20, completeness: 20, accuracy: 20, training: 10, cooperation: 10 } }, headers: { ...bearer(coordinator), "accept-language": "en" } });
+    expect(en.json().error.fields.weights).toBe("The points must add up to 100; they add up to 130");
+    expect((await send("PUT", "/api/v1/oversight/evaluation/weights", { year: 2026, weights: "x" }, coordinator)).statusCode).toBe(400);
+    expect((await send("PUT", "/api/v1/oversight/evaluation/weights", { year: 2026, weights: { organisation: 20, timeliness: 20, completeness: 20, accuracy: 20, training: 10, cooperation: 10 } }, officer)).statusCode).toBe(403);
+    const ok = await send("PUT", "/api/v1/oversight/evaluation/weights", { year: 2026, weights: { organisation: 20, timeliness: 20, completeness: 20, accuracy: 20, training: 10, cooperation: 10 } }, coordinator);
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it("records an adjustment with its reason (201) and refuses one without (400 at reason)", async () => {
+    const none = await send("POST", "/api/v1/oversight/evaluation/adjustments", { year: 2026, unit: d.west, points: 3 }, coordinator);
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.fields.reason).toContain("调整原因");
+    expect((await send("POST", "/api/v1/oversight/evaluation/adjustments", { year: 2026, unit: "nowhere", points: 3, reason: "协助调查" }, coordinator)).statusCode).toBe(404);
+    expect((await send("POST", "/api/v1/oversight/evaluation/adjustments", { year: 2026, unit: d.west, points: 3, reason: "协助调查" }, officer)).statusCode).toBe(403);
+    const ok = await send("POST", "/api/v1/oversight/evaluation/adjustments", { year: 2026, unit: d.west, points: 3, reason: "协助税务局调查" }, coordinator);
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ points: 3, reason: "协助税务局调查" });
+    const after = await get("/api/v1/oversight/evaluation?year=2026", coordinator);
+    expect(after.json().rows.find((r: { unit: { code: string } }) => r.unit.code === d.west)).toMatchObject({ adjustment: 3, total: 83, rank: 1 });
+  });
+
+  it("shows the evidence behind a unit's points and exports the evaluation as XLSX", async () => {
+    const ev = await get(`/api/v1/oversight/evaluation/evidence?year=2026&unit=${d.east}`, coordinator);
+    expect(ev.statusCode).toBe(200);
+    expect(ev.json().items.some((i: { text: string }) => i.text.startsWith("被退回"))).toBe(true);
+    expect((await get("/api/v1/oversight/evaluation/evidence?year=2026&unit=nowhere", coordinator)).statusCode).toBe(404);
+    const xlsx = await get("/api/v1/oversight/evaluation/2026/xlsx", coordinator);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers["content-disposition"]).toBe('attachment; filename="evaluation-2026.xlsx"');
+    expect((await get("/api/v1/oversight/evaluation/2027/xlsx", coordinator)).statusCode).toBe(400);
+    expect((await get("/api/v1/oversight/evaluation?year=abc", coordinator)).statusCode).toBe(400);
+  });
+});

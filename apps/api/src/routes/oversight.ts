@@ -1,10 +1,11 @@
 import { z } from "zod";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { OversightUnitsQuerySchema, QuarterlyPackQuerySchema, QuarterCodeSchema } from "@xieshui/core";
-import { oversightUnits, PACK_CONTENT_TYPES, PACK_FORMATS, packFileName, quarterlyPack, renderPack } from "@xieshui/core/server";
+import { EvaluationAdjustmentSchema, EvaluationEvidenceQuerySchema, EvaluationQuerySchema, EvaluationWeightsInputSchema, OversightUnitsQuerySchema, QuarterlyPackQuerySchema, QuarterCodeSchema } from "@xieshui/core";
+import { addEvaluationAdjustment, annualEvaluation, evaluationEvidence, evaluationWorkbook, oversightUnits, PACK_CONTENT_TYPES, PACK_FORMATS, packFileName, quarterlyPack, renderPack, setEvaluationWeights } from "@xieshui/core/server";
+import { bodyValidatedByUseCase } from "../plugins/validation.ts";
 import { actorOf } from "../plugins/auth.ts";
 import { localeOf } from "../plugins/locale.ts";
-import { OversightUnitsSchema, QuarterlyPackSchema } from "../schemas.ts";
+import { AnnualEvaluationSchema, EvaluationAdjustmentViewSchema, EvaluationEvidenceSchema, EvaluationWeightsSchema, OversightUnitsSchema, QuarterlyPackSchema } from "../schemas.ts";
 import type { RouteContext } from "./context.ts";
 
 // Typed any: the handler sends a Buffer, which Fastify passes through unserialised.
@@ -13,7 +14,8 @@ const Binary = z.any().meta({ type: "string", format: "binary" });
 /**
  * Oversight for the finance bureau (coordinators; admins; tax officers read): per-unit figures for a
  * month, quarter or year, and the quarterly meeting pack, its content as JSON and its files streamed
- * (XLSX, printable HTML, PDF). Use-cases check roles and periods; routes only translate.
+ * (XLSX, printable HTML, PDF); the annual evaluation, its evidence, weights and adjustments, and its XLSX.
+ * Use-cases check roles and periods; routes only translate.
  */
 export const oversightRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { deps, auth }) => {
   const security = [{ bearerAuth: [] }];
@@ -55,6 +57,57 @@ export const oversightRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, 
         .header("content-disposition", `attachment; filename="${packFileName(pack.quarter, request.params.format)}"`)
         .header("cache-control", "no-store")
         .send(body);
+    },
+  );
+
+  app.get(
+    "/oversight/evaluation",
+    { onRequest: allowed, schema: { tags, security, summary: "The annual evaluation of ?year=2026: ranking, points per criterion, adjustments, commendation candidates, rules", querystring: EvaluationQuerySchema, response: { 200: AnnualEvaluationSchema } } },
+    async (request) => annualEvaluation(deps, actorOf(request), request.query, { locale: localeOf(request) }),
+  );
+
+  app.get(
+    "/oversight/evaluation/evidence",
+    { onRequest: allowed, schema: { tags, security, summary: "What earned or cost a unit its points in ?year= (&unit=<code>)", querystring: EvaluationEvidenceQuerySchema, response: { 200: EvaluationEvidenceSchema } } },
+    async (request) => evaluationEvidence(deps, actorOf(request), request.query, { locale: localeOf(request) }),
+  );
+
+  app.put(
+    "/oversight/evaluation/weights",
+    {
+      onRequest: auth.roles("coordinator", "admin"),
+      ...bodyValidatedByUseCase,
+      schema: { tags, security, summary: "Points per criterion for a year ({ year, weights }); they must add up to 100", body: EvaluationWeightsInputSchema, response: { 200: EvaluationWeightsSchema } },
+    },
+    async (request) => {
+      const weights = await setEvaluationWeights(deps, actorOf(request), request.body, { locale: localeOf(request) });
+      return { year: (request.body as { year: number }).year, weights };
+    },
+  );
+
+  app.post(
+    "/oversight/evaluation/adjustments",
+    {
+      onRequest: auth.roles("coordinator"),
+      ...bodyValidatedByUseCase,
+      schema: { tags, security, summary: "A manual adjustment of a unit's score with its reason ({ year, unit, points, reason }); audited", body: EvaluationAdjustmentSchema, response: { 201: EvaluationAdjustmentViewSchema } },
+    },
+    async (request, reply) => reply.status(201).send(await addEvaluationAdjustment(deps, actorOf(request), request.body, { locale: localeOf(request) })),
+  );
+
+  app.get(
+    "/oversight/evaluation/:year/xlsx",
+    {
+      onRequest: allowed,
+      schema: { tags, security, summary: "The annual evaluation as an XLSX attachment (in Chinese)", params: EvaluationQuerySchema, response: { 200: { description: "The workbook", content: { [PACK_CONTENT_TYPES.xlsx]: { schema: Binary } } } } },
+    },
+    async (request, reply) => {
+      const evaluation = await annualEvaluation(deps, actorOf(request), { year: request.params.year }, { locale: "zh-CN" });
+      return reply
+        .type(PACK_CONTENT_TYPES.xlsx)
+        .header("content-disposition", `attachment; filename="evaluation-${evaluation.year}.xlsx"`)
+        .header("cache-control", "no-store")
+        .send(await evaluationWorkbook(evaluation));
     },
   );
 };
