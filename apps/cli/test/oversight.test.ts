@@ -78,3 +78,36 @@ describe("oversight quarterly", () => {
     expect(readFileSync(doc.files[2]).subarray(0, 5).toString()).toBe("%PDF-");
   });
 });
+
+describe("oversight evaluation, weights and adjust", () => {
+  it("ranks a year and writes its XLSX", async () => {
+    const out = join(dir, "evaluation.xlsx");
+    const r = await cli("oversight", "evaluation", "--year", "2026", "--out", out, "--json");
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.file).toBe(out);
+    expect(doc.rows[0].rank).toBe(1);
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe("PK");
+    expect((await cli("oversight", "evaluation", "--year", "2027", "--json")).code).toBe(2);
+  });
+
+  it("refuses weights that do not add up to 100 with the sum (exit 2) and saves ones that do", async () => {
+    const bad = await cli("oversight", "weights", "--year", "2026", "--set", "organisation=30,timeliness=20,completeness=20,accuracy=20,training=10,cooperation=10", "--json");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("现在是 110 分");
+    expect((await cli("oversight", "weights", "--year", "2026", "--set", "organisation=abc", "--json")).code).toBe(2);
+    const ok = await cli("oversight", "weights", "--year", "2026", "--set", "organisation=10,timeliness=30,completeness=20,accuracy=20,training=10,cooperation=10", "--json");
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout).weights.timeliness).toBe(30);
+  });
+
+  it("records an adjustment with a reason and refuses one without (exit 2)", async () => {
+    const none = await cli("oversight", "adjust", "--year", "2026", "--unit", d.west, "--points", "2", "--json");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("调整原因");
+    const ok = await cli("oversight", "adjust", "--year", "2026", "--unit", d.west, "--points", "2", "--reason", "配合开展专项检查", "--json");
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ points: 2, reason: "配合开展专项检查", by: null });
+    expect((await cli("oversight", "adjust", "--year", "2026", "--unit", "nowhere", "--points", "2", "--reason", "配合开展专项检查", "--json")).code).toBe(1);
+  });
+});

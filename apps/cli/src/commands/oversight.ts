@@ -1,5 +1,6 @@
 import { FIGURES, t } from "@xieshui/core";
-import { isAppError, oversightUnits, quarterlyPack, systemActor, writePackFiles, type Deps, type OversightRow } from "@xieshui/core/server";
+import { writeFileSync } from "node:fs";
+import { addEvaluationAdjustment, annualEvaluation, evaluationWorkbook, isAppError, oversightUnits, quarterlyPack, setEvaluationWeights, systemActor, writePackFiles, type Deps, type OversightRow } from "@xieshui/core/server";
 import { opt, printJson, UsageError, type Args, type CliIo } from "../io.ts";
 
 /** A bad or not-yet-started period is a wrong command line (exit 2), said in Chinese and English. */
@@ -32,6 +33,9 @@ function printRows(io: CliIo, rows: OversightRow[], indent = ""): void {
  * `oversight quarterly --quarter 2026Q4 --out <dir> [--json]`: writes the meeting pack's XLSX, HTML
  * and PDF into <dir>; JSON `{ "files": [xlsx, html, pdf] }` (DESIGN.md's contract). A quarter that
  * has not started, or a malformed one, exits 2.
+ * `oversight evaluation --year 2026 [--out <file.xlsx>] [--json]`: the annual ranking (and its XLSX).
+ * `oversight weights --year 2026 --set organisation=20,timeliness=20,... [--json]`: points per criterion (sum 100).
+ * `oversight adjust --year 2026 --unit <code> --points <n> --reason "<why>" [--json]`: an audited adjustment.
  */
 export async function oversightCommand(deps: Deps, args: Args, io: CliIo): Promise<number> {
   const sub = args.positionals[1];
@@ -59,5 +63,38 @@ export async function oversightCommand(deps: Deps, args: Args, io: CliIo): Promi
     else for (const f of files) io.out.write(`${f}\n`);
     return 0;
   }
-  throw new UsageError("oversight needs a subcommand: units | quarterly");
+  if (sub === "evaluation") {
+    const year = Number(opt(args, "year"));
+    if (!opt(args, "year")) throw new UsageError("oversight evaluation needs --year <2026>");
+    const evaluation = await asUsage(annualEvaluation(deps, systemActor("cli"), { year }));
+    const out = opt(args, "out");
+    if (out) writeFileSync(out, await evaluationWorkbook(evaluation));
+    if (json) printJson(io, out ? { ...evaluation, file: out } : evaluation);
+    else for (const r of evaluation.rows) io.out.write(`${String(r.rank).padStart(3)}  ${String(r.total).padStart(5)} / ${r.max}  ${r.unit.name} (${r.unit.code})\n`);
+    return 0;
+  }
+  if (sub === "weights") {
+    const year = Number(opt(args, "year"));
+    const set = opt(args, "set");
+    if (!opt(args, "year") || !set) throw new UsageError("oversight weights needs --year <2026> --set organisation=20,timeliness=20,...");
+    const weights: Record<string, number> = {};
+    for (const part of set.split(",")) {
+      const [k, v] = part.split("=");
+      if (!k || v === undefined || !/^-?\d+(\.\d+)?$/.test(v.trim())) throw new UsageError(`--set: 无法识别 “${part}” / cannot read “${part}” (criterion=points)`);
+      weights[k.trim()] = Number(v);
+    }
+    const saved = await asUsage(setEvaluationWeights(deps, systemActor("cli"), { year, weights }));
+    if (json) printJson(io, { year, weights: saved });
+    else io.out.write(`${year}: ${JSON.stringify(saved)}\n`);
+    return 0;
+  }
+  if (sub === "adjust") {
+    const points = Number(opt(args, "points"));
+    const input = { year: Number(opt(args, "year")), unit: opt(args, "unit"), points, reason: opt(args, "reason") };
+    const adjustment = await asUsage(addEvaluationAdjustment(deps, systemActor("cli"), input));
+    if (json) printJson(io, adjustment);
+    else io.out.write(`${adjustment.unit.name}: ${adjustment.points > 0 ? "+" : ""}${adjustment.points} (${adjustment.reason})\n`);
+    return 0;
+  }
+  throw new UsageError("oversight needs a subcommand: units | quarterly | evaluation | weights | adjust");
 }
