@@ -59,6 +59,27 @@ describe.skipIf(shouldSkipBrowserTests())("H5 oversight figures and the quarterl
       expect(file.suggestedFilename()).toBe("oversight-pack-2026Q4.html");
       expect(readFileSync((await file.path())!, "utf8")).toContain("红旗镇东庄村委会");
       await p.el("#pack-download-message").waitFor();
+    });
+
+    it(`ranks the year, shows the evidence behind a unit's points and takes an adjustment only with a reason (${locale})`, async () => {
+      await p.tap("#tab-evaluation");
+      await p.el("#evaluation-dongzhuang").waitFor({ timeout: 15_000 });
+      await p.tap("#evaluation-open-dongzhuang");
+      await p.el("#evidence-dongzhuang .evidence__item--cost").first().waitFor({ timeout: 15_000 });
+      const evidence = (await p.el("#evidence-dongzhuang").textContent()) ?? "";
+      expect(evidence).toContain(locale === "zh-CN" ? "被退回" : "Returned");
+      await p.type("#adjust-points-dongzhuang", "3");
+      await p.tap("#adjust-submit-dongzhuang");
+      await p.el("#adjust-reason-dongzhuang-error").waitFor();
+      expect(await p.el("#adjust-reason-dongzhuang-error").textContent()).toContain(locale === "zh-CN" ? "调整原因" : "reason");
+      const page = (await p.el(".page").last().textContent()) ?? "";
+      expect(page).not.toMatch(INTERNAL);
+      await p.shot("oversight-evaluation");
+      if (locale === "zh-CN") {
+        await p.el("#adjust-reason-dongzhuang textarea").fill("协助查处一起偷税案件");
+        await p.tap("#adjust-submit-dongzhuang");
+        await expect.poll(async () => (await p.el("#evaluation-dongzhuang").textContent()) ?? "", { timeout: 15_000 }).toContain("调整 +3");
+      }
       await p.page.goto(`${app.baseUrl}/`);
     });
   }

@@ -19,6 +19,7 @@ import '../../features/admin/admin.css'
 import '../../features/oversight/oversight.css'
 import { FiguresView } from '../../features/oversight/figures-view'
 import { PackView } from '../../features/oversight/pack-view'
+import { EvaluationView } from '../../features/oversight/evaluation-view'
 
 function Checks() {
   const t = useT()
@@ -163,7 +164,7 @@ function Reports() {
   )
 }
 
-const TABS = ['reports', 'figures', 'pack', 'checks'] as const
+const TABS = ['reports', 'figures', 'pack', 'evaluation', 'checks'] as const
 type Tab = (typeof TABS)[number]
 
 /**
@@ -180,14 +181,14 @@ export default function OversightPage() {
       <PageHeader title={t('feature-oversight')} />
       <Guard roles={['coordinator', 'tax_officer']}>
         <View>
-          <View className='tabs'>
+          <View className='tabs tabs--many'>
             {TABS.map((k) => (
               <View key={k} id={`tab-${k}`} className={`tabs__tab${tab === k ? ' tabs__tab--active' : ''}`} onClick={() => setTab(k)}>
-                <Text>{k === 'figures' || k === 'pack' ? t(`oversight-tab-short-${k}`) : t(`app-oversight-tab-${k}`)}</Text>
+                <Text>{k === 'figures' || k === 'pack' || k === 'evaluation' ? t(`oversight-tab-short-${k}`) : t(`app-oversight-tab-${k}`)}</Text>
               </View>
             ))}
           </View>
-          {tab === 'figures' ? <FiguresView /> : tab === 'pack' ? <PackView /> : tab === 'checks' ? <Checks /> : <Reports />}
+          {tab === 'figures' ? <FiguresView /> : tab === 'pack' ? <PackView /> : tab === 'evaluation' ? <EvaluationView /> : tab === 'checks' ? <Checks /> : <Reports />}
           <ActionButton id='open-import' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/clearance-import/index' })}>{t('app-oversight-import')}</ActionButton>
         </View>
       </Guard>
