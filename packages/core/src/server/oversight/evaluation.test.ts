@@ -78,7 +78,8 @@ describe("annual evaluation", () => {
     const east = await evaluationEvidence(t.deps, coordinator, { year: 2026, unit: d.east });
     expect(east.items.filter((i) => i.criterion === "organisation").map((i) => i.text)).toEqual(["负责人员：东庄文书"]);
     const late = east.items.find((i) => i.criterion === "timeliness" && i.effect === "cost")!;
-    expect(late.text).toMatch(/^逾期补报：/);
+    expect(late.text).toBe("逾期补报：承租房屋登记（2026-11-20）");
+    expect(JSON.stringify(east.items)).not.toContain("李四"); // summaries hold names: never in evidence
     expect(late.reportId).toBeTruthy();
     expect(east.items.find((i) => i.criterion === "accuracy" && i.effect === "cost")!.text).toMatch(/^被退回：/);
     const builder = await evaluationEvidence(t.deps, coordinator, { year: 2026, unit: d.builder });

@@ -231,7 +231,7 @@ export interface EvidenceItem {
 /**
  * The evidence behind one unit's points in a year (`{ year, unit }`; a town brings its villages and
  * communities): the people responsible, reports filed late or not in time, missing feeds, returned and
- * accepted reports. At most 200 items per criterion. Unknown unit -> 404. Coordinators, admins, tax officers.
+ * accepted reports (by type and date, with their id; no summaries, which hold names). At most 200 items per criterion. Unknown unit -> 404. Coordinators, admins, tax officers.
  */
 export async function evaluationEvidence(deps: Deps, actor: Principal | null, input: unknown, opts: { locale?: Locale } = {}): Promise<{ year: number; unit: OversightUnit; items: EvidenceItem[] }> {
   requireRole(actor, "coordinator", "admin", "tax_officer");
@@ -245,6 +245,12 @@ export async function evaluationEvidence(deps: Deps, actor: Principal | null, in
   const codes = new Set([unit.code, ...(unit.type === "town" ? unit.children.map((c) => c.code) : [])]);
   const range = { gte: cstStartOfDay(period.from), lt: cstStartOfDay(period.to) };
   const items: EvidenceItem[] = [];
+  // A report is named by its type and date, never its summary: summaries carry names, which
+  // coordinators see only masked.
+  const typeTitle = (code: string) => {
+    const type = getReportType(code);
+    return type ? t(locale, type.titleKey) : code;
+  };
   const people = await deps.db.prisma.user.findMany({ where: { unitId: { in: ids }, active: true, roles: { some: { role: { in: ["reporter", "checker"] } } } }, select: { name: true }, take: 50 });
   if (people.length) for (const p of people) items.push({ criterion: "organisation", effect: "earned", text: t(locale, "evaluation-evidence-person", { name: p.name }) });
   else items.push({ criterion: "organisation", effect: "cost", text: t(locale, "evaluation-evidence-no-person") });
@@ -257,8 +263,8 @@ export async function evaluationEvidence(deps: Deps, actor: Principal | null, in
     deps.db.prisma.report.count({ where: { unitId: { in: ids }, status: "accepted", reviewedAt: range } }),
   ]);
   if (onTime) items.push({ criterion: "timeliness", effect: "earned", text: t(locale, "evaluation-evidence-on-time", { count: onTime }) });
-  for (const r of late) items.push({ criterion: "timeliness", effect: "cost", text: t(locale, "evaluation-evidence-late", { summary: r.summary, date: cstDate(r.createdAt) }), reportId: r.id });
-  for (const r of overdue) items.push({ criterion: "completeness", effect: "cost", text: t(locale, "evaluation-evidence-overdue", { summary: r.summary, date: cstDate(r.createdAt) }), reportId: r.id });
+  for (const r of late) items.push({ criterion: "timeliness", effect: "cost", text: t(locale, "evaluation-evidence-late", { summary: typeTitle(r.type), date: cstDate(r.createdAt) }), reportId: r.id });
+  for (const r of overdue) items.push({ criterion: "completeness", effect: "cost", text: t(locale, "evaluation-evidence-overdue", { summary: typeTitle(r.type), date: cstDate(r.createdAt) }), reportId: r.id });
   for (const month of period.months) {
     for (const m of await missingFeeds(deps, actor, month)) {
       if (!m.overdue || !codes.has(m.unit.code)) continue;
@@ -268,7 +274,7 @@ export async function evaluationEvidence(deps: Deps, actor: Principal | null, in
   }
   if (!onTime && !late.length && !overdue.length && !items.some((i) => i.criterion === "completeness")) items.push({ criterion: "timeliness", effect: "earned", text: t(locale, "evaluation-evidence-none") });
   if (accepted) items.push({ criterion: "accuracy", effect: "earned", text: t(locale, "evaluation-evidence-accepted", { count: accepted }) });
-  for (const r of returned) items.push({ criterion: "accuracy", effect: "cost", text: t(locale, "evaluation-evidence-returned", { summary: r.summary, date: cstDate(r.reviewedAt!) }), reportId: r.id });
+  for (const r of returned) items.push({ criterion: "accuracy", effect: "cost", text: t(locale, "evaluation-evidence-returned", { summary: typeTitle(r.type), date: cstDate(r.reviewedAt!) }), reportId: r.id });
   return { year: parsed.data.year, unit: { code: unit.code, name: unit.name, type: unit.type as OversightUnit["type"] }, items };
 }
 

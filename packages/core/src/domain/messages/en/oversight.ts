@@ -118,7 +118,7 @@ export const oversight = {
   "oversight-tab-short-evaluation": "Evaluation",
   "evaluation-year": "Year",
   "evaluation-weights-line": "Points: { $line }",
-  "evaluation-default-weights": "(default points)",
+  "evaluation-default-weights": " (default points)",
   "evaluation-score": "{ $total } / { $max }",
   "evaluation-rank-of": "No. { $rank }",
   "evaluation-open-evidence": "Show what earned the points",
