@@ -38,7 +38,7 @@ export const meRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { deps,
     "/me/sessions/:id/end",
     {
       onRequest: auth.required,
-      schema: { tags: ["me"], security, summary: "Ends one of the user's sessions (the current one = sign out)", params: z.object({ id: z.string().min(1).max(40) }), response: { 204: z.undefined() } },
+      schema: { tags: ["me"], security, summary: "Ends one of the user's sessions (the current one = sign out)", params: z.object({ id: z.string().min(1).max(40) }), body: NoBodySchema, response: { 204: z.undefined() } },
     },
     async (request, reply) => {
       await endSession(deps, actorOf(request), request.params.id);
