@@ -13,6 +13,7 @@ const BENCHES: { name: string; file: string; args?: string[] }[] = [
   { name: "knowledge-search", file: "knowledge-search.ts" },
   { name: "session-lookup", file: "session-lookup.ts" },
   { name: "quiz-push", file: "quiz-push.ts" },
+  { name: "oversight-pack", file: "oversight-pack.ts" },
 ];
 
 function runOne(file: string, args: string[]): Promise<{ code: number; report: BenchReport | null }> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RoleSchema, UnitTypeSchema } from "@xieshui/core";
+import { EVALUATION_CRITERIA, FIGURE_KEYS, RoleSchema, UnitTypeSchema, type EvaluationCriterion, type FigureKey } from "@xieshui/core";
 
 // Response shapes of the API. Request bodies use the shared schemas of @xieshui/core; these only
 // describe (and, through the serializer, restrict) what leaves the server. No transforms here:
@@ -201,3 +201,61 @@ export const ClearanceImportSummarySchema = view({
 
 /** Body-less POSTs (log out, link code, revoke): nothing is needed; an empty JSON object is accepted. */
 export const NoBodySchema = z.object({}).nullish().meta({ description: "No body needed." });
+
+const FiguresSchema = z.object(Object.fromEntries(FIGURE_KEYS.map((k) => [k, z.number().nullable()])) as Record<FigureKey, z.ZodNullable<z.ZodNumber>>);
+const OversightMemberSchema = z.object({ unit: UnitViewSchema, figures: FiguresSchema });
+const OversightRowSchema = OversightMemberSchema.extend({ total: FiguresSchema.optional(), members: z.array(OversightMemberSchema).optional() });
+
+/** GET /oversight/units: every unit's figures for a period (null = not available yet, see notes). */
+export const OversightUnitsSchema = z.object({
+  period: z.object({ code: z.string(), kind: z.enum(["month", "quarter", "year"]), from: z.string(), to: z.string() }),
+  rows: z.array(OversightRowSchema),
+  district: FiguresSchema,
+  notes: z.array(z.string()),
+});
+
+const PackChangeSchema = z.object({ unit: UnitViewSchema, before: z.number(), after: z.number() });
+
+/** GET /oversight/quarterly: the meeting pack's content, as the files show it. */
+export const QuarterlyPackSchema = z.object({
+  quarter: z.string(),
+  previousQuarter: z.string(),
+  from: z.string(),
+  to: z.string(),
+  generatedAt: z.string(),
+  empty: z.boolean(),
+  noActivity: z.boolean(),
+  overview: z.array(z.object({ key: z.string(), label: z.string(), value: z.number().nullable(), previous: z.number().nullable() })),
+  rows: z.array(OversightRowSchema),
+  improved: z.array(PackChangeSchema),
+  behind: z.array(PackChangeSchema),
+  notes: z.array(z.string()),
+  files: z.array(z.object({ format: z.enum(["xlsx", "html", "pdf"]), fileName: z.string(), url: z.string() })),
+});
+
+const CriteriaPoints = z.object(Object.fromEntries(EVALUATION_CRITERIA.map((c) => [c, z.number().nullable()])) as Record<EvaluationCriterion, z.ZodNullable<z.ZodNumber>>);
+const Weights = z.object(Object.fromEntries(EVALUATION_CRITERIA.map((c) => [c, z.number()])) as Record<EvaluationCriterion, z.ZodNumber>);
+
+/** A recorded evaluation adjustment. */
+export const EvaluationAdjustmentViewSchema = z.object({ id: z.string(), unit: UnitViewSchema, points: z.number(), reason: z.string(), by: z.string().nullable(), at: z.string() });
+
+/** GET /oversight/evaluation: the year's ranking, adjustments, candidates and rules. */
+export const AnnualEvaluationSchema = z.object({
+  year: z.number(),
+  weights: Weights,
+  weightsSet: z.boolean(),
+  rows: z.array(z.object({ rank: z.number(), unit: UnitViewSchema, town: z.string().nullable(), points: CriteriaPoints, adjustment: z.number(), total: z.number(), max: z.number() })),
+  adjustments: z.array(EvaluationAdjustmentViewSchema),
+  candidates: z.array(z.object({ name: z.string(), unit: z.string(), acceptedReports: z.number(), checks: z.number() })),
+  rules: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), label: z.string(), weight: z.number(), rule: z.string() })),
+});
+
+/** PUT /oversight/evaluation/weights answer. */
+export const EvaluationWeightsSchema = z.object({ year: z.number(), weights: Weights });
+
+/** GET /oversight/evaluation/evidence: what earned or cost a unit its points. */
+export const EvaluationEvidenceSchema = z.object({
+  year: z.number(),
+  unit: UnitViewSchema,
+  items: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), effect: z.enum(["earned", "cost"]), text: z.string(), reportId: z.string().optional() })),
+});

@@ -13,6 +13,7 @@ import { peopleRoutes } from "./people.ts";
 import { reportFlowRoutes } from "./report-flows.ts";
 import { quizRoutes } from "./quiz.ts";
 import { tipRoutes } from "./tips.ts";
+import { oversightRoutes } from "./oversight.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -36,6 +37,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(reportFlowRoutes, ctx);
       await api.register(quizRoutes, ctx);
       await api.register(tipRoutes(ctx.tips), ctx);
+      await api.register(oversightRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -22,3 +22,4 @@ export * from "./knowledge/index.ts";
 export * from "./sessions.ts";
 export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
+export * from "./oversight/index.ts";

@@ -21,3 +21,4 @@ export * from "./media/images.ts";
 export * from "./worker-stream.ts";
 export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
+export * from "./oversight/index.ts";

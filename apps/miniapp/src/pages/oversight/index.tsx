@@ -16,6 +16,10 @@ import { useUnitOptions } from '../../features/review/use-units'
 import { useAsync } from '../../features/report/use-async'
 import '../../features/report/report.css'
 import '../../features/admin/admin.css'
+import '../../features/oversight/oversight.css'
+import { FiguresView } from '../../features/oversight/figures-view'
+import { PackView } from '../../features/oversight/pack-view'
+import { EvaluationView } from '../../features/oversight/evaluation-view'
 
 function Checks() {
   const t = useT()
@@ -160,27 +164,31 @@ function Reports() {
   )
 }
 
+const TABS = ['reports', 'figures', 'pack', 'evaluation', 'checks'] as const
+type Tab = (typeof TABS)[number]
+
 /**
  * 监督考核 (coordinators; tax officers use it too): clearance checks by user, unit and day with the
- * unusual checkers, and per-unit reporting timeliness and missing periodic feeds for a month.
+ * unusual checkers, per-unit reporting timeliness and missing periodic feeds for a month, every unit's
+ * figures for a month, quarter or year (towns with their villages), and the quarterly meeting pack.
  */
 export default function OversightPage() {
   const t = useT()
   // The evaluation of the current period is what a coordinator opens the page for.
-  const [tab, setTab] = useState<'checks' | 'reports'>('reports')
+  const [tab, setTab] = useState<Tab>('reports')
   return (
     <View className='page'>
       <PageHeader title={t('feature-oversight')} />
       <Guard roles={['coordinator', 'tax_officer']}>
         <View>
-          <View className='tabs'>
-            {(['reports', 'checks'] as const).map((k) => (
+          <View className='tabs tabs--many'>
+            {TABS.map((k) => (
               <View key={k} id={`tab-${k}`} className={`tabs__tab${tab === k ? ' tabs__tab--active' : ''}`} onClick={() => setTab(k)}>
-                <Text>{t(`app-oversight-tab-${k}`)}</Text>
+                <Text>{k === 'figures' || k === 'pack' || k === 'evaluation' ? t(`oversight-tab-short-${k}`) : t(`app-oversight-tab-${k}`)}</Text>
               </View>
             ))}
           </View>
-          {tab === 'checks' ? <Checks /> : <Reports />}
+          {tab === 'figures' ? <FiguresView /> : tab === 'pack' ? <PackView /> : tab === 'evaluation' ? <EvaluationView /> : tab === 'checks' ? <Checks /> : <Reports />}
           <ActionButton id='open-import' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/clearance-import/index' })}>{t('app-oversight-import')}</ActionButton>
         </View>
       </Guard>

@@ -11,6 +11,7 @@ import { fieldStaff } from "./field-staff.ts";
 import { fieldwork } from "./fieldwork.ts";
 import { quiz } from "./quiz.ts";
 import { tips } from "./tips.ts";
+import { oversight } from "./oversight.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -28,4 +29,5 @@ export const en = {
   ...fieldwork,
   ...quiz,
   ...tips,
+  ...oversight,
 } as const;

@@ -11,6 +11,7 @@ import { fieldStaff } from "./field-staff.ts";
 import { fieldwork } from "./fieldwork.ts";
 import { quiz } from "./quiz.ts";
 import { tips } from "./tips.ts";
+import { oversight } from "./oversight.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
@@ -28,4 +29,5 @@ export const zhCN = {
   ...fieldwork,
   ...quiz,
   ...tips,
+  ...oversight,
 } as const;

@@ -1,0 +1,3 @@
+export * from "./period.ts";
+export * from "./figures.ts";
+export * from "./evaluation.ts";

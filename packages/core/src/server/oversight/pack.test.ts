@@ -1,0 +1,116 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import ExcelJS from "exceljs";
+import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
+import { makeUnit, makeUser } from "../../../../../test/factories/identity.ts";
+import { expectAppError } from "../../../../../test/factories/errors.ts";
+import { seedOversightDistrict, type OversightDistrict } from "../../../../../test/factories/oversight.ts";
+import { systemActor } from "../identity/actor.ts";
+import { quarterlyPack } from "./pack.ts";
+import { packHtml } from "./pack-html.ts";
+import { chromiumExecutable, packWorkbook, writePackFiles } from "./pack-files.ts";
+
+const clock = createFixedClock("2026-12-05T02:00:00Z");
+let t: TestDb;
+let d: OversightDistrict;
+const dir = mkdtempSync(join(tmpdir(), "xieshui-pack-"));
+beforeAll(async () => {
+  t = createTestDb({ clock });
+  d = await seedOversightDistrict(t.deps, clock);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const hasChromium = chromiumExecutable() !== null || process.env.CI === "true";
+
+describe("quarterlyPack", () => {
+  it("compares with the previous quarter and names who improved and who fell behind", async () => {
+    const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
+    expect(pack).toMatchObject({ quarter: "2026Q4", previousQuarter: "2026Q3", from: "2026-10-01", to: "2026-12-31", empty: false, noActivity: false });
+    expect(pack.improved.map((c) => c.unit.code)).toEqual([d.builder]);
+    expect(pack.improved[0]).toMatchObject({ before: 0, after: 1 });
+    expect(pack.behind.map((c) => c.unit.code)).toEqual([d.east, d.town]);
+    const onTime = pack.overview.find((l) => l.key === "onTime")!;
+    expect(onTime).toMatchObject({ label: "按时报送", value: 3, previous: 3 });
+    expect(pack.overview.find((l) => l.key === "quizAverage")!.value).toBeNull();
+  });
+
+  it("refuses a quarter that has not started, a month and nonsense, naming the field", async () => {
+    const future = await expectAppError(quarterlyPack(t.deps, d.officer, { quarter: "2027Q1" }));
+    expect(future).toMatchObject({ code: "invalid_input", reason: "period_not_started" });
+    expect(future.fields?.quarter).toContain("2027Q1");
+    for (const quarter of ["2026-11", "2026", "Q4", "<script>", 4]) {
+      const e = await expectAppError(quarterlyPack(t.deps, d.officer, { quarter }));
+      expect(e.code).toBe("invalid_input");
+      expect(Object.keys(e.fields ?? {})).toEqual(["quarter"]);
+    }
+  });
+
+  it("is for coordinators, admins and tax officers only", async () => {
+    const { actor } = await makeUser(t.deps, { roles: ["reporter", "checker"] });
+    expect((await expectAppError(quarterlyPack(t.deps, actor, { quarter: "2026Q4" }))).code).toBe("forbidden");
+  });
+
+  it("renders self-contained HTML with SVG charts, no scripts, and escapes unit names", async () => {
+    const hostile = createTestDb({ clock });
+    try {
+      await makeUnit(hostile.deps, { type: "venue", name: "<script>alert(1)</script>剧场", code: "evil" });
+      const html = packHtml(await quarterlyPack(hostile.deps, systemActor("test"), { quarter: "2026Q4" }));
+      expect(html).not.toMatch(/<script/i);
+      expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;剧场");
+      expect(html).not.toMatch(/(src|href)=["']https?:/);
+    } finally {
+      await hostile.close();
+    }
+    const html = packHtml(await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" }));
+    expect(html).toContain("<svg");
+    expect(html).toContain("进步单位");
+    expect(html).toContain("区住建局");
+    expect(html).toContain("红旗镇（合计）");
+  });
+
+  it("says so when the district has no units, rather than printing a blank page", async () => {
+    const empty = createTestDb({ clock });
+    try {
+      const pack = await quarterlyPack(empty.deps, systemActor("test"), { quarter: "2026Q4" });
+      expect(pack.empty).toBe(true);
+      expect(packHtml(pack)).toContain("本区尚未登记任何协税单位");
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
+      expect(String(wb.worksheets[0]!.getCell("A2").value)).toContain("本区尚未登记任何协税单位");
+    } finally {
+      await empty.close();
+    }
+  });
+
+  it("writes an XLSX with one printable sheet per section", async () => {
+    const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["全区概况", "各单位情况", "与上季度对比", "说明"]);
+    for (const s of wb.worksheets) {
+      expect(s.pageSetup).toMatchObject({ orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" });
+    }
+    const units = wb.getWorksheet("各单位情况")!;
+    const names = units.getColumn(1).values.slice(2).map(String);
+    expect(names).toContain("红旗镇（合计）");
+    expect(names).toContain("红旗镇东庄村委会");
+    const compare = wb.getWorksheet("与上季度对比")!;
+    expect(compare.getRow(2).values).toEqual([undefined, "进步单位", "区住建局", 0, 1]);
+  });
+
+  it.skipIf(!hasChromium)("prints a PDF whose text reads back in Chinese", { timeout: 120_000 }, async () => {
+    const files = await writePackFiles(await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" }), join(dir, "out"));
+    expect(files.map((f) => f.split("/").pop())).toEqual(["oversight-pack-2026Q4.xlsx", "oversight-pack-2026Q4.html", "oversight-pack-2026Q4.pdf"]);
+    expect(readFileSync(files[2]!).subarray(0, 5).toString()).toBe("%PDF-");
+    const text = execFileSync("pdftotext", ["-layout", files[2]!, "-"], { encoding: "utf8" });
+    expect(text).toContain("协税护税工作");
+    expect(text).toContain("进步单位");
+    expect(text).toContain("区住建局");
+    expect(text).toContain("红旗镇东庄村委会");
+  });
+});
