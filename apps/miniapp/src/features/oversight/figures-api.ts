@@ -1,9 +1,6 @@
-import Taro from '@tarojs/taro'
-import { t, type FigureKey, type UnitType } from '@xieshui/core'
-import { apiBase, isH5 } from '../../lib/env'
-import { getLocale } from '../../lib/i18n'
-import { ApiError, request, toApiError } from '../../lib/request'
-import { getToken } from '../../lib/session'
+import { type FigureKey, type UnitType } from '@xieshui/core'
+import { request } from '../../lib/request'
+import { downloadWithToken } from '../../lib/download'
 
 export type Figures = Record<FigureKey, number | null>
 
@@ -56,36 +53,8 @@ export function quarterlyPack(quarter: string): Promise<PackSummary> {
  * Downloads one file of the pack with the bearer token. H5: fetch → blob → a download link; WeChat:
  * downloadFile, then openDocument (which can forward it to a colleague or print it).
  */
-export async function downloadPackFile(file: { format: PackFormat; fileName: string; url: string }): Promise<string> {
-  const locale = getLocale()
-  const url = `${apiBase()}${file.url}`
-  const header: Record<string, string> = { 'Accept-Language': locale }
-  const token = getToken()
-  if (token) header.Authorization = `Bearer ${token}`
-  if (isH5()) {
-    let res: Response
-    try {
-      res = await fetch(url, { headers: header })
-    } catch {
-      throw new ApiError(0, 'network', t(locale, 'app-error-network'))
-    }
-    if (!res.ok) throw toApiError(res.status, await res.text(), locale)
-    const href = URL.createObjectURL(await res.blob())
-    const a = document.createElement('a')
-    a.href = href
-    a.download = file.fileName
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(href), 60_000)
-    return file.fileName
-  }
-  const res = await Taro.downloadFile({ url, header }).catch(() => {
-    throw new ApiError(0, 'network', t(locale, 'app-error-network'))
-  })
-  if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, null, locale)
-  await Taro.openDocument({ filePath: res.tempFilePath, fileType: file.format === 'html' ? undefined : file.format, showMenu: true } as Taro.openDocument.Option)
-  return file.fileName
+export function downloadPackFile(file: { format: PackFormat; fileName: string; url: string }): Promise<string> {
+  return downloadWithToken(file.url, file.fileName, file.format === 'html' ? undefined : file.format)
 }
 
 /** Recent periods to choose from, newest first, never one that has not started. */

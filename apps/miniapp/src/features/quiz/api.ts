@@ -1,11 +1,7 @@
-import Taro from '@tarojs/taro'
-import { t } from '@xieshui/core'
-import { request, ApiError, toApiError } from '../../lib/request'
-import { apiBase, isH5 } from '../../lib/env'
-import { getLocale } from '../../lib/i18n'
-import { getToken } from '../../lib/session'
+import { request } from '../../lib/request'
 import { postBytes } from '../report/api'
 import type { PickedFile } from '../report/feeds'
+import { downloadWithToken } from '../../lib/download'
 
 export type QuizQuestionType = 'single' | 'multi' | 'judge'
 /** A question as the person answering sees it. */
@@ -66,35 +62,8 @@ export const quizApi = {
 }
 
 /** Downloads a quiz's results (CSV or XLSX) with the bearer token: H5 via a blob link, WeChat via downloadFile. */
-export async function downloadQuizExport(id: string, format: 'csv' | 'xlsx'): Promise<string> {
-  const locale = getLocale()
-  const url = `${apiBase()}/api/v1/quiz/quizzes/${enc(id)}/export?format=${format}`
-  const header: Record<string, string> = { 'Accept-Language': locale }
-  const token = getToken()
-  if (token) header.Authorization = `Bearer ${token}`
-  const fileName = `quiz-results.${format}`
-  if (isH5()) {
-    let res: Response
-    try {
-      res = await fetch(url, { headers: header })
-    } catch {
-      throw new ApiError(0, 'network', t(locale, 'app-error-network'))
-    }
-    if (!res.ok) throw toApiError(res.status, await res.text(), locale)
-    const href = URL.createObjectURL(await res.blob())
-    const a = document.createElement('a')
-    a.href = href
-    a.download = fileName
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(href), 60_000)
-    return fileName
-  }
-  const res = await Taro.downloadFile({ url, header })
-  if (res.statusCode !== 200) throw new ApiError(res.statusCode, 'download', t(locale, 'app-error-network'))
-  await Taro.openDocument({ filePath: res.tempFilePath, ...(format === 'xlsx' ? { fileType: 'xlsx' as const } : {}), showMenu: true })
-  return fileName
+export function downloadQuizExport(id: string, format: 'csv' | 'xlsx'): Promise<string> {
+  return downloadWithToken(`/api/v1/quiz/quizzes/${enc(id)}/export?format=${format}`, `quiz-results.${format}`, format)
 }
 
 /** The letters of a selection of option indexes, sorted: [2, 0] -> "AC". */

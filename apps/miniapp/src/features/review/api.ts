@@ -1,10 +1,7 @@
-import Taro from '@tarojs/taro'
-import { t, type ReportStatus } from '@xieshui/core'
-import { apiBase, isH5 } from '../../lib/env'
-import { getLocale } from '../../lib/i18n'
-import { ApiError, request, toApiError } from '../../lib/request'
-import { getToken } from '../../lib/session'
+import { type ReportStatus } from '@xieshui/core'
+import { request } from '../../lib/request'
 import type { ReportView } from '../report/api'
+import { downloadWithToken } from '../../lib/download'
 
 /** Inbox filters; empty strings mean "any". `unit` is a unit code and `reporter` a user id, both picked by name. */
 export interface InboxFilters {
@@ -51,35 +48,6 @@ export function reviewReport(id: string, decision: 'accept' | 'return', comment:
  * Downloads an export (CSV/XLSX of one type and period) with the bearer token. H5: fetch → blob →
  * object URL → a download link; WeChat: downloadFile, then openDocument (which can forward it).
  */
-export async function downloadExport(type: string, period: string, format: 'csv' | 'xlsx'): Promise<string> {
-  const locale = getLocale()
-  const url = `${apiBase()}/api/v1/reports/export?${filterQuery({ type, period, format })}`
-  const header: Record<string, string> = { 'Accept-Language': locale }
-  const token = getToken()
-  if (token) header.Authorization = `Bearer ${token}`
-  const fileName = `${type}-${period}.${format}`
-  if (isH5()) {
-    let res: Response
-    try {
-      res = await fetch(url, { headers: header })
-    } catch {
-      throw new ApiError(0, 'network', t(locale, 'app-error-network'))
-    }
-    if (!res.ok) throw toApiError(res.status, await res.text(), locale)
-    const href = URL.createObjectURL(await res.blob())
-    const a = document.createElement('a')
-    a.href = href
-    a.download = fileName
-    document.body.appendChild(a)
-    a.click()
-    a.remove()
-    setTimeout(() => URL.revokeObjectURL(href), 60_000)
-    return fileName
-  }
-  const res = await Taro.downloadFile({ url, header }).catch(() => {
-    throw new ApiError(0, 'network', t(locale, 'app-error-network'))
-  })
-  if (res.statusCode < 200 || res.statusCode >= 300) throw toApiError(res.statusCode, null, locale)
-  await Taro.openDocument({ filePath: res.tempFilePath, fileType: format === 'xlsx' ? 'xlsx' : undefined, showMenu: true } as Taro.openDocument.Option)
-  return fileName
+export function downloadExport(type: string, period: string, format: 'csv' | 'xlsx'): Promise<string> {
+  return downloadWithToken(`/api/v1/reports/export?${filterQuery({ type, period, format })}`, `${type}-${period}.${format}`, format)
 }
