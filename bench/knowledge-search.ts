@@ -214,7 +214,7 @@ try {
   await db.prisma.unit.create({ data: { code: "bench-tax", name: "基准测试税务局", type: "tax_bureau" } });
   const { code } = await createInvite(deps, systemActor("test"), { unit: "bench-tax", roles: ["trainer"] });
   const { user } = await redeemInvite(deps, { code }, { kind: "api" });
-  const trainer = deps.identity.actorByUserId(user.id) as Actor;
+  const trainer = await deps.identity.actorByUserId(user.id) as Actor;
   const edits: number[] = [];
   for (let i = 0; i < 30; i++) {
     const id = `K${String(1 + ((i * 331) % ARTICLES)).padStart(5, "0")}`;

@@ -45,7 +45,7 @@ describe.skipIf(shouldSkipBrowserTests()).each(["zh-CN", "en"] as const)("H5 ret
     }
     // The clerk's report, filed through core as the clerk's own user.
     const user = await deps.db.prisma.user.findFirstOrThrow({ where: { name: "王芳" } });
-    const actor = deps.identity.actorByUserId(user.id)!;
+    const actor = await deps.identity.actorByUserId(user.id)!;
     const filed = await submitReport(deps, actor, {
       type: "rental",
       clientId: `e2e-fix-${locale}`,

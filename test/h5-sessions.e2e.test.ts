@@ -33,7 +33,7 @@ describe.skipIf(shouldSkipBrowserTests()).each(["zh-CN", "en"] as const)("H5 ses
     await page.locator("#open-profile").filter({ visible: true }).waitFor({ timeout: 15_000 });
     userId = (await app.testDb.deps.db.prisma.user.findFirstOrThrow({ where: { name: "王芳" } })).id;
     // A second device: the same person signs in on an iPhone in WeChat with a link code from the bot.
-    const actor = app.testDb.deps.identity.actorByUserId(userId)!;
+    const actor = (await app.testDb.deps.identity.actorByUserId(userId))!;
     const { code } = await createLinkCode(app.testDb.deps, actor);
     const res = await fetch(`${app.baseUrl}/api/v1/auth/link`, {
       method: "POST",

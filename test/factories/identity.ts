@@ -30,7 +30,7 @@ export async function makeUser(
   const unit = opts.unit ?? (await makeUnit(deps, { type: opts.unitType ?? "village" }));
   const { code } = await createInvite(deps, systemActor("test"), { unit, roles: opts.roles, ...(opts.name ? { name: opts.name } : {}) });
   const { user, token } = await redeemInvite(deps, { code }, { kind: "api" });
-  const actor = deps.identity.actorByUserId(user.id);
+  const actor = await deps.identity.actorByUserId(user.id);
   if (!actor || !token) throw new Error("makeUser failed");
   return { token, actor, inviteCode: code };
 }
@@ -43,7 +43,7 @@ export async function makeTelegramUser(
   const unit = opts.unit ?? (await makeUnit(deps, { type: opts.unitType ?? "village" }));
   const { code } = await createInvite(deps, systemActor("test"), { unit, roles: opts.roles, ...(opts.name ? { name: opts.name } : {}) });
   const { user } = await redeemInvite(deps, { code }, { kind: "telegram", telegramId: String(opts.telegramId), chatId: String(opts.telegramId) });
-  const actor = deps.identity.actorByUserId(user.id);
+  const actor = await deps.identity.actorByUserId(user.id);
   if (!actor) throw new Error("makeTelegramUser failed");
   return actor;
 }

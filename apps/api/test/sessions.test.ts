@@ -27,7 +27,7 @@ describe("GET /me/sessions and POST /me/sessions/:id/end", () => {
     const unit = await makeUnit(api.t.deps);
     const { code } = await createInvite(api.t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const first = (await post("/api/v1/auth/redeem", { code }, { "user-agent": WINDOWS_EDGE })).json<{ token: string; user: { id: string } }>();
-    const actor = api.t.deps.identity.actorByUserId(first.user.id)!;
+    const actor = (await api.t.deps.identity.actorByUserId(first.user.id))!;
     const link = await createLinkCode(api.t.deps, actor);
     const second = (await post("/api/v1/auth/link", { code: link.code }, { "user-agent": IPHONE_WECHAT })).json<{ token: string }>();
 

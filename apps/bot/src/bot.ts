@@ -60,7 +60,7 @@ function appContext(deps: Deps, commands: readonly CommandSpec[], sessions: Stor
     c.checkRateLimitPerHour = checkRateLimitPerHour;
     // grammY's ctx.from does not cover poll_answer, whose sender is pollAnswer.user.
     const from = ctx.from ?? ctx.pollAnswer?.user;
-    c.actor = from ? actorByTelegram(deps, from.id) : null;
+    c.actor = from ? await actorByTelegram(deps, from.id) : null;
     let chosen: unknown = c.actor ? await getLocale(deps, c.actor.userId) : undefined;
     if (!chosen && !c.actor) {
       // Inside a conversation there is no ctx.session: read the guest's choice from the store.
@@ -113,7 +113,7 @@ export function createBot({ token, deps, config = {}, features = FEATURES, tips 
       tips: tips ?? createTipContext(deps, { generateKey: true }),
       downloadFile: download,
       async localeOf(ctx) {
-        const actor = ctx.from ? actorByTelegram(deps, ctx.from.id) : null;
+        const actor = ctx.from ? await actorByTelegram(deps, ctx.from.id) : null;
         const chosen: unknown = actor ? await getLocale(deps, actor.userId) : ctx.chat ? (await sessions.read(String(ctx.chat.id)))?.locale : undefined;
         return isLocale(chosen) ? chosen : resolveLocale(ctx.from?.language_code);
       },

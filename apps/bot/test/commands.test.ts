@@ -67,7 +67,7 @@ describe("/link", () => {
     const shown = /([A-Z2-9]{4}-[A-Z2-9]{4})/.exec(reply ?? "")?.[1];
     expect(shown).toBeDefined();
     const { token } = await redeemLinkCodeForSession(h.t.deps, canonicalCode(shown!));
-    expect(authenticate(h.t.deps, token)?.userId).toBe(actorByTelegram(h.t.deps, user.id)?.userId);
+    expect((await authenticate(h.t.deps, token))?.userId).toBe((await actorByTelegram(h.t.deps, user.id))?.userId);
   });
 
   it("binds this Telegram account to the mini-app user who made the code", async () => {
@@ -77,7 +77,7 @@ describe("/link", () => {
     const [reply] = await h.say(user, `/link ${code.toLowerCase().slice(0, 4)} ${code.slice(4)}`);
     expect(reply).toContain("绑定成功");
     expect(reply).toContain("赵六");
-    expect(actorByTelegram(h.t.deps, user.id)?.userId).toBe(actor.userId);
+    expect((await actorByTelegram(h.t.deps, user.id))?.userId).toBe(actor.userId);
     expect(await h.say(user, `/link ${code}`)).toEqual(["绑定码已被使用过"]);
   });
 
@@ -100,7 +100,7 @@ describe("language", () => {
   it("switches a member to English with /lang and keeps it in their account", async () => {
     const user = await member(["reporter"]);
     expect(await h.say(user, "/lang en")).toEqual(["Language set to English."]);
-    const actor = actorByTelegram(h.t.deps, user.id)!;
+    const actor = (await actorByTelegram(h.t.deps, user.id))!;
     expect(await getLocale(h.t.deps, actor.userId)).toBe("en");
     const [me] = await h.say(user, "/me");
     expect(me).toMatch(/^Name: /);
@@ -129,6 +129,6 @@ describe("language", () => {
     const { code } = await createInvite(h.t.deps, systemActor("test"), { unit: await makeUnit(h.t.deps), roles: ["reporter"] });
     const [welcome] = await h.say(user, code);
     expect(welcome).toContain("You are registered");
-    expect(await getLocale(h.t.deps, actorByTelegram(h.t.deps, user.id)!.userId)).toBe("en");
+    expect(await getLocale(h.t.deps, (await actorByTelegram(h.t.deps, user.id))!.userId)).toBe("en");
   });
 });

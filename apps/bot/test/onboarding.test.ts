@@ -27,7 +27,7 @@ describe("onboarding", () => {
     expect(replies[0]).toContain("幸福镇东村村委会（村委会）");
     expect(replies[0]).toContain("信息报送员、凭证核验员");
     expect(replies[0]).not.toMatch(/[\u2068\u2069]/);
-    const actor = actorByTelegram(h.t.deps, user.id);
+    const actor = await actorByTelegram(h.t.deps, user.id);
     expect(actor?.roles).toEqual(["checker", "reporter"]);
     const identity = await h.t.db.prisma.identity.findFirstOrThrow({ where: { subject: String(user.id) } });
     expect(identity.chatId).toBe(String(user.id));
@@ -52,7 +52,7 @@ describe("onboarding", () => {
     const { code } = await invite();
     const user = tgUser({ first_name: "Lily" });
     await h.say(user, `/start ${code}`);
-    expect(actorByTelegram(h.t.deps, user.id)?.name).toBe("Lily");
+    expect((await actorByTelegram(h.t.deps, user.id))?.name).toBe("Lily");
   });
 
   it.each([
@@ -64,7 +64,7 @@ describe("onboarding", () => {
     const user = tgUser();
     const replies = await h.say(user, mangle(code));
     expect(replies[0]).toContain("注册成功");
-    expect(actorByTelegram(h.t.deps, user.id)).not.toBeNull();
+    expect(await actorByTelegram(h.t.deps, user.id)).not.toBeNull();
   });
 
   it("tells an unknown code apart", async () => {
@@ -77,7 +77,7 @@ describe("onboarding", () => {
     await h.say(tgUser(), code);
     const second = tgUser();
     expect(await h.say(second, `/start ${code}`)).toEqual(["邀请码已被使用过，每个邀请码只能用一次"]);
-    expect(actorByTelegram(h.t.deps, second.id)).toBeNull();
+    expect(await actorByTelegram(h.t.deps, second.id)).toBeNull();
   });
 
   it("tells an expired code apart", async () => {

@@ -27,7 +27,7 @@ export interface Auth {
 
 export function createAuth(deps: Deps): Auth {
   const required: onRequestAsyncHookHandler = async (request) => {
-    const actor = authenticate(deps, bearerToken(request));
+    const actor = await authenticate(deps, bearerToken(request));
     if (!actor) throw new AppError("unauthorized", { reason: "session_invalid" });
     request.actor = actor;
   };

@@ -46,7 +46,7 @@ async function signInBindingWechat(
   const openid = wechatCode ? await resolveWechatOpenid(deps, wechatOf(wechat), wechatCode) : null;
   const result = await signIn();
   if (openid) {
-    const actor = deps.identity.actorByUserId(result.user.id);
+    const actor = await deps.identity.actorByUserId(result.user.id);
     if (actor) await bindWechat(deps, actor, openid);
   }
   return result;

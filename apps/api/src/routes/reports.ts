@@ -81,7 +81,7 @@ export const reportRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { d
     { schema: { tags, summary: "Report types with field specs, labels and a JSON Schema per type", querystring: z.object({ unitType: UnitTypeSchema.optional() }), response: { 200: ReportTypesSchema } } },
     async (request) => {
       // Signed-in reporters get their own unit's types unless they ask for a unit type.
-      const actor = request.query.unitType ? null : authenticate(deps, bearerToken(request));
+      const actor = request.query.unitType ? null : await authenticate(deps, bearerToken(request));
       const unitType = request.query.unitType ?? actor?.unit.type;
       const types = unitType ? reportTypesForUnit(unitType) : REPORT_TYPES;
       return { types: types.map((t) => describeReportType(t)) };

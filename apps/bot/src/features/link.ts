@@ -19,7 +19,7 @@ composer.command("link", async (ctx) => {
   const parsed = LinkCodeSchema.safeParse(arg);
   if (!parsed.success || !ctx.from || !ctx.chat) return ctx.reply(ctx.t("link-code-format"));
   const user = await linkTelegram(ctx.deps, parsed.data, { telegramId: String(ctx.from.id), chatId: String(ctx.chat.id) });
-  refreshActor(ctx);
+  await refreshActor(ctx);
   await ctx.reply(ctx.t("bot-link-done", { name: user.name, unit: user.unit.name }));
   await syncChatMenu(ctx);
 });

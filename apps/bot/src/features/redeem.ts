@@ -20,7 +20,7 @@ export async function redeemCode(ctx: BotContext, raw: string): Promise<void> {
     { code: parsed.data },
     { kind: "telegram", telegramId: String(ctx.from.id), chatId: String(ctx.chat.id), firstName: ctx.from.first_name },
   );
-  const actor = refreshActor(ctx);
+  const actor = await refreshActor(ctx);
   if (!actor) throw new Error("redeemed user is not active");
   // A language chosen before registering carries over to the account.
   if (ctx.session.locale) await setLocale(ctx.deps, actor, ctx.session.locale);

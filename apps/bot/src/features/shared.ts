@@ -19,8 +19,8 @@ export function actorParams(ctx: AnyCtx, actor: Actor): Record<string, string> {
 }
 
 /** Re-reads the actor after the account changed (redeem, link). */
-export function refreshActor(ctx: AnyCtx): Actor | null {
-  ctx.actor = ctx.from ? actorByTelegram(ctx.deps, ctx.from.id) : null;
+export async function refreshActor(ctx: AnyCtx): Promise<Actor | null> {
+  ctx.actor = ctx.from ? await actorByTelegram(ctx.deps, ctx.from.id) : null;
   return ctx.actor;
 }
 

@@ -1,7 +1,7 @@
 import type { Db } from "./db.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { createIdentityHotPath, type IdentityHotPath } from "./hot-path.ts";
+import { identityHotPathFor, type IdentityHotPath } from "./hot-path.ts";
 import { createSessionRenewer, SESSION_RENEW_MS } from "./identity/sessions.ts";
 
 /**
@@ -22,6 +22,6 @@ export function createDeps(db: Db, opts: { clock?: Clock; logger?: Logger } = {}
     db,
     clock: opts.clock ?? systemClock,
     logger,
-    identity: createIdentityHotPath(db.sqlite, { renewAfterMs: SESSION_RENEW_MS, renew: createSessionRenewer(db, logger) }),
+    identity: identityHotPathFor(db, { renewAfterMs: SESSION_RENEW_MS, renew: createSessionRenewer(db, logger) }),
   };
 }

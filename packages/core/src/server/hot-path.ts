@@ -1,6 +1,8 @@
 import type Database from "better-sqlite3";
 import type { Role, UnitType } from "../domain/units.ts";
 import type { Actor } from "./identity/actor.ts";
+import type { Db } from "./db.ts";
+import { createPgIdentityHotPath } from "./hot-path-pg.ts";
 
 /**
  * Prepared statements on the raw SQLite connection for paths that run on every request or in
@@ -14,7 +16,7 @@ export function sqlDate(at: Date): string {
   return at.toISOString().replace("Z", "+00:00");
 }
 
-interface ActorRow {
+export interface ActorRow {
   userId: string;
   name: string;
   active: number;
@@ -33,7 +35,7 @@ const ACTOR_COLUMNS = `u.id AS userId, u.name AS name, u.active AS active, u.uni
   un.code AS unitCode, un.name AS unitName, un.type AS unitType,
   (SELECT group_concat(r.role) FROM UserRole r WHERE r.userId = u.id) AS roles`;
 
-function toActor(row: ActorRow): Actor {
+export function toActor(row: ActorRow): Actor {
   return {
     userId: row.userId,
     name: row.name,
@@ -49,11 +51,11 @@ export interface IdentityHotPath {
    * The actor of a live session (not expired, not revoked, user active), or null. Served from a
    * small per-connection cache while the database is unchanged (see SESSION_CACHE_MS).
    */
-  actorBySessionHash(tokenHash: string, now: Date): Actor | null;
+  actorBySessionHash(tokenHash: string, now: Date): Promise<Actor | null>;
   /** The actor linked to an outside identity (e.g. a Telegram user id), or null. */
-  actorByIdentity(provider: string, subject: string): Actor | null;
+  actorByIdentity(provider: string, subject: string): Promise<Actor | null>;
   /** The actor by user id (active users only), or null. */
-  actorByUserId(userId: string): Actor | null;
+  actorByUserId(userId: string): Promise<Actor | null>;
 }
 
 /**
@@ -86,7 +88,12 @@ export function lazy<T>(make: () => T): () => T {
 export const SESSION_CACHE_MS = 1000;
 const SESSION_CACHE_MAX = 10_000;
 
-/** Prepares the identity statements on a connection (lazily). */
+/** The identity hot path of a database: SQLite's (with its data_version cache) or PostgreSQL's. */
+export function identityHotPathFor(db: Db, opts: IdentityHotPathOptions = {}): IdentityHotPath {
+  return db.dialect === "postgresql" ? createPgIdentityHotPath(db.pg, opts) : createIdentityHotPath(db.sqlite, opts);
+}
+
+/** Prepares the identity statements on a SQLite connection (lazily). */
 export function createIdentityHotPath(sqlite: Database.Database, opts: IdentityHotPathOptions = {}): IdentityHotPath {
   const dataVersion = lazy(() => sqlite.prepare<[], number>(`PRAGMA data_version`).pluck());
   const renewAfter = opts.renew ? (opts.renewAfterMs ?? Infinity) : Infinity;
@@ -107,7 +114,7 @@ export function createIdentityHotPath(sqlite: Database.Database, opts: IdentityH
     `SELECT ${ACTOR_COLUMNS} FROM User u JOIN Unit un ON un.id = u.unitId WHERE u.id = ?`,
   ));
   return {
-    actorBySessionHash(tokenHash, now) {
+    async actorBySessionHash(tokenHash, now) {
       const at = now.getTime();
       const version = dataVersion().get()!;
       const hit = sessions.get(tokenHash);
@@ -137,11 +144,11 @@ export function createIdentityHotPath(sqlite: Database.Database, opts: IdentityH
       sessions.set(tokenHash, { actor, expiresAt, cachedAt: at, version, sessionId: row.sessionId!, lastUsedAt });
       return actor;
     },
-    actorByIdentity(provider, subject) {
+    async actorByIdentity(provider, subject) {
       const row = byIdentity().get(provider, subject);
       return row && row.active ? toActor(row) : null;
     },
-    actorByUserId(userId) {
+    async actorByUserId(userId) {
       const row = byUser().get(userId);
       return row && row.active ? toActor(row) : null;
     },

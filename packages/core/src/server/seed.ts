@@ -2,7 +2,8 @@ import type { Role, UnitType } from "../domain/units.ts";
 import { ROLES } from "../domain/units.ts";
 import type { Deps } from "./deps.ts";
 import { createInvite, systemActor } from "./identity/index.ts";
-import { migrate } from "./migrate.ts";
+import { migrateDb } from "./migrate.ts";
+import { waitForDatabase } from "./db.ts";
 
 /** A demo unit of the seeded district. */
 export interface DemoUnit {
@@ -92,7 +93,8 @@ export async function issueDemoInvites(deps: Deps): Promise<{ role: Role; unit: 
  * demo units that are missing. Safe to call on every start: existing data is kept.
  */
 export async function prepareDatabase(deps: Deps, opts: { demo: boolean }): Promise<{ migrations: string[]; seeded: boolean }> {
-  const migrations = migrate(deps.db.sqlite);
+  await waitForDatabase(deps.db, { onRetry: (message) => deps.logger.warn(message) });
+  const migrations = await migrateDb(deps.db);
   // Demo mode adds any demo unit that is missing (new demo units arrive with upgrades); it never changes existing rows.
   const seeded = opts.demo ? (await seedDemo(deps)) > 0 : false;
   return { migrations, seeded };

@@ -97,7 +97,7 @@ describe("loginWithTelegramWebApp", () => {
     const actor = await makeTelegramUser(t.deps, { roles: ["reporter"], telegramId: 777001 });
     const { token, user } = await loginWithTelegramWebApp(t.deps, initData(), BOT_TOKEN);
     expect(user.id).toBe(actor.userId);
-    expect(authenticate(t.deps, token)?.userId).toBe(actor.userId);
+    expect((await authenticate(t.deps, token))?.userId).toBe(actor.userId);
     const session = await t.db.prisma.session.findFirstOrThrow({ where: { userId: actor.userId, channel: "telegram_webapp" } });
     expect(session.tokenHash).not.toBe(token);
   });

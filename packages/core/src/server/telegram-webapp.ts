@@ -104,7 +104,7 @@ export async function loginWithTelegramWebApp(
   opts: { maxAgeSeconds?: number } = {},
 ): Promise<{ token: string; user: UserView }> {
   const data = validateWebAppInitData(initData, botToken, deps.clock.now(), opts.maxAgeSeconds);
-  const actor = actorByTelegram(deps, data.user.id);
+  const actor = await actorByTelegram(deps, data.user.id);
   if (!actor) {
     await writeAudit(deps.db.prisma, deps.clock, { action: "session.telegram_webapp", result: "telegram_account_unknown" });
     throw new AppError("not_found", { messageKey: "telegram-account-unknown", reason: "telegram_account_unknown" });

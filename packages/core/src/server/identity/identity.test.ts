@@ -42,7 +42,7 @@ describe("invites", () => {
     const { user, token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
     expect(user.unit.code).toBe(unit);
     expect(user.roles).toEqual(["checker", "reporter"]);
-    expect(authenticate(t.deps, token)?.userId).toBe(user.id);
+    expect((await authenticate(t.deps, token))?.userId).toBe(user.id);
     expect(await reasonOf(redeemInvite(t.deps, { code }, { kind: "miniapp" }))).toBe("invite_used");
   });
 
@@ -83,7 +83,7 @@ describe("invites", () => {
     const unit = await makeUnit(t.deps);
     const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const { token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
-    const actor = authenticate(t.deps, token)!;
+    const actor = (await authenticate(t.deps, token))!;
     expect(await reasonOf(createInvite(t.deps, actor, { unit, roles: ["admin"] }))).toBe("role_required");
   });
 
@@ -115,22 +115,22 @@ describe("sessions and linking", () => {
     const unit = await makeUnit(t.deps);
     const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const { token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
-    expect(authenticate(t.deps, token)).not.toBeNull();
-    expect(authenticate(t.deps, "garbage")).toBeNull();
-    expect(authenticate(t.deps, "")).toBeNull();
+    expect(await authenticate(t.deps, token)).not.toBeNull();
+    expect(await authenticate(t.deps, "garbage")).toBeNull();
+    expect(await authenticate(t.deps, "")).toBeNull();
     await revokeSession(t.deps, token!);
-    expect(authenticate(t.deps, token)).toBeNull();
+    expect(await authenticate(t.deps, token)).toBeNull();
   });
 
   it("sees a role change or a disabled account at the next request despite the session cache", async () => {
     const unit = await makeUnit(t.deps);
     const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter", "checker"] });
     const { token, user } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
-    expect(authenticate(t.deps, token)?.roles).toEqual(["checker", "reporter"]);
+    expect((await authenticate(t.deps, token))?.roles).toEqual(["checker", "reporter"]);
     await t.db.prisma.userRole.delete({ where: { userId_role: { userId: user.id, role: "checker" } } });
-    expect(authenticate(t.deps, token)?.roles).toEqual(["reporter"]);
+    expect((await authenticate(t.deps, token))?.roles).toEqual(["reporter"]);
     await t.db.prisma.user.update({ where: { id: user.id }, data: { active: false } });
-    expect(authenticate(t.deps, token)).toBeNull();
+    expect(await authenticate(t.deps, token)).toBeNull();
   });
 
   it("links a Telegram account and a mini-app login to one user, both ways", async () => {
@@ -139,7 +139,7 @@ describe("sessions and linking", () => {
     const tg = await redeemInvite(t.deps, { code }, { kind: "telegram", telegramId: "1001", chatId: "1001", firstName: "王芳" });
     expect(tg.token).toBeNull();
     expect(tg.user.name).toBe("王芳");
-    const actor = actorByTelegram(t.deps, 1001)!;
+    const actor = (await actorByTelegram(t.deps, 1001))!;
     const link = await createLinkCode(t.deps, actor);
     const web = await redeemLinkCodeForSession(t.deps, link.code);
     expect(web.user.id).toBe(tg.user.id);
@@ -147,12 +147,12 @@ describe("sessions and linking", () => {
 
     const invite2 = await createInvite(t.deps, systemActor("test"), { unit, roles: ["checker"] });
     const mini = await redeemInvite(t.deps, { code: invite2.code }, { kind: "miniapp" });
-    const link2 = await createLinkCode(t.deps, authenticate(t.deps, mini.token)!);
+    const link2 = await createLinkCode(t.deps, (await authenticate(t.deps, mini.token))!);
     const linked = await linkTelegram(t.deps, link2.code, { telegramId: "2002", chatId: "2002" });
     expect(linked.id).toBe(mini.user.id);
-    expect(actorByTelegram(t.deps, 2002)?.userId).toBe(mini.user.id);
+    expect((await actorByTelegram(t.deps, 2002))?.userId).toBe(mini.user.id);
 
-    const link3 = await createLinkCode(t.deps, authenticate(t.deps, mini.token)!);
+    const link3 = await createLinkCode(t.deps, (await authenticate(t.deps, mini.token))!);
     expect(await reasonOf(linkTelegram(t.deps, link3.code, { telegramId: "1001", chatId: "1001" }))).toBe("telegram_taken");
   });
 
@@ -160,7 +160,7 @@ describe("sessions and linking", () => {
     const unit = await makeUnit(t.deps);
     const { code } = await createInvite(t.deps, systemActor("test"), { unit, roles: ["reporter"] });
     const { token } = await redeemInvite(t.deps, { code }, { kind: "miniapp" });
-    const link = await createLinkCode(t.deps, authenticate(t.deps, token)!);
+    const link = await createLinkCode(t.deps, (await authenticate(t.deps, token))!);
     clock.advance(10 * 60_000 + 1);
     expect(await reasonOf(redeemLinkCodeForSession(t.deps, link.code))).toBe("link_code_expired");
   });

@@ -312,7 +312,7 @@ export async function redeemInvite(
     await writeAudit(tx, deps.clock, { userId, unitId: invite.unitId, action: "invite.redeem", subject: `invite:${invite.id}`, result: "ok", detail: { channel: channel.kind, roles } });
     return { userId, token };
   });
-  const actor = deps.identity.actorByUserId(result.userId);
+  const actor = await deps.identity.actorByUserId(result.userId);
   if (!actor) throw new AppError("internal", { reason: "user_missing_after_redeem" });
   return { user: toUserView(actor), token: result.token };
 }

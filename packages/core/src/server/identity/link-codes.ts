@@ -56,7 +56,7 @@ export async function redeemLinkCodeForSession(deps: Deps, code: string, channel
     await writeAudit(tx, deps.clock, { userId, action: "link.redeem", result: "ok", detail: { channel } });
     return { userId, token };
   });
-  const actor = deps.identity.actorByUserId(userId);
+  const actor = await deps.identity.actorByUserId(userId);
   if (!actor) throw new AppError("forbidden", { messageKey: "user-inactive", reason: "user_inactive" });
   return { user: toUserView(actor), token };
 }
@@ -76,7 +76,7 @@ export async function linkTelegram(deps: Deps, code: string, telegram: { telegra
     await writeAudit(tx, deps.clock, { userId, action: "link.telegram", result: "ok" });
     return userId;
   });
-  const actor = deps.identity.actorByUserId(userId);
+  const actor = await deps.identity.actorByUserId(userId);
   if (!actor) throw new AppError("forbidden", { messageKey: "user-inactive", reason: "user_inactive" });
   return toUserView(actor);
 }

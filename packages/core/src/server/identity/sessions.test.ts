@@ -43,7 +43,7 @@ describe("sliding sessions", () => {
     const before = await row(token);
     for (let i = 0; i < 50; i++) {
       clock.advance(60_000);
-      expect(authenticate(t.deps, token)).not.toBeNull();
+      expect(await authenticate(t.deps, token)).not.toBeNull();
     }
     await sessionRenewals(t.deps);
     const after = await row(token);
@@ -54,7 +54,7 @@ describe("sliding sessions", () => {
   it("renews a session used after the hour: it ends 30 days after the last use", async () => {
     const { token } = await makeUser(t.deps, { roles: ["reporter"] });
     clock.advance(SESSION_RENEW_MS + 1000);
-    expect(authenticate(t.deps, token)).not.toBeNull();
+    expect(await authenticate(t.deps, token)).not.toBeNull();
     await sessionRenewals(t.deps);
     const renewed = await row(token);
     expect(renewed.lastUsedAt?.getTime()).toBe(clock.now().getTime());
@@ -65,22 +65,22 @@ describe("sliding sessions", () => {
     const { token } = await makeUser(t.deps, { roles: ["reporter"] });
     for (let i = 0; i < 4; i++) {
       clock.advance(20 * DAY);
-      expect(authenticate(t.deps, token)).not.toBeNull();
+      expect(await authenticate(t.deps, token)).not.toBeNull();
       await sessionRenewals(t.deps);
     }
     clock.advance(30 * DAY + 1000);
-    expect(authenticate(t.deps, token)).toBeNull();
+    expect(await authenticate(t.deps, token)).toBeNull();
     await sessionRenewals(t.deps);
-    expect(authenticate(t.deps, token)).toBeNull();
+    expect(await authenticate(t.deps, token)).toBeNull();
   });
 
   it("never brings a revoked session back when a renewal was already on its way", async () => {
     const { token } = await makeUser(t.deps, { roles: ["reporter"] });
     clock.advance(SESSION_RENEW_MS + 1000);
-    expect(authenticate(t.deps, token)).not.toBeNull();
+    expect(await authenticate(t.deps, token)).not.toBeNull();
     await revokeSession(t.deps, token);
     await sessionRenewals(t.deps);
-    expect(authenticate(t.deps, token)).toBeNull();
+    expect(await authenticate(t.deps, token)).toBeNull();
     expect((await row(token)).revokedAt).not.toBeNull();
   });
 });
@@ -111,11 +111,11 @@ describe("the session list", () => {
     const stranger = await makeUser(t.deps, { roles: ["reporter"] });
     const [theirs] = await listSessions(t.deps, stranger.actor, stranger.token);
     expect((await expectAppError(endSession(t.deps, a.actor, theirs!.id))).code).toBe("not_found");
-    expect(authenticate(t.deps, stranger.token)).not.toBeNull();
+    expect(await authenticate(t.deps, stranger.token)).not.toBeNull();
     const [mine] = await listSessions(t.deps, a.actor, a.token);
     await endSession(t.deps, a.actor, mine!.id);
     await endSession(t.deps, a.actor, mine!.id);
-    expect(authenticate(t.deps, a.token)).toBeNull();
+    expect(await authenticate(t.deps, a.token)).toBeNull();
     expect(await listSessions(t.deps, a.actor, a.token)).toEqual([]);
     expect(await t.db.prisma.auditLog.count({ where: { action: "session.end", userId: a.actor.userId } })).toBe(1);
   });
@@ -169,7 +169,7 @@ describe("WeChat sign-in", () => {
     await bindWechat(t.deps, a.actor, openid);
     const session = await loginWithWechat(t.deps, client, wx.code("o-wang"), { userAgent: IPHONE_WECHAT });
     expect(session.user.id).toBe(a.actor.userId);
-    expect(authenticate(t.deps, session.token)?.userId).toBe(a.actor.userId);
+    expect((await authenticate(t.deps, session.token))?.userId).toBe(a.actor.userId);
     expect((await row(session.token)).channel).toBe("wechat");
   });
 

@@ -29,7 +29,7 @@ export async function issueSession(deps: Deps, tx: Pick<Deps["db"]["prisma"], "s
 }
 
 /** The actor behind a bearer token, or null (unknown, expired, revoked, or user disabled). Hot path: no Prisma. Renews the session when due (in the background). */
-export function authenticate(deps: Deps, token: string | null | undefined): Actor | null {
+export async function authenticate(deps: Deps, token: string | null | undefined): Promise<Actor | null> {
   if (!token || token.length > 200) return null;
   return deps.identity.actorBySessionHash(sha256Hex(token), deps.clock.now());
 }
@@ -40,7 +40,7 @@ export async function revokeSession(deps: Deps, token: string): Promise<void> {
 }
 
 /** The actor linked to a Telegram account, or null when the account has not redeemed an invite. */
-export function actorByTelegram(deps: Deps, telegramId: string | number): Actor | null {
+export async function actorByTelegram(deps: Deps, telegramId: string | number): Promise<Actor | null> {
   return deps.identity.actorByIdentity("telegram", String(telegramId));
 }
 

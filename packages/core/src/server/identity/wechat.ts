@@ -99,7 +99,7 @@ export async function loginWithWechat(
   device: { userAgent?: string | undefined } = {},
 ): Promise<{ token: string; user: UserView }> {
   const { openid } = await wechat.code2session(code);
-  const actor = deps.identity.actorByIdentity(WECHAT_PROVIDER, openid);
+  const actor = await deps.identity.actorByIdentity(WECHAT_PROVIDER, openid);
   if (!actor) {
     await writeAudit(deps.db.prisma, deps.clock, { action: "session.wechat", result: "wechat_not_bound" });
     throw new AppError("not_found", { messageKey: "wechat-not-bound", reason: "wechat_not_bound" });
