@@ -1,4 +1,3 @@
-/* eslint-env node */
 /* global process, console */
 // One models file, two databases. prisma/schema.prisma is the models file (SQLite, the default);
 // Prisma needs a literal provider, so this script derives prisma/pg/schema.prisma from it with the
