@@ -22,3 +22,4 @@ export * from "./worker-stream.ts";
 export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
+export * from "./storage/files.ts";
