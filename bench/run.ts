@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { cpus, loadavg } from "node:os";
 import type { BenchReport } from "./lib/report.ts";
+import { startTempPostgres, type TempPostgres } from "../scripts/pg-temp.ts";
 
 const BENCHES: { name: string; file: string; args?: string[] }[] = [
   { name: "clearance-import", file: "clearance-import.ts" },
@@ -40,12 +41,28 @@ function runOne(file: string, args: string[]): Promise<{ code: number; report: B
   });
 }
 
-const only = process.argv.slice(2);
+// `--db pg`: every bench on a temporary PostgreSQL (Debian's package, durable settings: fsync on),
+// started here and removed at the end; each bench makes its own database on it (bench/lib/db.ts).
+const argv = process.argv.slice(2);
+const dbAt = argv.indexOf("--db");
+const dbKind = dbAt >= 0 ? argv.splice(dbAt, 2)[1] : "sqlite";
+if (dbKind !== "sqlite" && dbKind !== "pg") {
+  console.error("--db must be sqlite or pg");
+  process.exit(2);
+}
+let pgServer: TempPostgres | null = null;
+if (dbKind === "pg") {
+  pgServer = await startTempPostgres();
+  process.env.BENCH_PG_ADMIN_URL = pgServer.adminUrl;
+  process.on("exit", () => pgServer?.stop());
+}
+const only = argv;
 const selected = only.length ? BENCHES.filter((b) => only.includes(b.name)) : BENCHES;
 if (selected.length === 0) {
   console.error(`unknown bench; available: ${BENCHES.map((b) => b.name).join(", ")}`);
   process.exit(2);
 }
+console.log(`database: ${dbKind === "pg" ? `PostgreSQL (temporary server on 127.0.0.1:${pgServer!.port})` : "SQLite"}`);
 console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
 let failed = 0;
 const reports: BenchReport[] = [];
