@@ -20,7 +20,8 @@ try {
   console.log(`test:pg: PostgreSQL on 127.0.0.1:${server.port}, template migrated (${applied.length} migrations)`);
   const child = spawn("npx", ["vitest", "run", ...process.argv.slice(2)], {
     stdio: "inherit",
-    env: { ...process.env, XIESHUI_TEST_PG_ADMIN_URL: server.adminUrl, XIESHUI_TEST_PG_TEMPLATE: template },
+    // Small pools: every test file opens its own databases, and the server has 400 connections for all of them.
+    env: { PG_POOL_MAX: "4", ...process.env, XIESHUI_TEST_PG_ADMIN_URL: server.adminUrl, XIESHUI_TEST_PG_TEMPLATE: template },
   });
   const stop = () => child.kill("SIGINT");
   process.on("SIGINT", stop);
