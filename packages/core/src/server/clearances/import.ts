@@ -9,6 +9,7 @@ import { auditWho, isSystemActor, requireRole, type Principal } from "../identit
 import type { Deps } from "../deps.ts";
 import { openClearanceBulkStore, CLEARANCE_ROW_STRIDE, type ClearanceBulkStore } from "./fast-store.ts";
 import { acquireJobLease, CLEARANCE_IMPORT_LEASE } from "./import-lease.ts";
+import { recoverInterruptedImports } from "./recovery.ts";
 import { cellMessage, countBytes, flattenRows, message, parseClearanceFile, MAX_REJECTED_LISTED, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
 
 export type { RejectedRow } from "./import-parse.ts";
@@ -223,6 +224,8 @@ export async function importClearances(
   requireImportRole(actor, opts.dryRun ?? false);
   const lease = await acquireJobLease(deps, CLEARANCE_IMPORT_LEASE, auditWho(actor).userId);
   try {
+    // Holding the lease, any batch still `running` belongs to an import that died.
+    await recoverInterruptedImports(deps);
     const store = await openClearanceBulkStore(deps.db);
     try {
       return await runImport(deps, store, actor, source, opts, () => lease.renew());
