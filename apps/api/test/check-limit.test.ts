@@ -71,8 +71,11 @@ describe("the per-user check limit over HTTP", () => {
     const { token, actor } = await makeUser(api.t.deps, { roles: ["checker"], unitType: "traffic_police" });
     const statuses = await pipelined(token, 300);
     expect(tally(statuses)).toEqual({ 200: LIMIT, 429: 300 - LIMIT });
-    // Pipelined responses come back in request order: the first five were the answered ones.
-    expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(200));
+    // Pipelined responses come back in request order. On SQLite each check counts and queues its
+    // audit row before the next one starts, so the first five were the answered ones; on
+    // PostgreSQL each check awaits its queries on a pool, so which five are admitted depends on
+    // the round trips (the tally above is the guarantee on both).
+    if (api.t.db.dialect === "sqlite") expect(statuses.slice(0, LIMIT)).toEqual(Array(LIMIT).fill(200));
     expect(await api.t.db.prisma.auditLog.count({ where: { userId: actor.userId, action: "clearance.check", result: "rate_limited" } })).toBe(300 - LIMIT);
   });
 

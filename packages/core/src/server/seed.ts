@@ -95,6 +95,7 @@ export async function issueDemoInvites(deps: Deps): Promise<{ role: Role; unit: 
 export async function prepareDatabase(deps: Deps, opts: { demo: boolean }): Promise<{ migrations: string[]; seeded: boolean }> {
   await waitForDatabase(deps.db, { onRetry: (message) => deps.logger.warn(message) });
   const migrations = await migrateDb(deps.db);
+  await (await import("./clearances/recovery.ts")).recoverInterruptedImports(deps); // clearance imports killed mid-way: `interrupted`, true counts
   // Demo mode adds any demo unit that is missing (new demo units arrive with upgrades); it never changes existing rows.
   const seeded = opts.demo ? (await seedDemo(deps)) > 0 : false;
   return { migrations, seeded };

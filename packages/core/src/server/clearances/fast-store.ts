@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import type { ClearanceRow, ClearanceRowView } from "../../domain/clearance.ts";
-import { applyPragmas } from "../db.ts";
+import { applyPragmas, isConnectionError, type Db } from "../db.ts";
+import { createPgClearanceStore, openPgBulkStore } from "./fast-store-pg.ts";
 
 /** The ClearanceRow fields in the order of a flat import row (after the line number), = the INSERT's first 13 columns. */
 export const CLEARANCE_ROW_FIELDS = ["certificateNo", "kind", "tax", "plate", "vin", "contractNo", "taxpayerId", "taxpayerName", "periodStart", "periodEnd", "status", "amountFen", "paidOn"] as const satisfies readonly (keyof ClearanceRow)[];
@@ -8,39 +9,50 @@ export const CLEARANCE_ROW_FIELDS = ["certificateNo", "kind", "tax", "plate", "v
 export const CLEARANCE_ROW_STRIDE = CLEARANCE_ROW_FIELDS.length + 1;
 import { lazy, sqlDate } from "../hot-path.ts";
 
+/** A value or a promise of it: the SQLite store answers synchronously, the PostgreSQL one asynchronously. */
+export type Awaitable<T> = T | Promise<T>;
+
 /**
- * The ONE module with hand-written SQL for clearances: the check's lookups, its audit insert and
- * rate-limit count (run on every check, thousands a second), and the bulk import's upsert (a
- * million rows). Prisma would cost 25-80x per query here (../shared/notes/prisma-offline.md).
- * The SQL is plain and portable (no SQLite-only syntax beyond `ON CONFLICT ... DO UPDATE`, which
- * PostgreSQL shares); a PostgreSQL twin would implement the same interface. Statements are
- * prepared once per connection, on first use.
+ * The clearance check's hand-written SQL, behind one interface with a SQLite implementation (this
+ * file) and a PostgreSQL one (fast-store-pg.ts), chosen by `db.dialect` (clearanceStore): the
+ * check's lookups, its audit insert and rate-limit count (run on every check, thousands a second).
+ * Prisma would cost 25-80x per query here (../shared/notes/prisma-offline.md). Statements are
+ * prepared once per connection (SQLite) or named once per pool (PostgreSQL), on first use.
  */
 export interface ClearanceStore {
   /** Vehicle rows for a normalised plate whose period ends on or after `since` (YYYY-MM-DD). */
-  vehicleRowsByPlate(plate: string, since: string): ClearanceRowView[];
+  vehicleRowsByPlate(plate: string, since: string): Awaitable<ClearanceRowView[]>;
   /** Vehicle rows for a normalised VIN whose period ends on or after `since`. */
-  vehicleRowsByVin(vin: string, since: string): ClearanceRowView[];
+  vehicleRowsByVin(vin: string, since: string): Awaitable<ClearanceRowView[]>;
   /** Property rows for a contract number, or for the contract of a property certificate number. */
-  propertyRows(key: string): ClearanceRowView[];
+  propertyRows(key: string): Awaitable<ClearanceRowView[]>;
   /**
    * Appends one `clearance.check` audit row (the check's only write). Group commit: rows queued
    * during one event-loop turn are written in one transaction on the next `setImmediate`, and the
    * promise resolves only once the row is committed, so no check answers before its audit row is
    * durable. One transaction per row would cost a WAL commit (five pages: table + four indexes)
    * per check, which is what limits throughput.
-   * An entry with a `limit` is admitted by that transaction, which holds the database's write lock
-   * (BEGIN IMMEDIATE) and so sees every committed row of every connection and process: when the
-   * user already has `limit` counted checks in the hour before `at`, the row is written as
-   * `rate_limited` instead (subject kept, detail dropped) and `entry.result` says so once the
+   * An entry with a `limit` is admitted by that transaction, which serialises with every other
+   * connection and process writing checks of that user (SQLite: BEGIN IMMEDIATE, the database's
+   * write lock; PostgreSQL: a transaction-scoped advisory lock per user taken before the count):
+   * when the user already has `limit` counted checks in the hour before `at`, the row is written
+   * as `rate_limited` instead (subject kept, detail dropped) and `entry.result` says so once the
    * promise resolves. That makes count-and-record one atomic step in the database.
    */
   insertCheckAudit(entry: CheckAuditEntry): Promise<void>;
   /**
    * Checks this user made since `since` (rate-limited attempts do not count): committed rows plus
-   * this connection's rows still waiting for the group commit, so a burst sees its own earlier
+   * this process's rows still waiting for the group commit, so a burst sees its own earlier
    * attempts. A quick first refusal; insertCheckAudit's admission is the one that holds across processes.
    */
+  countChecksSince(userId: string, since: Date): Awaitable<number>;
+}
+
+/** The SQLite store, with the bulk import's statements (used on the import's own connection). */
+export interface SqliteClearanceStore extends ClearanceStore {
+  vehicleRowsByPlate(plate: string, since: string): ClearanceRowView[];
+  vehicleRowsByVin(vin: string, since: string): ClearanceRowView[];
+  propertyRows(key: string): ClearanceRowView[];
   countChecksSince(userId: string, since: Date): number;
   /** The stored row of a certificate number, for import: id and the batch that last wrote it. */
   existing(certificateNo: string): { id: number; batchId: string | null } | undefined;
@@ -80,10 +92,24 @@ export const CHECK_AUDIT_ACTION = "clearance.check";
 
 const VIEW = "certificateNo, tax, status, taxpayerName, periodStart, periodEnd";
 
-const stores = new WeakMap<Database.Database, ClearanceStore>();
+const stores = new WeakMap<Database.Database, SqliteClearanceStore>();
+const dbStores = new WeakMap<Db, ClearanceStore>();
 
-/** The clearance statements of a connection, created once per connection. */
-export function clearanceStore(sqlite: Database.Database): ClearanceStore {
+/**
+ * The clearance store of a database, by dialect, created once per Db (so prepared statements and
+ * the group commit are per connection or pool, and every check of a process shares one commit).
+ */
+export function clearanceStore(db: Db): ClearanceStore {
+  let store = dbStores.get(db);
+  if (!store) {
+    store = db.dialect === "postgresql" ? createPgClearanceStore(db.pg) : sqliteClearanceStore(db.sqlite);
+    dbStores.set(db, store);
+  }
+  return store;
+}
+
+/** The SQLite clearance statements of a connection, created once per connection. */
+export function sqliteClearanceStore(sqlite: Database.Database): SqliteClearanceStore {
   let store = stores.get(sqlite);
   if (!store) {
     store = createClearanceStore(sqlite);
@@ -92,7 +118,7 @@ export function clearanceStore(sqlite: Database.Database): ClearanceStore {
   return store;
 }
 
-function createClearanceStore(sqlite: Database.Database): ClearanceStore {
+function createClearanceStore(sqlite: Database.Database): SqliteClearanceStore {
   const byPlate = lazy(() => sqlite.prepare<[string, string], ClearanceRowView>(
     `SELECT ${VIEW} FROM Clearance WHERE plate = ? AND periodEnd >= ? AND kind = 'vehicle_vessel'`,
   ));
@@ -236,6 +262,80 @@ function createClearanceStore(sqlite: Database.Database): ClearanceStore {
     },
     transaction: (fn) => sqlite.transaction(fn)(),
   };
+}
+
+/** What one batch of an import did (or, on a dry run, would do). `duplicates`: offsets of rows whose number this import already wrote, in order. */
+export interface BulkBatchResult {
+  inserted: number;
+  updated: number;
+  duplicates: number[];
+}
+
+/**
+ * The bulk import's writer, on a connection of its own (SQLite: openBulkConnection; PostgreSQL: a
+ * connection of the pool held for the whole import), so the import's settings and temporary table
+ * never touch the connection that serves checks. Rows are flat (CLEARANCE_ROW_STRIDE per row).
+ * What must stay true on both databases: each batch is ONE transaction; a known certificate
+ * number updates its row (`updated`), a new one is inserted; a number this same import already
+ * wrote (earlier in the batch or in an earlier batch) is left as first written and reported in
+ * `duplicates`; a dry run counts the same way without writing, remembering the file's numbers in
+ * a temporary table (bounded memory for any file size).
+ */
+export interface ClearanceBulkStore {
+  /** Writes one batch in one transaction (rolled back as a whole if it throws). */
+  writeBatch(flat: readonly unknown[], batchId: string, now: Date): Promise<BulkBatchResult>;
+  /** A dry run's batch: what writeBatch would report, nothing written. */
+  countBatch(flat: readonly unknown[]): Promise<BulkBatchResult>;
+  /** Whether `error` (thrown by writeBatch) is the database refusing the batch (disk full, lock timeout, lost connection): the import stops there as `partial`. */
+  refused(error: unknown): boolean;
+  /** Drops the temporary table and closes (or returns) the connection. */
+  close(): Promise<void>;
+}
+
+/** Opens the bulk import's writer on `db` (see ClearanceBulkStore). The caller closes it. */
+export async function openClearanceBulkStore(db: Db): Promise<ClearanceBulkStore> {
+  if (db.dialect === "postgresql") {
+    const store = await openPgBulkStore(db.pg, CLEARANCE_ROW_STRIDE, CLEARANCE_ROW_FIELDS.length);
+    return { ...store, refused: (e) => isPgRefusal(e) };
+  }
+  const sqlite = openBulkConnection(db.file);
+  const store = sqliteClearanceStore(sqlite);
+  let seen: SeenCertificates | null = null;
+  return {
+    async writeBatch(flat, batchId, now) {
+      const duplicates: number[] = [];
+      const counts = store.transaction(() => store.upsertRows(flat, batchId, sqlDate(now), (o) => duplicates.push(o)));
+      return { ...counts, duplicates };
+    },
+    async countBatch(flat) {
+      seen ??= createSeenCertificates(sqlite);
+      const s = seen;
+      const result: BulkBatchResult = { inserted: 0, updated: 0, duplicates: [] };
+      store.transaction(() => {
+        for (let o = 0; o < flat.length; o += CLEARANCE_ROW_STRIDE) {
+          const certificateNo = flat[o + 1] as string;
+          if (!s.add(certificateNo)) result.duplicates.push(o);
+          else if (store.existing(certificateNo)) result.updated++;
+          else result.inserted++;
+        }
+      });
+      return result;
+    },
+    refused: (e) => /SQLITE_/.test((e as { code?: string }).code ?? ""),
+    async close() {
+      try {
+        seen?.drop();
+      } finally {
+        sqlite.close();
+      }
+    },
+  };
+}
+
+/** A PostgreSQL error (SQLSTATE, from the server) or a lost connection, as opposed to a bug in our code. */
+function isPgRefusal(e: unknown): boolean {
+  const o = e as { code?: unknown; severity?: unknown } | null;
+  return (typeof o?.code === "string" && /^[0-9A-Z]{5}$/.test(o.code) && typeof o.severity === "string") || isConnectionError(e);
 }
 
 /**

@@ -2,15 +2,14 @@ import { createReadStream, statSync } from "node:fs";
 import { basename } from "node:path";
 import type { Readable } from "node:stream";
 import { Worker } from "node:worker_threads";
-import type Database from "better-sqlite3";
 import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
 import { writeAudit } from "../audit.ts";
-import { sqlDate } from "../hot-path.ts";
 import { auditWho, isSystemActor, requireRole, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { clearanceStore, createSeenCertificates, openBulkConnection, CLEARANCE_ROW_STRIDE } from "./fast-store.ts";
+import { openClearanceBulkStore, CLEARANCE_ROW_STRIDE, type ClearanceBulkStore } from "./fast-store.ts";
 import { acquireJobLease, CLEARANCE_IMPORT_LEASE } from "./import-lease.ts";
+import { recoverInterruptedImports } from "./recovery.ts";
 import { cellMessage, countBytes, flattenRows, message, parseClearanceFile, MAX_REJECTED_LISTED, SNIFF_BYTES, type FlatRows, type ParseEvent, type ParseOptions, type RejectedRow } from "./import-parse.ts";
 
 export type { RejectedRow } from "./import-parse.ts";
@@ -225,11 +224,13 @@ export async function importClearances(
   requireImportRole(actor, opts.dryRun ?? false);
   const lease = await acquireJobLease(deps, CLEARANCE_IMPORT_LEASE, auditWho(actor).userId);
   try {
-    const sqlite = openBulkConnection(deps.db.file);
+    // Holding the lease, any batch still `running` belongs to an import that died.
+    await recoverInterruptedImports(deps);
+    const store = await openClearanceBulkStore(deps.db);
     try {
-      return await runImport(deps, sqlite, actor, source, opts, () => lease.renew());
+      return await runImport(deps, store, actor, source, opts, () => lease.renew());
     } finally {
-      sqlite.close();
+      await store.close();
     }
   } finally {
     await lease.release();
@@ -244,7 +245,7 @@ function requireImportRole(actor: Principal | null | undefined, dryRun: boolean)
 
 async function runImport(
   deps: Deps,
-  sqlite: Database.Database,
+  store: ClearanceBulkStore,
   actor: Principal,
   source: ClearanceImportSource,
   opts: ImportClearancesOptions,
@@ -253,8 +254,6 @@ async function runImport(
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const dryRun = opts.dryRun ?? false;
   const parseOptions: ParseOptions = { batchSize: Math.max(1, opts.batchSize ?? 5_000), locale };
-  const store = clearanceStore(sqlite);
-  const seen = dryRun ? createSeenCertificates(sqlite) : null;
   const fileName = typeof source === "string" ? basename(source) : source.fileName;
   const counter = { bytes: 0 };
   const raw: AsyncIterable<Buffer> = typeof source === "string" ? createReadStream(source, { highWaterMark: SNIFF_BYTES }) : (source.stream as AsyncIterable<Buffer>);
@@ -275,29 +274,11 @@ async function runImport(
   const startedAt = deps.clock.now();
 
   /** Writes one batch (flat rows) in one transaction (or only counts, on a dry run). */
-  const write = (rows: FlatRows) => {
-    const now = sqlDate(deps.clock.now());
-    let imported = 0;
-    let updated = 0;
-    if (seen) {
-      // A dry run: what the import would do, row by row, with the numbers of this file on disk.
-      store.transaction(() => {
-        for (let o = 0; o < rows.length; o += CLEARANCE_ROW_STRIDE) {
-          const certificateNo = rows[o + 1] as string;
-          if (!seen.add(certificateNo)) duplicateEarlier(rows[o] as number, certificateNo);
-          else if (store.existing(certificateNo)) updated++;
-          else imported++;
-        }
-      });
-    } else {
-      const duplicates: number[] = [];
-      store.transaction(() => {
-        ({ inserted: imported, updated } = store.upsertRows(rows, batchId!, now, (o) => duplicates.push(o)));
-      });
-      for (const o of duplicates) duplicateEarlier(rows[o] as number, rows[o + 1] as string);
-    }
-    summary.imported += imported;
-    summary.updated += updated;
+  const write = async (rows: FlatRows) => {
+    const result = dryRun ? await store.countBatch(rows) : await store.writeBatch(rows, batchId!, deps.clock.now());
+    for (const o of result.duplicates) duplicateEarlier(rows[o] as number, rows[o + 1] as string);
+    summary.imported += result.inserted;
+    summary.updated += result.updated;
   };
 
   let broke: { detail: string; lastLine: number; rows: FlatRows } | null = null;
@@ -317,10 +298,10 @@ async function runImport(
       rejected.addUnlisted(event.unlisted);
       if (event.t === "batch") {
         try {
-          write(flat);
+          await write(flat);
         } catch (e) {
           // The database refused the batch (disk full, locked too long): it is rolled back; stop here.
-          if (!/SQLITE_/.test((e as { code?: string }).code ?? "")) throw e;
+          if (!store.refused(e)) throw e;
           broke = { detail: (e as Error).message, lastLine: flat.length ? (flat[flat.length - CLEARANCE_ROW_STRIDE] as number) : 0, rows: flat };
           break;
         }
@@ -337,8 +318,6 @@ async function runImport(
     settle();
     if (batchId) await finishBatch(deps, batchId, summary, "refused", (e as Error).message);
     throw e;
-  } finally {
-    seen?.drop();
   }
 
   if (broke) {

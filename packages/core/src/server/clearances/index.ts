@@ -3,3 +3,4 @@ export * from "./fast-store.ts";
 export * from "./check.ts";
 export * from "./import.ts";
 export * from "./oversight.ts";
+export * from "./recovery.ts";

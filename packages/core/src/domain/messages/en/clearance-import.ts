@@ -6,5 +6,6 @@ export const clearanceImport = {
   "clearance-import-role": "Only tax officers, coordinators and administrators may import or dry-run clearance data",
   "clearance-import-busy": "Another clearance import is running (since { $since }): try again when it has finished",
   "clearance-import-lease-lost": "Import interrupted: it stalled too long and another import took over",
+  "clearance-import-interrupted": "The import stopped part-way (the program doing it stopped unexpectedly): { $imported } new records were saved and { $updated } updated (counted from the records this import wrote); how many lines were rejected is not known. Import the same file again: lines already imported are only updated, never duplicated.",
   "app-import-more-truncated": "{ $total } lines were rejected in all; only the first { $count } are listed: fix them and dry-run again.",
 } as const satisfies Record<keyof typeof zh, string>;
