@@ -152,7 +152,7 @@ try {
   words("预热");
   const loadMs = performance.now() - tLoad;
   const cpuBuild = process.cpuUsage();
-  const build = rebuildKnowledgeIndex(deps);
+  const build = await rebuildKnowledgeIndex(deps);
   const buildCpu = process.cpuUsage(cpuBuild);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
