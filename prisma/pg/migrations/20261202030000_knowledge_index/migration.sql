@@ -38,6 +38,15 @@ CREATE TABLE "knowledge_fts_vocab" (
 );
 CREATE INDEX "knowledge_fts_vocab_rowid_idx" ON "knowledge_fts_vocab" ("rowid");
 
+-- bm25's collection statistics (articles indexed, tokens in them), kept in step by every write so
+-- a search does not scan the table for them. One row.
+CREATE TABLE "knowledge_fts_stats" (
+  "id" INTEGER NOT NULL PRIMARY KEY CHECK ("id" = 1),
+  "rows" INTEGER NOT NULL,
+  "tokens" BIGINT NOT NULL
+);
+INSERT INTO "knowledge_fts_stats" ("id", "rows", "tokens") VALUES (1, 0, 0);
+
 -- Which tokenizer version built the index; the index is rebuilt when the code's version differs.
 CREATE TABLE "knowledge_index_meta" (
   "key" TEXT NOT NULL PRIMARY KEY,

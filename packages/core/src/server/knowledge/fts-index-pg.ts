@@ -18,7 +18,10 @@ import {
  *                        `pinyin` (a tsvector of py: PostgreSQL has only four weight classes) and
  *                        `length`, the article's token count (bm25's document length);
  *   knowledge_fts_vocab  one row per (term, article) with the term's count in each column: the
- *                        fts5vocab twin (document frequency, known words) and bm25's term frequencies.
+ *                        fts5vocab twin (document frequency, known words) and bm25's term frequencies;
+ *   knowledge_fts_stats  one row: articles indexed and their tokens (bm25's N and average length),
+ *                        updated by every write in its transaction (article saves take turns on it:
+ *                        saves are rare, and a search never scans the table for these).
  * The tsvectors are built from the analyzer's pre-tokenized strings as tsvector literals (no text
  * search parser touches them, so a token is exactly the analyzer's token), matched with a GIN
  * index; the tsquery's weight labels are FTS5's column filters. Scoring is FTS5's bm25 computed in
@@ -79,7 +82,7 @@ const WEIGHTED = `((q.mask & 1) > 0)::int * ${W.tw} * v.tw + ((q.mask & 2) > 0):
 
 function searchSql(audience: boolean): string {
   return `WITH q AS (SELECT term, mask FROM unnest($1::text[], $2::int[]) AS q(term, mask)),
-    stats AS (SELECT count(*)::float8 AS n, greatest(coalesce(sum(length), 0), 1)::float8 / greatest(count(*), 1) AS avgdl FROM knowledge_fts),
+    stats AS (SELECT rows::float8 AS n, greatest(tokens, 1)::float8 / greatest(rows, 1) AS avgdl FROM knowledge_fts_stats WHERE id = 1),
     cand AS (
       SELECT rowid, length FROM knowledge_fts
       WHERE (terms @@ $3::tsquery OR pinyin @@ $4::tsquery)${audience ? ` AND (strpos(audience, $7) > 0 OR strpos(audience, ',all,') > 0)` : ""}
@@ -124,14 +127,15 @@ const INSERT_ENTRY = `INSERT INTO knowledge_fts (rowid, article_id, audience, ti
 const INSERT_VOCAB = `INSERT INTO knowledge_fts_vocab (term, rowid, tw, tb, bw, bb, py)
   SELECT term, $1, tw, tb, bw, bb, py FROM unnest($2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[]) AS v(term, tw, tb, bw, bb, py)`;
 
-/** Writes a document's index entry on a client (inside the caller's transaction). */
-async function insertEntry(c: pg.PoolClient, doc: KnowledgeIndexDoc): Promise<void> {
+/** Writes a document's index entry on a client (inside the caller's transaction); returns its token count. */
+async function insertEntry(c: pg.PoolClient, doc: KnowledgeIndexDoc): Promise<number> {
   const rowid = articleRowid(doc.id);
   const entry = pgIndexEntry(doc);
   await c.query({ name: "xs_kfts_insert", text: INSERT_ENTRY, values: [rowid, doc.id, audienceText(doc.audience), doc.title, doc.tags.join("\n"), doc.plain, entry.terms, entry.pinyin, entry.length] });
   const terms = [...entry.counts.keys()];
   const column = (i: number) => terms.map((t) => entry.counts.get(t)![i]!);
   await c.query({ name: "xs_kfts_vocab", text: INSERT_VOCAB, values: [rowid, terms, column(0), column(1), column(2), column(3), column(4)] });
+  return entry.length;
 }
 
 /** Runs `work` in one transaction on one client of the pool. */
@@ -195,8 +199,13 @@ function createPgKnowledgeIndex(pool: pg.Pool): KnowledgeIndex {
             text: `INSERT INTO "KnowledgeRevision" ("articleId", revision, title, tags, audience, law, body, updated, source, "restoredFrom", "authorId", "createdAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
             values: [w.id, next, w.title, w.tags, w.audience, w.law, w.body, w.updated, w.source, w.restoredFrom, w.authorId, w.at.toISOString()],
           });
-          await c.query({ name: "xs_kfts_delete", text: `DELETE FROM knowledge_fts WHERE rowid = $1`, values: [articleRowid(doc.id)] });
-          await insertEntry(c, doc);
+          const old = await c.query<{ length: number }>({ name: "xs_kfts_delete", text: `DELETE FROM knowledge_fts WHERE rowid = $1 RETURNING length`, values: [articleRowid(doc.id)] });
+          const length = await insertEntry(c, doc);
+          await c.query({
+            name: "xs_kfts_stats_add",
+            text: `UPDATE knowledge_fts_stats SET rows = rows + $1, tokens = tokens + $2 WHERE id = 1`,
+            values: [old.rowCount ? 0 : 1, length - (old.rows[0]?.length ?? 0)],
+          });
           await c.query({
             name: "xs_kart_audit",
             text: `INSERT INTO "AuditLog" (at, "userId", "unitId", action, subject, result, detail) VALUES ($1, $2, $3, $4, $5, 'ok', $6)`,
@@ -235,6 +244,7 @@ function createPgKnowledgeIndex(pool: pg.Pool): KnowledgeIndex {
           await insertEntry(c, doc);
           count++;
         }
+        await c.query(`UPDATE knowledge_fts_stats SET rows = s.n, tokens = s.t FROM (SELECT count(*)::int AS n, coalesce(sum(length), 0)::bigint AS t FROM knowledge_fts) s WHERE id = 1`);
         await c.query({
           name: "xs_kfts_meta",
           text: `INSERT INTO knowledge_index_meta (key, value) VALUES ('analyzer', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
