@@ -3,18 +3,17 @@
 // process (searchKnowledge) and over HTTP (the real API, GET /api/v1/knowledge/search) on 200+
 // varied queries, and the cost of one article edit (save + revision + index update, one transaction).
 // Targets: p95 < 20 ms per query in process and over HTTP.
-// Usage: npx tsx bench/knowledge-search.ts [articles] [http-seconds]
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+// Usage: npx tsx bench/knowledge-search.ts [articles] [http-seconds]; `npm run bench -- --db pg
+// knowledge-search` runs it on PostgreSQL (bench/lib/db.ts).
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import {
-  createDb,
   createDeps,
+  createTipContext,
   createInvite,
   getKnowledgeArticle,
-  migrate,
   parseArticleFile,
   rebuildKnowledgeIndex,
   redeemInvite,
@@ -29,6 +28,7 @@ import {
 import { createServer } from "../apps/api/src/server.ts";
 import { QUALITY_QUERIES } from "../packages/core/src/server/knowledge/quality-queries.ts";
 import { report } from "./lib/report.ts";
+import { BENCH_DIALECT, createBenchDatabase } from "./lib/db.ts";
 
 const ARTICLES = Math.min(Math.max(Number(process.argv[2] ?? 10_000), 100), 100_000);
 const HTTP_SECONDS = Math.min(Math.max(Number(process.argv[3] ?? 10), 2), 60);
@@ -117,28 +117,46 @@ function runGetLoad(config: { base: string; paths: string[]; connections: number
   });
 }
 
-const dir = mkdtempSync(join(tmpdir(), "xs-bench-kb-"));
-const file = join(dir, "bench.db");
-const db = createDb(`file:${file}`);
+const bench = await createBenchDatabase("knowledge-search");
+const { db, dir } = bench;
+const file = db.dialect === "sqlite" ? db.file : "";
 try {
-  migrate(db.sqlite);
   const deps = createDeps(db);
   const seeds = loadSeeds();
 
   // Articles and their first revision, written directly (the bench measures the index, not the import).
   const t0 = performance.now();
-  const now = sqlDate(new Date());
-  const insertArticle = db.sqlite.prepare(`INSERT INTO KnowledgeArticle (id, title, tags, audience, law, body, updated, revision, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, '2025-01-01', 1, ?, ?)`);
-  const insertRevision = db.sqlite.prepare(`INSERT INTO KnowledgeRevision (articleId, revision, title, tags, audience, law, body, updated, source, createdAt) VALUES (?, 1, ?, ?, ?, ?, ?, '2025-01-01', 'seed', ?)`);
+  const nowDate = new Date();
   let bodyChars = 0;
-  db.sqlite.transaction(() => {
-    for (let i = 0; i < ARTICLES; i++) {
-      const a = generate(seeds, i);
-      bodyChars += a.body.length;
-      insertArticle.run(a.id, a.title, JSON.stringify(a.tags), a.audience, a.law, a.body, now, now);
-      insertRevision.run(a.id, a.title, JSON.stringify(a.tags), a.audience, a.law, a.body, now);
+  const articles = Array.from({ length: ARTICLES }, (_, i) => generate(seeds, i));
+  for (const a of articles) bodyChars += a.body.length;
+  if (db.dialect === "sqlite") {
+    const now = sqlDate(nowDate);
+    const insertArticle = db.sqlite.prepare(`INSERT INTO KnowledgeArticle (id, title, tags, audience, law, body, updated, revision, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, '2025-01-01', 1, ?, ?)`);
+    const insertRevision = db.sqlite.prepare(`INSERT INTO KnowledgeRevision (articleId, revision, title, tags, audience, law, body, updated, source, createdAt) VALUES (?, 1, ?, ?, ?, ?, ?, '2025-01-01', 'seed', ?)`);
+    db.sqlite.transaction(() => {
+      for (const a of articles) {
+        insertArticle.run(a.id, a.title, JSON.stringify(a.tags), a.audience, a.law, a.body, now, now);
+        insertRevision.run(a.id, a.title, JSON.stringify(a.tags), a.audience, a.law, a.body, now);
+      }
+    })();
+  } else {
+    const now = nowDate.toISOString();
+    for (let i = 0; i < articles.length; i += 1000) {
+      const batch = articles.slice(i, i + 1000);
+      const cols = [batch.map((a) => a.id), batch.map((a) => a.title), batch.map((a) => JSON.stringify(a.tags)), batch.map((a) => a.audience), batch.map((a) => a.law), batch.map((a) => a.body)];
+      await db.pg.query(
+        `INSERT INTO "KnowledgeArticle" (id, title, tags, audience, law, body, updated, revision, "createdAt", "updatedAt")
+         SELECT id, title, tags, audience, law, body, '2025-01-01', 1, $7, $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS a(id, title, tags, audience, law, body)`,
+        [...cols, now],
+      );
+      await db.pg.query(
+        `INSERT INTO "KnowledgeRevision" ("articleId", revision, title, tags, audience, law, body, updated, source, "createdAt")
+         SELECT id, 1, title, tags, audience, law, body, '2025-01-01', 'seed', $7 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS a(id, title, tags, audience, law, body)`,
+        [...cols, now],
+      );
     }
-  })();
+  }
   console.error(`generated ${ARTICLES} articles (${Math.round(bodyChars / ARTICLES)} characters each on average) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   // Index build: time and memory (RSS sampled every 25 ms; heap after a GC).
@@ -146,18 +164,25 @@ try {
   const before = process.memoryUsage();
   let peakRss = before.rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 25);
-  const fileBefore = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+  const fileBefore = file ? statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0) : 0;
   // Loading jieba and the user dictionary (once per process) is counted separately.
   const tLoad = performance.now();
   words("预热");
   const loadMs = performance.now() - tLoad;
   const cpuBuild = process.cpuUsage();
-  const build = rebuildKnowledgeIndex(deps);
+  const build = await rebuildKnowledgeIndex(deps);
   const buildCpu = process.cpuUsage(cpuBuild);
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  db.sqlite.pragma("wal_checkpoint(TRUNCATE)");
-  const ftsBytes = (db.sqlite.prepare(`SELECT sum(pgsize) AS n FROM dbstat WHERE name LIKE 'knowledge_fts%'`).get() as { n: number | null }).n ?? statSync(file).size - fileBefore;
+  let ftsBytes: number;
+  if (db.dialect === "sqlite") {
+    db.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+    ftsBytes = (db.sqlite.prepare(`SELECT sum(pgsize) AS n FROM dbstat WHERE name LIKE 'knowledge_fts%'`).get() as { n: number | null }).n ?? statSync(file).size - fileBefore;
+  } else {
+    // The index tables with their indexes and TOAST (tsvectors, vocab rows).
+    const { rows } = await db.pg.query<{ n: number }>(`SELECT (pg_total_relation_size('knowledge_fts') + pg_total_relation_size('knowledge_fts_vocab'))::bigint AS n`);
+    ftsBytes = rows[0]!.n;
+  }
   global.gc?.();
   const after = process.memoryUsage();
   console.error(`index: ${build.count} articles in ${(build.ms / 1000).toFixed(1)} s, peak RSS ${Math.round(peakRss / 2 ** 20)} MB (+${Math.round((peakRss - before.rss) / 2 ** 20)} MB), FTS tables ${Math.round(ftsBytes / 2 ** 20)} MB`);
@@ -185,7 +210,8 @@ try {
 
   // Over HTTP: the real API on 127.0.0.1; first one request at a time (latency per query), then
   // autocannon with 10 connections for throughput.
-  const app = createServer({ deps, config: { checkRateLimitPerHour: 0, logLevel: "silent", authAttemptsPerMinute: 0 } });
+  const tips = createTipContext(deps, { keyFile: join(dir, "tip-keys.json"), generateKey: true, storeDir: join(dir, "tips") });
+  const app = createServer({ deps, config: { checkRateLimitPerHour: 0, logLevel: "silent", authAttemptsPerMinute: 0, tips } });
   const base = await app.listen({ host: "127.0.0.1", port: 0 });
   const paths = qs.map((q) => `/api/v1/knowledge/search?q=${encodeURIComponent(q)}&limit=10`);
   for (const p of paths) await (await fetch(`${base}${p}`)).arrayBuffer();
@@ -230,6 +256,7 @@ try {
   report({
     name: "knowledge-search",
     figures: {
+      database: BENCH_DIALECT,
       articles: ARTICLES,
       avgBodyChars: Math.round(bodyChars / ARTICLES),
       queries: qs.length,
@@ -266,6 +293,5 @@ try {
     ],
   });
 } finally {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await bench.drop();
 }

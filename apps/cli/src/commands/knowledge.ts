@@ -36,7 +36,7 @@ export async function knowledgeCommand(deps: Deps, args: Args, io: CliIo): Promi
     return 0;
   }
   if (sub === "reindex") {
-    const result = rebuildKnowledgeIndex(deps);
+    const result = await rebuildKnowledgeIndex(deps);
     if (json) printJson(io, result);
     else io.out.write(`indexed ${result.count} articles in ${result.ms} ms\n`);
     return 0;

@@ -16,7 +16,6 @@ import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { AppError } from "../errors.ts";
 import { isSystemActor, requireRole } from "./identity.ts";
-import { sqlDate } from "../hot-path.ts";
 import type { Actor, Principal } from "./identity.ts";
 import type { Deps } from "../deps.ts";
 import { decodeArticleLists, indexDocFor, knowledgeIndex } from "./engine.ts";
@@ -80,16 +79,12 @@ export function sameContent(a: ArticleContent, b: ArticleContent): boolean {
 
 type Source = "create" | "edit" | "import" | "restore" | "seed";
 
-interface StoredRow {
-  revision: number;
-}
-
 /**
- * Writes one version of an article in ONE SQLite transaction on the raw connection: the article
- * row (created, or updated only if it is still at `expectRevision`), its revision row, its index
- * entry and an audit row. A stale `expectRevision` is a 409 and changes nothing. Prepared
- * statements rather than Prisma: the index is on this connection, so the four writes commit
- * together (and a 40-article import takes milliseconds, not seconds). Plain portable SQL.
+ * Writes one version of an article in ONE transaction on the raw driver (the knowledge store): the
+ * article row (created, or updated only if it is still at `expectRevision`), its revision row, its
+ * index entry and an audit row. A stale `expectRevision` is a 409 and changes nothing; so is a
+ * create of a taken id. The raw driver rather than Prisma: the index is written by the same
+ * transaction, so the four writes commit together (and a 40-article import takes milliseconds).
  */
 export async function writeArticleVersion(
   deps: Deps,
@@ -98,40 +93,35 @@ export async function writeArticleVersion(
   content: ArticleContent,
   opts: { source: Source; expectRevision: number | null; restoredFrom?: number },
 ): Promise<KnowledgeArticleView> {
-  const index = knowledgeIndex(deps);
-  const { sqlite } = deps.db;
+  const index = await knowledgeIndex(deps);
   const data = encode(content);
   const author = isSystemActor(actor) ? null : actor.userId;
   const doc = indexDocFor({ id, title: content.title, tags: content.tags, audience: content.audience, body: content.body });
   const at = deps.clock.now();
-  const now = sqlDate(at);
-  const revision = sqlite.transaction(() => {
-    const current = sqlite.prepare<[string], StoredRow>(`SELECT revision FROM KnowledgeArticle WHERE id = ?`).get(id);
-    let next: number;
-    if (opts.expectRevision === null) {
-      if (current) throw new AppError("conflict", { messageKey: "knowledge-id-taken", params: { id }, reason: "knowledge_id_taken" });
-      next = 1;
-      sqlite
-        .prepare(`INSERT INTO KnowledgeArticle (id, title, tags, audience, law, body, updated, revision, createdAt, updatedAt, updatedById) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-        .run(id, data.title, data.tags, data.audience, data.law, data.body, data.updated, next, now, now, author);
-    } else {
-      if (!current) throw new AppError("not_found", { messageKey: "knowledge-article-unknown", reason: "knowledge_article_unknown" });
-      next = opts.expectRevision + 1;
-      const changed = sqlite
-        .prepare(`UPDATE KnowledgeArticle SET title = ?, tags = ?, audience = ?, law = ?, body = ?, updated = ?, revision = ?, updatedAt = ?, updatedById = ? WHERE id = ? AND revision = ?`)
-        .run(data.title, data.tags, data.audience, data.law, data.body, data.updated, next, now, author, id, opts.expectRevision).changes;
-      if (changed !== 1) throw new AppError("conflict", { messageKey: "knowledge-conflict", params: { revision: current.revision }, reason: "knowledge_revision_conflict" });
-    }
-    sqlite
-      .prepare(`INSERT INTO KnowledgeRevision (articleId, revision, title, tags, audience, law, body, updated, source, restoredFrom, authorId, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(id, next, data.title, data.tags, data.audience, data.law, data.body, data.updated, opts.source, opts.restoredFrom ?? null, author, now);
-    index.upsert(doc);
-    sqlite
-      .prepare(`INSERT INTO AuditLog (at, userId, unitId, action, subject, result, detail) VALUES (?, ?, ?, ?, ?, 'ok', ?)`)
-      .run(now, author, isSystemActor(actor) ? null : actor.unitId, `knowledge.${opts.source}`, `knowledge:${id}`, JSON.stringify({ revision: next, ...(opts.restoredFrom ? { restoredFrom: opts.restoredFrom } : {}), ...(isSystemActor(actor) ? { by: `system:${actor.label}` } : {}) }));
-    return next;
-  }).immediate();
-  return toView({ id, ...data, revision, updatedAt: at });
+  const outcome = await index.writeArticle(
+    {
+      id,
+      ...data,
+      expectRevision: opts.expectRevision,
+      source: opts.source,
+      restoredFrom: opts.restoredFrom ?? null,
+      authorId: author,
+      unitId: isSystemActor(actor) ? null : actor.unitId,
+      at,
+      auditDetail: JSON.stringify({
+        revision: opts.expectRevision === null ? 1 : opts.expectRevision + 1,
+        ...(opts.restoredFrom ? { restoredFrom: opts.restoredFrom } : {}),
+        ...(isSystemActor(actor) ? { by: `system:${actor.label}` } : {}),
+      }),
+    },
+    doc,
+  );
+  if (!outcome.ok) {
+    if (outcome.reason === "taken") throw new AppError("conflict", { messageKey: "knowledge-id-taken", params: { id }, reason: "knowledge_id_taken" });
+    if (outcome.reason === "missing") throw new AppError("not_found", { messageKey: "knowledge-article-unknown", reason: "knowledge_article_unknown" });
+    throw new AppError("conflict", { messageKey: "knowledge-conflict", params: { revision: outcome.current }, reason: "knowledge_revision_conflict" });
+  }
+  return toView({ id, ...data, revision: outcome.revision, updatedAt: at });
 }
 
 /** Reads one article; anyone may (learning needs no sign-in). Unknown or malformed ids are 404. */

@@ -1,10 +1,11 @@
-import type Database from "better-sqlite3";
 import { CORE_SYNONYM_GROUPS } from "../../domain/knowledge/lexicon.ts";
 import { markdownToPlainText } from "../../domain/knowledge/markdown.ts";
 import type { KnowledgeAudience } from "../../domain/knowledge/schemas.ts";
+import type { Db } from "../db.ts";
 import type { Deps } from "../deps.ts";
 import { analyzeDocument, analyzerVersion } from "./analyzer.ts";
 import { sqliteKnowledgeIndex, type KnowledgeIndex, type KnowledgeIndexDoc } from "./fts-index.ts";
+import { pgKnowledgeIndex } from "./fts-index-pg.ts";
 
 /** An article row as the index needs it. */
 export interface IndexableArticle {
@@ -42,18 +43,20 @@ export function decodeArticleLists(row: { tags: string; audience: string }): { t
 
 interface Engine {
   index: KnowledgeIndex;
-  checked: boolean;
+  /** The running check-and-rebuild of this database's index (once per Db). */
+  checked: Promise<void> | null;
   synonymSignature: string | null;
   synonyms: readonly (readonly string[])[];
 }
 
-const engines = new WeakMap<Database.Database, Engine>();
+const engines = new WeakMap<Db, Engine>();
 
-function engineFor(sqlite: Database.Database): Engine {
-  let engine = engines.get(sqlite);
+function engineFor(db: Db): Engine {
+  let engine = engines.get(db);
   if (!engine) {
-    engine = { index: sqliteKnowledgeIndex(sqlite), checked: false, synonymSignature: null, synonyms: CORE_SYNONYM_GROUPS };
-    engines.set(sqlite, engine);
+    const index = db.dialect === "postgresql" ? pgKnowledgeIndex(db.pg) : sqliteKnowledgeIndex(db.sqlite);
+    engine = { index, checked: null, synonymSignature: null, synonyms: CORE_SYNONYM_GROUPS };
+    engines.set(db, engine);
   }
   return engine;
 }
@@ -62,19 +65,17 @@ function engineFor(sqlite: Database.Database): Engine {
  * Refills the index from the article table, in one transaction (searches keep answering from the
  * old entries until it commits). Used when the tokenizer changed, by the CLI and the benchmark.
  */
-export function rebuildKnowledgeIndex(deps: Deps): { count: number; ms: number } {
+export async function rebuildKnowledgeIndex(deps: Deps): Promise<{ count: number; ms: number }> {
   const started = performance.now();
-  const rows = deps.db.sqlite
-    .prepare<[], { id: string; title: string; tags: string; audience: string; body: string }>(`SELECT id, title, tags, audience, body FROM KnowledgeArticle ORDER BY id`)
-    .all();
-  const engine = engineFor(deps.db.sqlite);
-  const count = engine.index.rebuild(
+  const engine = engineFor(deps.db);
+  const rows = await engine.index.articles();
+  const count = await engine.index.rebuild(
     (function* () {
       for (const row of rows) yield indexDocFor({ ...row, ...decodeArticleLists(row) });
     })(),
     analyzerVersion(),
   );
-  engine.checked = true;
+  engine.checked = Promise.resolve();
   return { count, ms: Math.round(performance.now() - started) };
 }
 
@@ -83,17 +84,20 @@ export function rebuildKnowledgeIndex(deps: Deps): { count: number; ms: number }
  * not hold every article (checked once per connection). The index is derived data: this is how a
  * database copied from elsewhere, or upgraded, becomes searchable without a manual step.
  */
-export function knowledgeIndex(deps: Deps): KnowledgeIndex {
-  const engine = engineFor(deps.db.sqlite);
-  if (!engine.checked) {
-    const status = engine.index.status();
-    const articles = deps.db.sqlite.prepare<[], number>(`SELECT count(*) FROM KnowledgeArticle`).pluck().get() ?? 0;
+export async function knowledgeIndex(deps: Deps): Promise<KnowledgeIndex> {
+  const engine = engineFor(deps.db);
+  engine.checked ??= (async () => {
+    const status = await engine.index.status();
+    const articles = await engine.index.size();
     if (status.version !== analyzerVersion() || status.count !== articles) {
-      const { count, ms } = rebuildKnowledgeIndex(deps);
+      const { count, ms } = await rebuildKnowledgeIndex(deps);
       deps.logger.info({ count, ms }, "knowledge index rebuilt");
     }
-    engine.checked = true;
-  }
+  })().catch((error: unknown) => {
+    engine.checked = null; // the next call checks again
+    throw error;
+  });
+  await engine.checked;
   return engine.index;
 }
 
@@ -101,9 +105,9 @@ export function knowledgeIndex(deps: Deps): KnowledgeIndex {
  * Core's synonym groups plus the trainers' (KnowledgeSynonym), re-read only when that table
  * changed (its rows are compared as one string: a handful of rows, microseconds).
  */
-export function knowledgeSynonyms(deps: Deps): readonly (readonly string[])[] {
-  const engine = engineFor(deps.db.sqlite);
-  const signature = deps.db.sqlite.prepare<[], string | null>(`SELECT group_concat(terms, char(10)) FROM (SELECT terms FROM KnowledgeSynonym ORDER BY createdAt, id)`).pluck().get() ?? "";
+export async function knowledgeSynonyms(deps: Deps): Promise<readonly (readonly string[])[]> {
+  const engine = engineFor(deps.db);
+  const signature = await engine.index.synonymSignature();
   if (signature !== engine.synonymSignature) {
     const extra: string[][] = [];
     for (const line of signature ? signature.split("\n") : []) {

@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { KnowledgeAudience } from "../../domain/knowledge/schemas.ts";
 import type { AnalyzedQuery, KnowledgeIndexColumns } from "./analyzer.ts";
+import { sqlDate } from "../hot-path.ts";
 
 /** One article as the index stores it: pre-tokenized columns plus what results and snippets need. */
 export interface KnowledgeIndexDoc {
@@ -23,32 +24,69 @@ export interface KnowledgeIndexHit {
   score: number;
 }
 
+/** One version of an article as the store writes it (tags JSON-encoded, audiences comma-separated). */
+export interface ArticleVersionWrite {
+  id: string;
+  title: string;
+  tags: string;
+  audience: string;
+  law: string;
+  body: string;
+  updated: string;
+  /** null: create (the id must be free); else the revision the edit started from. */
+  expectRevision: number | null;
+  source: string;
+  restoredFrom: number | null;
+  authorId: string | null;
+  unitId: string | null;
+  at: Date;
+  /** The audit row's detail (JSON). */
+  auditDetail: string;
+}
+
+/** Why a write changed nothing, or the revision it wrote. */
+export type ArticleWriteOutcome = { ok: true; revision: number } | { ok: false; reason: "taken" } | { ok: false; reason: "missing" } | { ok: false; reason: "stale"; current: number };
+
+/** An article row as a rebuild reads it. */
+export interface StoredArticleRow {
+  id: string;
+  title: string;
+  tags: string;
+  audience: string;
+  body: string;
+}
+
 /**
- * The knowledge search index behind a small interface, so the engine can change without touching
- * the use-cases: SQLite FTS5 here; PostgreSQL would keep the same pre-tokenized strings in a
- * `tsvector` (config `simple`, weights A-D, GIN index). What must stay true:
- * - it is derived data: `rebuild` from the article table gives the same answers as the edits did;
- * - `upsert`/`remove` are synchronous statements on the article store's connection, called inside
- *   its transaction, so an article and its index entry change together or not at all (the index
- *   follows every edit at once; a PostgreSQL twin would take the transaction's client);
+ * The knowledge tables on the raw driver behind one interface, chosen by the database's dialect:
+ * SQLite FTS5 (this file) or PostgreSQL tsvector + GIN with the same bm25 (fts-index-pg.ts), so
+ * the use-cases never see a driver. What must stay true:
+ * - the index is derived data: `rebuild` from the article table gives the same answers as the edits did;
+ * - `writeArticle` writes the article row, its revision, its index entry and an audit row in ONE
+ *   transaction: an article and its index entry change together or not at all;
  * - `search` takes analyzed terms only (letters and digits), quoted: user text never reaches the
- *   FTS query syntax.
+ *   FTS query syntax;
+ * - both implementations score with FTS5's bm25 and KNOWLEDGE_COLUMN_WEIGHTS, so a query ranks
+ *   the same articles in the same order on both databases.
  */
 export interface KnowledgeIndex {
-  upsert(doc: KnowledgeIndexDoc): void;
-  remove(id: string): void;
+  /** Writes one article version with its index entry (see ArticleVersionWrite); nothing on a refusal. */
+  writeArticle(write: ArticleVersionWrite, doc: KnowledgeIndexDoc): Promise<ArticleWriteOutcome>;
+  /** Every article, in id order (for a rebuild). */
+  articles(): Promise<StoredArticleRow[]>;
   /** Best `limit` candidates (after `offset`), optionally only articles for an audience (or for `all`). */
-  search(query: AnalyzedQuery, opts: { limit: number; offset?: number; audience?: KnowledgeAudience | undefined }): KnowledgeIndexHit[];
+  search(query: AnalyzedQuery, opts: { limit: number; offset?: number; audience?: KnowledgeAudience | undefined }): Promise<KnowledgeIndexHit[]>;
   /** Replaces the whole index with these documents, in one transaction. Returns how many were written. */
-  rebuild(docs: Iterable<KnowledgeIndexDoc>, version: string): number;
-  /** True when some indexed article uses this word (any column). */
-  isKnownTerm(term: string): boolean;
-  /** How many indexed articles use this word (any column): common words are dropped from queries. */
-  documentFrequency(term: string): number;
-  /** How many articles are indexed (cheap: read for every query). */
-  size(): number;
+  rebuild(docs: Iterable<KnowledgeIndexDoc>, version: string): Promise<number>;
+  /** For each term, how many indexed articles use it (any column; 0 = unknown word). One round trip. */
+  documentFrequencies(terms: readonly string[]): Promise<Map<string, number>>;
+  /** How many articles there are (cheap: read for every query). */
+  size(): Promise<number>;
   /** Entries in the index and the analyzer version that built it. */
-  status(): { count: number; version: string | null };
+  status(): Promise<{ count: number; version: string | null }>;
+  /** The trainers' synonym rows as one string (terms JSON per line, in creation order): a change detector. */
+  synonymSignature(): Promise<string>;
+  /** Records a search that found nothing (normalised, masked text and time only). */
+  recordZeroResult(query: string, at: Date): Promise<void>;
 }
 
 /** bm25 column weights, in column order: article_id, audience, title, tags, plain (not searched), tw, tb, bw, bb, py. */
@@ -63,26 +101,34 @@ export function articleRowid(id: string): number {
 
 const quote = (term: string) => `"${term.replace(/"/g, '""')}"`;
 
-function group(columns: string, terms: readonly string[]): string | null {
-  if (terms.length === 0) return null;
-  return `{${columns}} : (${terms.map(quote).join(" OR ")})`;
-}
+/** An index column that queries match (the other columns are stored only). */
+export type KnowledgeSearchColumn = "tw" | "tb" | "bw" | "bb" | "py";
 
 /**
- * The FTS5 MATCH expression of an analyzed query (null when there is nothing to match). A term
- * that is both a word and a bigram is matched once over the four columns, so its posting list is
- * read once; bm25 still weighs each column by its own weight.
+ * The phrases of an analyzed query: each term with the columns it may match. A term that is both
+ * a word and a bigram is matched once over the four columns, so its posting list is read once;
+ * bm25 still weighs each column by its own weight. Both indexes score exactly these phrases.
  */
-export function matchExpression(q: AnalyzedQuery): string | null {
+export function matchPhrases(q: AnalyzedQuery): { term: string; columns: readonly KnowledgeSearchColumn[] }[] {
   const words = new Set([...q.words, ...q.synonymWords]);
   const grams = new Set([...q.bigrams, ...q.synonymBigrams]);
-  const both = [...words].filter((t) => grams.has(t));
-  const parts = [
-    group("tw bw tb bb", both),
-    group("tw bw", [...words].filter((t) => !grams.has(t))),
-    group("tb bb", [...grams].filter((t) => !words.has(t))),
-    group("py", q.pinyin),
-  ].filter((p): p is string => p !== null);
+  const groups: [readonly KnowledgeSearchColumn[], string[]][] = [
+    [["tw", "bw", "tb", "bb"], [...words].filter((t) => grams.has(t))],
+    [["tw", "bw"], [...words].filter((t) => !grams.has(t))],
+    [["tb", "bb"], [...grams].filter((t) => !words.has(t))],
+    [["py"], [...new Set(q.pinyin)]],
+  ];
+  return groups.flatMap(([columns, terms]) => terms.map((term) => ({ term, columns })));
+}
+
+/** The FTS5 MATCH expression of an analyzed query (null when there is nothing to match). */
+export function matchExpression(q: AnalyzedQuery): string | null {
+  const groups = new Map<string, string[]>();
+  for (const p of matchPhrases(q)) {
+    const key = p.columns.join(" ");
+    groups.set(key, [...(groups.get(key) ?? []), p.term]);
+  }
+  const parts = [...groups.entries()].map(([columns, terms]) => `{${columns}} : (${terms.map(quote).join(" OR ")})`);
   return parts.length ? parts.join(" OR ") : null;
 }
 
@@ -116,9 +162,41 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
   const DELETE = `DELETE FROM knowledge_fts WHERE rowid = ?`;
   let searchAll: Database.Statement<[string, number, number], HitRow> | null = null;
   let searchAudience: Database.Statement<[string, string, number, number], HitRow> | null = null;
-  let known: Database.Statement<[string], number> | null = null;
   let frequency: Database.Statement<[string], number> | null = null;
   let size: Database.Statement<[], number> | null = null;
+  let signature: Database.Statement<[], string | null> | null = null;
+  let zero: Database.Statement<[string, string]> | null = null;
+  const upsert = (doc: KnowledgeIndexDoc) => {
+    sqlite.prepare(DELETE).run(articleRowid(doc.id));
+    sqlite.prepare(INSERT).run(...values(doc));
+  };
+  const write = sqlite.transaction((w: ArticleVersionWrite, doc: KnowledgeIndexDoc): ArticleWriteOutcome => {
+    const now = sqlDate(w.at);
+    const current = sqlite.prepare<[string], { revision: number }>(`SELECT revision FROM KnowledgeArticle WHERE id = ?`).get(w.id);
+    let next: number;
+    if (w.expectRevision === null) {
+      if (current) return { ok: false, reason: "taken" };
+      next = 1;
+      sqlite
+        .prepare(`INSERT INTO KnowledgeArticle (id, title, tags, audience, law, body, updated, revision, createdAt, updatedAt, updatedById) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        .run(w.id, w.title, w.tags, w.audience, w.law, w.body, w.updated, next, now, now, w.authorId);
+    } else {
+      if (!current) return { ok: false, reason: "missing" };
+      next = w.expectRevision + 1;
+      const changed = sqlite
+        .prepare(`UPDATE KnowledgeArticle SET title = ?, tags = ?, audience = ?, law = ?, body = ?, updated = ?, revision = ?, updatedAt = ?, updatedById = ? WHERE id = ? AND revision = ?`)
+        .run(w.title, w.tags, w.audience, w.law, w.body, w.updated, next, now, w.authorId, w.id, w.expectRevision).changes;
+      if (changed !== 1) return { ok: false, reason: "stale", current: current.revision };
+    }
+    sqlite
+      .prepare(`INSERT INTO KnowledgeRevision (articleId, revision, title, tags, audience, law, body, updated, source, restoredFrom, authorId, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(w.id, next, w.title, w.tags, w.audience, w.law, w.body, w.updated, w.source, w.restoredFrom, w.authorId, now);
+    upsert(doc);
+    sqlite
+      .prepare(`INSERT INTO AuditLog (at, userId, unitId, action, subject, result, detail) VALUES (?, ?, ?, ?, ?, 'ok', ?)`)
+      .run(now, w.authorId, w.unitId, `knowledge.${w.source}`, `knowledge:${w.id}`, w.auditDetail);
+    return { ok: true, revision: next };
+  });
   const values = (doc: KnowledgeIndexDoc) => [
     articleRowid(doc.id),
     doc.id,
@@ -142,16 +220,13 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
   });
 
   return {
-    upsert(doc) {
-      sqlite.transaction(() => {
-        sqlite.prepare(DELETE).run(articleRowid(doc.id));
-        sqlite.prepare(INSERT).run(...values(doc));
-      })();
+    async writeArticle(w, doc) {
+      return write.immediate(w, doc);
     },
-    remove(id) {
-      sqlite.prepare(DELETE).run(articleRowid(id));
+    async articles() {
+      return sqlite.prepare<[], StoredArticleRow>(`SELECT id, title, tags, audience, body FROM KnowledgeArticle ORDER BY id`).all();
     },
-    search(query, opts) {
+    async search(query, opts) {
       const match = matchExpression(query);
       if (!match) return [];
       const offset = opts.offset ?? 0;
@@ -169,7 +244,7 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
       );
       return searchAll.all(match, opts.limit, offset).map(toHit);
     },
-    rebuild(docs, version) {
+    async rebuild(docs, version) {
       let count = 0;
       sqlite.transaction(() => {
         sqlite.prepare(`DELETE FROM knowledge_fts`).run();
@@ -183,22 +258,28 @@ function createSqliteKnowledgeIndex(sqlite: Database.Database): KnowledgeIndex {
       })();
       return count;
     },
-    isKnownTerm(term) {
-      known ??= sqlite.prepare<[string], number>(`SELECT 1 FROM knowledge_fts_vocab WHERE term = ? LIMIT 1`).pluck();
-      return known.get(term) !== undefined;
-    },
-    documentFrequency(term) {
+    async documentFrequencies(terms) {
       frequency ??= sqlite.prepare<[string], number>(`SELECT doc FROM knowledge_fts_vocab WHERE term = ?`).pluck();
-      return frequency.get(term) ?? 0;
+      const out = new Map<string, number>();
+      for (const term of terms) if (!out.has(term)) out.set(term, frequency.get(term) ?? 0);
+      return out;
     },
-    size() {
+    async size() {
       size ??= sqlite.prepare<[], number>(`SELECT count(*) FROM KnowledgeArticle`).pluck();
       return size.get() ?? 0;
     },
-    status() {
+    async status() {
       const count = sqlite.prepare<[], number>(`SELECT count(*) FROM knowledge_fts`).pluck().get() ?? 0;
       const version = sqlite.prepare<[], string>(`SELECT value FROM knowledge_index_meta WHERE key = 'analyzer'`).pluck().get() ?? null;
       return { count, version };
+    },
+    async synonymSignature() {
+      signature ??= sqlite.prepare<[], string | null>(`SELECT group_concat(terms, char(10)) FROM (SELECT terms FROM KnowledgeSynonym ORDER BY createdAt, id)`).pluck();
+      return signature.get() ?? "";
+    },
+    async recordZeroResult(query, at) {
+      zero ??= sqlite.prepare(`INSERT INTO KnowledgeZeroResult (query, at) VALUES (?, ?)`);
+      zero.run(query, sqlDate(at));
     },
   };
 }

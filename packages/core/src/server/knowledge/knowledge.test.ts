@@ -326,7 +326,7 @@ describe("synonyms and the index", () => {
 
   it("rebuilds from the article table to the same answers", async () => {
     const before = await ids("出租房屋登记");
-    const { count } = rebuildKnowledgeIndex(t.deps);
+    const { count } = await rebuildKnowledgeIndex(t.deps);
     expect(count).toBe(await t.db.prisma.knowledgeArticle.count());
     expect(await ids("出租房屋登记")).toEqual(before);
   });
@@ -335,14 +335,15 @@ describe("synonyms and the index", () => {
     const fresh = createTestDb();
     try {
       await seedKnowledge(fresh.deps);
-      fresh.db.sqlite.prepare(`UPDATE knowledge_index_meta SET value = 'old' WHERE key = 'analyzer'`).run();
-      fresh.db.sqlite.prepare(`DELETE FROM knowledge_fts`).run();
+      // The same statements on both databases (the index tables have the same names).
+      await fresh.db.prisma.$executeRawUnsafe(`UPDATE knowledge_index_meta SET value = 'old' WHERE key = 'analyzer'`);
+      await fresh.db.prisma.$executeRawUnsafe(`DELETE FROM knowledge_fts`);
       // A new connection (another process, a restart) checks the index on first use.
       const { createDb, createDeps } = await import("../index.ts");
       const db2 = createDb(fresh.url);
       try {
         const deps2 = createDeps(db2);
-        expect(knowledgeIndex(deps2).status().count).toBe(40);
+        expect((await (await knowledgeIndex(deps2)).status()).count).toBe(40);
         expect((await searchKnowledge(deps2, { q: "契税" }, { record: false })).results.length).toBeGreaterThan(0);
       } finally {
         await db2.close();

@@ -5,7 +5,6 @@ import { parseInput } from "../../domain/validation.ts";
 import { formatCst } from "../../domain/time.ts";
 import { AppError } from "../errors.ts";
 import { requireRole } from "./identity.ts";
-import { sqlDate } from "../hot-path.ts";
 import type { Actor } from "./identity.ts";
 import type { Deps } from "../deps.ts";
 import { analyzeQuery, hasTerms, normalizeForSearch, pinyinKey, type AnalyzedQuery } from "./analyzer.ts";
@@ -217,12 +216,21 @@ export async function searchKnowledge(deps: Deps, input: unknown, opts: { locale
   const parsed = parseInput(KnowledgeSearchQuerySchema, input, opts.locale ?? DEFAULT_LOCALE);
   if (!parsed.ok) throw new AppError("invalid_input", { fields: parsed.fields, reason: "invalid_knowledge_query" });
   const { q, audience, limit, offset } = parsed.data;
-  const index = knowledgeIndex(deps);
-  const analyzed = analyzeQuery(q, { synonyms: knowledgeSynonyms(deps), isKnownTerm: (t) => index.isKnownTerm(t) });
+  const index = await knowledgeIndex(deps);
+  const synonyms = await knowledgeSynonyms(deps);
+  // The analyzer asks the index, word by word, whether a window is a known word. Ask it all of them
+  // in one round trip first: a dry run that answers "known" to everything asks every window there is.
+  const asked = new Set<string>();
+  analyzeQuery(q, { synonyms, isKnownTerm: (t) => (asked.add(t), true) });
+  const known = await index.documentFrequencies([...asked]);
+  const analyzed = analyzeQuery(q, { synonyms, isKnownTerm: (t) => (known.get(t) ?? 0) > 0 });
   if (!hasTerms(analyzed)) return { results: [], searchable: false };
-  const pruned = pruneTerms(analyzed, (t) => index.documentFrequency(t), index.size());
-  const hits = rerank(index.search(pruned, { limit: Math.max(CANDIDATES, offset + limit), audience }), analyzed);
-  if (hits.length === 0 && offset === 0 && opts.record !== false) recordZeroResult(deps, analyzed.normalised);
+  const terms = [...analyzed.words, ...analyzed.synonymWords, ...analyzed.bigrams, ...analyzed.synonymBigrams, ...analyzed.pinyin];
+  const [frequencies, size] = await Promise.all([index.documentFrequencies(terms.filter((t) => !known.has(t))), index.size()]);
+  for (const [t, n] of known) frequencies.set(t, n);
+  const pruned = pruneTerms(analyzed, (t) => frequencies.get(t) ?? 0, size);
+  const hits = rerank(await index.search(pruned, { limit: Math.max(CANDIDATES, offset + limit), audience }), analyzed);
+  if (hits.length === 0 && offset === 0 && opts.record !== false) await recordZeroResult(deps, analyzed.normalised);
   const page = hits.slice(offset, offset + limit);
   return {
     searchable: true,
@@ -234,11 +242,11 @@ export async function searchKnowledge(deps: Deps, input: unknown, opts: { locale
   };
 }
 
-function recordZeroResult(deps: Deps, normalised: string): void {
+async function recordZeroResult(deps: Deps, normalised: string): Promise<void> {
   const query = maskQueryForLog(normalised.trim());
   if (!query) return;
   try {
-    deps.db.sqlite.prepare(`INSERT INTO KnowledgeZeroResult (query, at) VALUES (?, ?)`).run(query, sqlDate(deps.clock.now()));
+    await (await knowledgeIndex(deps)).recordZeroResult(query, deps.clock.now());
   } catch (error) {
     // Losing a statistic must never fail a search.
     deps.logger.warn({ error: error instanceof Error ? error.message : String(error) }, "zero-result query not recorded");

@@ -1,4 +1,3 @@
-import { dirname, join } from "node:path";
 import { DEFAULT_LOCALE, t, type Locale } from "../../domain/i18n.ts";
 import { DEFAULT_RULES, type ReportRulesConfig, type Timeliness } from "../../domain/reports/report-types.ts";
 import { getReportType, type AnyReportType, type ReportStatus } from "../../domain/reports/registry.ts";
@@ -16,11 +15,6 @@ export interface ReportOptions {
 
 export const localeOf = (o: ReportOptions | undefined): Locale => o?.locale ?? DEFAULT_LOCALE;
 export const rulesOf = (o: ReportOptions | undefined): ReportRulesConfig => o?.rules ?? DEFAULT_RULES;
-
-/** Where uploaded files live: `uploads/` beside the database file (data/uploads by default). */
-export function uploadsDir(deps: Deps): string {
-  return join(dirname(deps.db.file), "uploads");
-}
 
 /** How a report looks to its reporter, the reviewer and the API. */
 export interface ReportView {

@@ -1,19 +1,22 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import type { Db } from "../db.ts";
 import { sqlDate } from "../hot-path.ts";
 import { AppError } from "../errors.ts";
+import { insertFeedFilingPg } from "./feed-store-pg.ts";
 
 /**
- * The writes of feed filings on the raw SQLite connection. An upload writes the Report row, every
+ * The writes of feed filings on the raw driver (SQLite here, PostgreSQL in feed-store-pg.ts,
+ * chosen by `feedStoreFor(db)`). An upload writes the Report row, every
  * FeedRow and the audit row in ONE transaction (all or nothing): Prisma's createMany took ~18 s for
  * 100k rows here; prepared statements take well under a second.
  *
  * One period of one feed holds, for a unit, either uploaded data or 本期无, never both (returned
  * filings do not count). Both writes check the other kind INSIDE their transaction, which is
  * `BEGIN IMMEDIATE` and synchronous: it holds SQLite's write lock from the check to the commit, so
- * a concurrent upload and 本期无 (same process or another) cannot both pass. This is the only
- * hand-written SQL of the reports feature; a PostgreSQL twin would take the same decision under a
- * row lock on the unit (`SELECT ... FOR UPDATE`) with COPY or multi-row INSERT for the rows.
+ * a concurrent upload and 本期无 (same process or another) cannot both pass. The PostgreSQL twin
+ * takes the same decision under a row lock on the unit (`SELECT ... FOR UPDATE`), with multi-row
+ * INSERTs for the rows. This is the only hand-written SQL of the reports feature.
  */
 export interface FeedFilingRecord {
   type: string;
@@ -62,7 +65,26 @@ export function insertFeedFiling(sqlite: Database.Database, rec: FeedFilingRecor
   return id;
 }
 
-/** True for SQLite's unique-constraint error from the raw driver. */
-export function isSqliteUniqueViolation(e: unknown): boolean {
-  return typeof e === "object" && e !== null && (e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE";
+/** True for a unique-constraint error from either raw driver (SQLite's code, PostgreSQL's SQLSTATE 23505). */
+export function isRawUniqueViolation(e: unknown): boolean {
+  const code = typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "23505";
+}
+
+/** Where feed filings are written: one implementation per dialect, the same rules (see insertFeedFiling). */
+export interface FeedStore {
+  /** insertFeedFiling on this database: the new report id, AppError `conflict`, or a unique violation (isRawUniqueViolation). */
+  insertFiling(rec: FeedFilingRecord): Promise<string>;
+}
+
+const stores = new WeakMap<Db, FeedStore>();
+
+/** The feed store of a database (memoised per Db). */
+export function feedStoreFor(db: Db): FeedStore {
+  let store = stores.get(db);
+  if (!store) {
+    store = db.dialect === "postgresql" ? { insertFiling: (rec) => insertFeedFilingPg(db.pg, rec) } : { insertFiling: async (rec) => insertFeedFiling(db.sqlite, rec) };
+    stores.set(db, store);
+  }
+  return store;
 }

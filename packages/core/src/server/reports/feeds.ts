@@ -20,7 +20,7 @@ import type { Deps } from "../deps.ts";
 import { disclosedData, disclosureFor, localeOf, toViews, typeForReporter, type ReportOptions, type ReportView } from "./common.ts";
 import { capBytes, feedTooLarge, MAX_FEED_BYTES } from "./feed-file.ts";
 import type { FeedParseResult } from "./feed-parse.ts";
-import { insertFeedFiling, isSqliteUniqueViolation } from "./feed-store.ts";
+import { feedStoreFor, isRawUniqueViolation } from "./feed-store.ts";
 import { runStreamWorker, WorkerLimitError, type WorkerLimits } from "../worker-stream.ts";
 
 /**
@@ -152,7 +152,7 @@ export async function uploadFeed(deps: Deps, actorIn: Actor | null, input: FeedU
   const count = parsed.data.length;
   const fileName = (input.fileName ?? "").slice(0, 200);
   try {
-    const id = insertFeedFiling(deps.db.sqlite, {
+    const id = await feedStoreFor(deps.db).insertFiling({
       type: feed.code,
       unitId: actor.unitId,
       userId: actor.userId,
@@ -170,7 +170,7 @@ export async function uploadFeed(deps: Deps, actorIn: Actor | null, input: FeedU
     const report = (await toViews(deps, [await deps.db.prisma.report.findUniqueOrThrow({ where: { id } })]))[0]!;
     return { created: true, report, format: parsed.format, encoding: parsed.encoding, rows: count, flagged };
   } catch (e) {
-    if (isSqliteUniqueViolation(e)) {
+    if (isRawUniqueViolation(e)) {
       const again = await byClientId(deps, actor.userId, clientId);
       if (again) return { created: false, report: again, format: parsed.format, encoding: parsed.encoding, rows: again.rowCount, flagged };
     }
@@ -193,7 +193,7 @@ export async function fileNilReport(deps: Deps, actorIn: Actor | null, input: un
   const now = deps.clock.now();
   const { timeliness, dueAt } = feedDeadline(feed, period, now);
   try {
-    const id = insertFeedFiling(deps.db.sqlite, {
+    const id = await feedStoreFor(deps.db).insertFiling({
       type: feed.code,
       unitId: actor.unitId,
       userId: actor.userId,
@@ -210,7 +210,7 @@ export async function fileNilReport(deps: Deps, actorIn: Actor | null, input: un
     });
     return { created: true, report: (await toViews(deps, [await deps.db.prisma.report.findUniqueOrThrow({ where: { id } })]))[0]! };
   } catch (e) {
-    if (isSqliteUniqueViolation(e)) {
+    if (isRawUniqueViolation(e)) {
       const again = await byClientId(deps, actor.userId, clientId);
       if (again) return { created: false, report: again };
     }

@@ -1,13 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import exifr from "exifr";
-import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
+import { createTestDb, createFixedClock, TEST_DIALECT, type TestDb } from "../../../../../test/factories/db.ts";
 import { makeUser } from "../../../../../test/factories/identity.ts";
 import { makeRentalData } from "../../../../../test/factories/reports.ts";
 import { makeJpeg } from "../../../../../test/factories/images.ts";
 import { expectAppError } from "../../../../../test/factories/errors.ts";
 import type { Actor } from "../identity/actor.ts";
 import { addReportPhoto, MAX_PHOTOS_PER_REPORT, readReportPhoto, submitReport } from "./index.ts";
+import { createDb } from "../db.ts";
+import { createDeps } from "../deps.ts";
+import { fileStoreFor } from "../storage/files.ts";
 
 // Issue 7, points 6 and 8: photo uploads racing each other, and what is stored of a photo.
 
@@ -50,7 +54,36 @@ describe("addReportPhoto", { timeout: 30_000 }, () => {
     expect(served.bytes.equals(photo)).toBe(false);
     expect(await exifr.gps(served.bytes)).toBeUndefined();
     const row = await t.db.prisma.reportPhoto.findFirstOrThrow();
-    expect(readFileSync(`${t.dir}/uploads/${row.path}`).includes(Buffer.from("TestPhone"))).toBe(false);
+    const kept = await fileStoreFor(t.db, "uploads").get(row.path);
+    expect(kept?.equals(served.bytes)).toBe(true);
+    expect(kept!.includes(Buffer.from("TestPhone"))).toBe(false);
+  });
+
+  it("serves a photo uploaded through one connection through another (a second API process)", async () => {
+    const stored = await addReportPhoto(t.deps, village, reportId, await makeJpeg());
+    const db2 = createDb(t.url);
+    try {
+      const served = await readReportPhoto(createDeps(db2), village, reportId, stored.id);
+      expect(served.bytes.equals((await readReportPhoto(t.deps, village, reportId, stored.id)).bytes)).toBe(true);
+    } finally {
+      await db2.close();
+    }
+    const row = await t.db.prisma.reportPhoto.findFirstOrThrow();
+    if (TEST_DIALECT === "postgresql") {
+      // PostgreSQL: the photo is in the database (StoredFile), no folder involved.
+      expect(await t.db.prisma.storedFile.count({ where: { namespace: "uploads", key: row.path } })).toBe(1);
+      expect(existsSync(join(t.dir, "uploads"))).toBe(false);
+    } else {
+      // SQLite: the folder beside the database file, which every connection to that file shares.
+      expect(existsSync(join(t.dir, "uploads", row.path))).toBe(true);
+    }
+  });
+
+  it("answers not found, not a server error, for a photo whose file is gone", async () => {
+    const stored = await addReportPhoto(t.deps, village, reportId, await makeJpeg());
+    const row = await t.db.prisma.reportPhoto.findFirstOrThrow();
+    await fileStoreFor(t.db, "uploads").delete(row.path);
+    expect(await expectAppError(readReportPhoto(t.deps, village, reportId, stored.id))).toMatchObject({ code: "not_found", reason: "photo_not_found" });
   });
 
   it("refuses a JPEG header followed by an ELF and stores nothing", async () => {

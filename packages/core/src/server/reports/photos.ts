@@ -1,12 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
 import { AppError } from "../errors.ts";
 import { requireRole } from "../identity/index.ts";
 import { writeAudit } from "../audit.ts";
 import type { Actor } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
-import { isUniqueViolation, uploadsDir } from "./common.ts";
+import { isUniqueViolation } from "./common.ts";
+import { fileStoreFor, type FileStore } from "../storage/files.ts";
 import { reencodeImage, requireImageKind } from "../media/images.ts";
 
 /** Photos are compressed on the device; anything bigger is an uncompressed original. */
@@ -24,10 +23,19 @@ export interface PhotoView {
 
 const tooMany = () => new AppError("conflict", { reason: "too_many_photos", messageKey: "photo-too-many", params: { max: MAX_PHOTOS_PER_REPORT } });
 
+/**
+ * Where photo files live: the FileStore of namespace `uploads` (a folder beside the SQLite file, or
+ * the database itself on PostgreSQL, so every API process serves every photo). The key is
+ * ReportPhoto.path: `<first two hex of the hash>/<sha256>.<ext>`.
+ */
+function photoStore(deps: Deps): FileStore {
+  return fileStoreFor(deps.db, "uploads");
+}
+
 /** Removes a photo file this request wrote when no photo row points at it (the write lost a race). */
 async function dropUnreferenced(deps: Deps, rel: string): Promise<void> {
   if ((await deps.db.prisma.reportPhoto.count({ where: { path: rel } })) > 0) return;
-  rmSync(join(uploadsDir(deps), rel), { force: true });
+  await photoStore(deps).delete(rel);
 }
 
 /**
@@ -53,14 +61,11 @@ export async function addReportPhoto(deps: Deps, actor: Actor | null, reportId: 
   if (report._count.photos >= MAX_PHOTOS_PER_REPORT) throw tooMany();
 
   const image = await reencodeImage(bytes);
-  const rel = join(sha256.slice(0, 2), `${sha256}.${image.ext}`);
-  const file = join(uploadsDir(deps), rel);
+  const rel = `${sha256.slice(0, 2)}/${sha256}.${image.ext}`;
+  const store = photoStore(deps);
   let wrote = false;
-  if (!existsSync(file)) {
-    mkdirSync(join(uploadsDir(deps), sha256.slice(0, 2)), { recursive: true });
-    const tmp = `${file}.${randomUUID()}.tmp`;
-    writeFileSync(tmp, image.bytes);
-    renameSync(tmp, file); // atomic: a crash never leaves a half-written photo under its final name
+  if (!(await store.has(rel))) {
+    await store.put(rel, image.bytes); // atomic: a crash never leaves a half-written photo under its key
     wrote = true;
   }
   try {
@@ -106,5 +111,7 @@ export async function readReportPhoto(deps: Deps, actor: Actor | null, reportId:
   await visibleReport(deps, actor, reportId);
   const photo = await deps.db.prisma.reportPhoto.findFirst({ where: { id: photoId, reportId } });
   if (!photo) throw new AppError("not_found", { reason: "photo_not_found" });
-  return { mime: photo.mime, bytes: readFileSync(join(uploadsDir(deps), photo.path)) };
+  const bytes = await photoStore(deps).get(photo.path);
+  if (!bytes) throw new AppError("not_found", { reason: "photo_not_found" });
+  return { mime: photo.mime, bytes };
 }
