@@ -1,9 +1,9 @@
 import { Writable } from "node:stream";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import exifr from "exifr";
-import { createLogger, createTipContext, decryptTipBytes, fileStoreFor, tipAad } from "@xieshui/core/server";
+import { createLogger, createTipContext, decryptTipBytes, fileStoreFor, localFileStore, tipAad } from "@xieshui/core/server";
 import { databaseBytes } from "../../../test/factories/db-bytes.ts";
 import { makeUnit, makeUser } from "../../../test/factories/identity.ts";
 import { makeJpeg, pngClaiming } from "../../../test/factories/images.ts";
@@ -167,12 +167,13 @@ describe("what the server keeps about a tip sender", { timeout: 120_000 }, () =>
 
     if (api.t.db.dialect === "sqlite") api.t.db.sqlite.pragma("wal_checkpoint(PASSIVE)"); // (the WAL is read as it is, too)
     const files = await databaseBytes(api.t.db);
-    // The server's tip file store: a folder beside the SQLite file, the StoredFile table on PostgreSQL.
-    const store = fileStoreFor(api.t.db, "tips");
-    const stored =
-      store.location === "database"
-        ? (await api.t.db.prisma.storedFile.findMany({ where: { namespace: "tips" } })).map((f) => Buffer.from(f.bytes))
-        : readdirSync(store.location).map((f) => readFileSync(join(store.location, f)));
+    // Wherever the server's tip context keeps evidence: the test's folder, or the StoredFile table.
+    const folder = join(api.t.dir, "tips");
+    const store = existsSync(folder) ? localFileStore(folder) : fileStoreFor(api.t.db, "tips");
+    const stored = [
+      ...(existsSync(folder) ? readdirSync(folder).map((f) => readFileSync(join(folder, f))) : []),
+      ...(await api.t.db.prisma.storedFile.findMany({ where: { namespace: "tips" } })).map((f) => Buffer.from(f.bytes)),
+    ];
     expect(stored.length).toBeGreaterThanOrEqual(2);
     const logText = log.lines.join("");
     expect(log.lines.length).toBeGreaterThan(0); // the handlers' routes were logged
@@ -193,7 +194,8 @@ describe("what the server keeps about a tip sender", { timeout: 120_000 }, () =>
     }
     // The evidence on disk is ciphertext; decrypted it is a JPEG without GPS.
     const att = await api.t.db.prisma.tipAttachment.findFirstOrThrow();
-    const ring = createTipContext(api.t.deps, { generateKey: false }).keys;
+    const keyFile = join(api.t.dir, "tip-keys.json");
+    const ring = createTipContext(api.t.deps, { ...(existsSync(keyFile) ? { keyFile } : {}), generateKey: false }).keys;
     const plain = decryptTipBytes(ring, (await store.get(att.file))!, tipAad.attachment(att.id));
     expect(await exifr.gps(plain)).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { addDays, cstDate, cstStartOfDay } from "../domain/time.ts";
 import { randomToken } from "./crypto.ts";
 import type { Deps } from "./deps.ts";
-import { isUniqueViolation } from "./reports/common.ts";
+import { jobLeaseStoreFor } from "./job-lease-store.ts";
 
 /**
  * How often a scheduled job runs: once per CST calendar day (`"cst-day"`, the period ends at the
@@ -21,32 +21,22 @@ export function periodEnd(now: Date, period: JobPeriod): Date {
 /**
  * Runs `fn` at most once per period for the job named `job`, however many processes (API
  * instances, bots, the CLI) call it, on SQLite or PostgreSQL: the first caller of the period takes
- * the job's JobLease row, valid until the period ends (an insert, or the take-over of the previous
- * period's expired row in one conditional update: of two racing callers exactly one wins); every
+ * the job's JobLease row, valid until the period ends (one INSERT ... ON CONFLICT DO UPDATE ... WHERE
+ * expired, job-lease-store.ts: of two racing callers exactly one wins); every
  * other caller of that period gets `{ ran: false }` without calling `fn`. What must stay true: if
  * `fn` throws, the lease is given back (so the next tick, here or in another process, retries in
  * the same period) and the error is rethrown; a process that dies while running keeps the period
  * (the job is skipped until the next one, never run twice).
  */
 export async function runOncePerPeriod<T>(deps: Deps, job: string, period: JobPeriod, fn: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }> {
-  const { prisma } = deps.db;
+  const store = jobLeaseStoreFor(deps.db);
   const now = deps.clock.now();
-  const expiresAt = periodEnd(now, period);
   const holder = randomToken();
-  let taken = false;
-  try {
-    await prisma.jobLease.create({ data: { name: job, holder, userId: null, acquiredAt: now, expiresAt } });
-    taken = true;
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const over = await prisma.jobLease.updateMany({ where: { name: job, expiresAt: { lte: now } }, data: { holder, userId: null, acquiredAt: now, expiresAt } });
-    taken = over.count === 1;
-  }
-  if (!taken) return { ran: false };
+  if (!(await store.take(job, holder, now, periodEnd(now, period)))) return { ran: false };
   try {
     return { ran: true, result: await fn() };
   } catch (e) {
-    await prisma.jobLease.deleteMany({ where: { name: job, holder } }).catch(() => {});
+    await store.release(job, holder).catch(() => {});
     throw e;
   }
 }
