@@ -1,5 +1,4 @@
-import { mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync } from "node:fs";
 import exifr from "exifr";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -88,7 +87,7 @@ describe.skipIf(shouldSkipBrowserTests())("anonymous tips in the H5 app", () => 
     await expect.poll(() => later.locator("#tip-status-info").filter({ visible: true }).textContent(), { timeout: 20_000 }).toContain("共 1 张");
     const att = await app.testDb.db.prisma.tipAttachment.findFirstOrThrow();
     const ring = createTipContext(app.testDb.deps, { generateKey: false });
-    const stored = decryptTipBytes(ring.keys, readFileSync(join(ring.storeDir, att.file)), tipAad.attachment(att.id));
+    const stored = decryptTipBytes(ring.keys, (await ring.files.get(att.file))!, tipAad.attachment(att.id));
     expect(await exifr.gps(stored)).toBeUndefined();
     await later.waitForTimeout(450);
     await later.screenshot({ path: `${SHOTS}/tip-status-zh-CN.png`, fullPage: true });

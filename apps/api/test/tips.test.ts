@@ -3,7 +3,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import exifr from "exifr";
-import { createLogger, createTipContext, decryptTipBytes, tipAad } from "@xieshui/core/server";
+import { createLogger, createTipContext, decryptTipBytes, fileStoreFor, localFileStore, tipAad } from "@xieshui/core/server";
+import { databaseBytes } from "../../../test/factories/db-bytes.ts";
 import { makeUnit, makeUser } from "../../../test/factories/identity.ts";
 import { makeJpeg, pngClaiming } from "../../../test/factories/images.ts";
 import { createTestApi, bearer, type TestApi } from "./helpers.ts";
@@ -164,10 +165,15 @@ describe("what the server keeps about a tip sender", { timeout: 120_000 }, () =>
     expect(await api.t.db.prisma.auditLog.count()).toBe(auditBefore);
     expect(JSON.stringify(await api.t.db.prisma.session.findMany())).toBe(sessionsBefore);
 
-    api.t.db.sqlite.pragma("wal_checkpoint(PASSIVE)"); // (the WAL is read as it is, too)
-    const files = [api.t.db.file, `${api.t.db.file}-wal`, `${api.t.db.file}-shm`].filter(existsSync).map((f) => readFileSync(f));
-    const store = join(api.t.dir, "tips");
-    const stored = readdirSync(store).map((f) => readFileSync(join(store, f)));
+    if (api.t.db.dialect === "sqlite") api.t.db.sqlite.pragma("wal_checkpoint(PASSIVE)"); // (the WAL is read as it is, too)
+    const files = await databaseBytes(api.t.db);
+    // Wherever the server's tip context keeps evidence: the test's folder, or the StoredFile table.
+    const folder = join(api.t.dir, "tips");
+    const store = existsSync(folder) ? localFileStore(folder) : fileStoreFor(api.t.db, "tips");
+    const stored = [
+      ...(existsSync(folder) ? readdirSync(folder).map((f) => readFileSync(join(folder, f))) : []),
+      ...(await api.t.db.prisma.storedFile.findMany({ where: { namespace: "tips" } })).map((f) => Buffer.from(f.bytes)),
+    ];
     expect(stored.length).toBeGreaterThanOrEqual(2);
     const logText = log.lines.join("");
     expect(log.lines.length).toBeGreaterThan(0); // the handlers' routes were logged
@@ -182,14 +188,24 @@ describe("what the server keeps about a tip sender", { timeout: 120_000 }, () =>
     // The tip rows have no column that could hold an account, and no value of one.
     const staffId = (await api.t.db.prisma.session.findFirstOrThrow()).userId;
     for (const table of ["Tip", "TipMessage", "TipEvent", "TipAttachment"]) {
-      const rows = JSON.stringify(api.t.db.sqlite.prepare(`SELECT * FROM "${table}"`).all());
+      const rows = JSON.stringify(await tipTableRows(table));
       expect(rows).not.toContain(staffId);
       expect(rows).not.toMatch(/\d{2}:\d{2}:\d{2}/); // dates only, no time of day
     }
     // The evidence on disk is ciphertext; decrypted it is a JPEG without GPS.
     const att = await api.t.db.prisma.tipAttachment.findFirstOrThrow();
-    const ring = createTipContext(api.t.deps, { generateKey: false }).keys;
-    const plain = decryptTipBytes(ring, readFileSync(join(store, att.file)), tipAad.attachment(att.id));
+    const keyFile = join(api.t.dir, "tip-keys.json");
+    const ring = createTipContext(api.t.deps, { ...(existsSync(keyFile) ? { keyFile } : {}), generateKey: false }).keys;
+    const plain = decryptTipBytes(ring, (await store.get(att.file))!, tipAad.attachment(att.id));
     expect(await exifr.gps(plain)).toBeUndefined();
   });
 });
+
+/** Every row of a tip table, through Prisma (the same on both databases). */
+async function tipTableRows(table: string): Promise<unknown[]> {
+  const p = api.t.db.prisma;
+  if (table === "Tip") return p.tip.findMany();
+  if (table === "TipMessage") return p.tipMessage.findMany();
+  if (table === "TipEvent") return p.tipEvent.findMany();
+  return p.tipAttachment.findMany();
+}

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { claimDueMessages, enqueueMessage, setLocale } from "@xieshui/core/server";
+import { join } from "node:path";
+import { claimDueMessages, createDb, createDeps, createTipContext, enqueueMessage, enqueueMessages, setLocale } from "@xieshui/core/server";
+import { TEST_BOT_INFO } from "../../../test/factories/telegram.ts";
 import { makeTelegramUser, makeUser } from "../../../test/factories/identity.ts";
 import { createOutboxWorker, createTelegramPacer } from "../src/outbox-worker.ts";
-import { syncCommandMenu } from "../src/bot.ts";
+import { createBot, syncCommandMenu } from "../src/bot.ts";
 import { createHarness, tgUser, type BotHarness } from "./harness.ts";
 
 let h: BotHarness;
@@ -120,6 +122,37 @@ describe("outbox worker: claims, pace and dead chats", () => {
     }
     expect(totals.sent).toBe(12);
     for (const u of users) expect(h.api.texts(u.id)).toHaveLength(1);
+  });
+
+  it("two bot processes (two connections to one database) draining one quiz-sized push send each message exactly once", async () => {
+    // A push as pushQuiz queues it: one createMany of many rows in one transaction.
+    const users: { u: ReturnType<typeof tgUser>; actor: { userId: string } }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const u = tgUser();
+      users.push({ u, actor: await makeTelegramUser(h.t.deps, { roles: ["reporter"], telegramId: u.id }) });
+    }
+    await h.t.db.prisma.$transaction((tx) => enqueueMessages(tx, users.map(({ actor }, i) => ({ userId: actor.userId, payload: { key: "bot-error" }, dedupeKey: `push-test:${i}` })), h.clock.now()));
+    const other = createDb(h.t.url);
+    try {
+      const otherDeps = createDeps(other, { clock: h.clock });
+      const otherBot = createBot({ token: "42:TEST", deps: otherDeps, tips: createTipContext(otherDeps, { keyFile: join(h.t.dir, "other-keys.json"), generateKey: true, storeDir: join(h.t.dir, "tips") }), config: { botInfo: TEST_BOT_INFO, fetch: h.api.fetch } });
+      const a = createOutboxWorker({ bot: h.bot, deps: h.t.deps, batchSize: 7 });
+      const b = createOutboxWorker({ bot: otherBot, deps: otherDeps, batchSize: 7 });
+      let sent = 0;
+      for (let round = 0; round < 10 && sent < 40; round++) {
+        const [x, y] = await Promise.all([a.drain(), b.drain()]);
+        sent += x.sent + y.sent;
+      }
+      expect(sent).toBe(40);
+      for (const { u } of users) expect(h.api.texts(u.id)).toHaveLength(1);
+      expect(await h.t.db.prisma.outbox.count({ where: { sentAt: null } })).toBe(0);
+      expect(await Promise.all([a.drain(), b.drain()])).toEqual([
+        { sent: 0, failed: 0 },
+        { sent: 0, failed: 0 },
+      ]);
+    } finally {
+      await other.close();
+    }
   });
 
   it("leaves a crashed sender's claimed rows alone until the lease runs out, then sends them once", async () => {

@@ -1,11 +1,12 @@
 import { Writable } from "node:stream";
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Update, User } from "grammy/types";
 import { createLogger, createTipContext, decryptTipBytes, tipAad, type TipContext } from "@xieshui/core/server";
 import exifr from "exifr";
 import { createTestDb, createFixedClock, type TestDb } from "../../../test/factories/db.ts";
+import { databaseBytes } from "../../../test/factories/db-bytes.ts";
 import { createFakeTransport, makeCallbackQuery, makeMessage, makeUpdate, makeUser, textUpdate, TEST_BOT_INFO, type FakeTransport } from "../../../test/factories/telegram.ts";
 import { makeJpeg } from "../../../test/factories/images.ts";
 import { createBot, type XieshuiBot } from "../src/bot.ts";
@@ -32,7 +33,7 @@ beforeAll(async () => {
     },
   });
   const deps = { ...t.deps, logger: createLogger({ level: "trace", destination: sink }) };
-  tips = createTipContext(deps, { generateKey: true });
+  tips = createTipContext(deps, { keyFile: join(t.dir, "tip-keys.json"), generateKey: true });
   api = createFakeTransport();
   photo = await makeJpeg({ seed: 11 });
   bot = createBot({ token: "42:TEST", deps, tips, config: { botInfo: TEST_BOT_INFO, fetch: api.fetch, downloadFile: async () => photo } });
@@ -132,9 +133,12 @@ describe("the /tip conversation", { timeout: 120_000 }, () => {
         return b;
       })(),
     ];
-    const blobs = [t.db.file, `${t.db.file}-wal`].filter(existsSync).map((f) => readFileSync(f));
-    expect(blobs[1]?.length ?? 0).toBeGreaterThan(0); // the WAL is read as it is
-    const store = readdirSync(tips.storeDir).map((f) => readFileSync(join(tips.storeDir, f)));
+    const blobs = await databaseBytes(t.db);
+    if (t.db.dialect === "sqlite") expect(blobs[1]?.length ?? 0).toBeGreaterThan(0); // the WAL is read as it is
+    const store =
+      tips.files.location === "database"
+        ? (await t.db.prisma.storedFile.findMany({ where: { namespace: "tips" } })).map((f) => Buffer.from(f.bytes))
+        : readdirSync(tips.files.location).map((f) => readFileSync(join(tips.files.location, f)));
     expect(store).toHaveLength(1);
     for (const needle of needles) for (const blob of [...blobs, ...store]) expect(blob.includes(needle)).toBe(false);
     expect(await t.db.prisma.botSession.count()).toBe(0);

@@ -11,6 +11,7 @@ export * from "./hot-path.ts";
 export * from "./deps.ts";
 export * from "./identity/index.ts";
 export * from "./outbox.ts";
+export * from "./jobs.ts";
 export * from "./seed.ts";
 export * from "./telegram-webapp.ts";
 export * from "./preferences.ts";

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { isMessageKey, t, type Locale, type MessageKey, type MessageParams } from "../domain/i18n.ts";
 import type { Deps } from "./deps.ts";
 import type { PrismaClient } from "./db.ts";
+import { outboxClaimStoreFor } from "./outbox-claim.ts";
 
 /**
  * What the bot delivers: a catalogue message rendered in the recipient's language. `keyParams`
@@ -155,23 +156,17 @@ export async function dueMessages(deps: Deps, limit = 50): Promise<DueMessage[]>
 }
 
 /**
- * Claims up to `limit` due messages for one sender, oldest first, with a lease of `leaseMs`. The claim
- * is a conditional UPDATE that re-checks, row by row, that nobody holds a live lease (`claimedUntil`
- * NULL or past) — on SQLite the write lock serialises two senders, on PostgreSQL the row lock and the
- * re-evaluated WHERE do — so two senders (two bot processes) never hold the same row; a crashed
- * sender's rows come back once their lease has passed. Plain Prisma, portable SQL.
+ * Claims up to `limit` due messages for one sender, oldest first, with a lease of `leaseMs`, through
+ * the claim store of the database (outbox-claim.ts: a conditional UPDATE on SQLite, `FOR UPDATE SKIP
+ * LOCKED` on PostgreSQL), so two senders (two bot processes) never hold the same row; a crashed
+ * sender's rows come back once their lease has passed.
  */
 export async function claimDueMessages(deps: Deps, opts: { limit: number; leaseMs: number }): Promise<DueMessage[]> {
-  const { prisma } = deps.db;
   const now = deps.clock.now();
-  const candidates = await prisma.outbox.findMany({ where: dueWhere(now), orderBy: { id: "asc" }, take: opts.limit, select: { id: true } });
-  if (candidates.length === 0) return [];
   const token = randomUUID();
-  await prisma.outbox.updateMany({
-    where: { id: { in: candidates.map((c) => c.id) }, ...dueWhere(now) },
-    data: { claimToken: token, claimedUntil: new Date(now.getTime() + opts.leaseMs) },
-  });
-  const rows = await prisma.outbox.findMany({ where: { claimToken: token, sentAt: null }, orderBy: { id: "asc" } });
+  const claimed = await outboxClaimStoreFor(deps.db).claim({ now, until: new Date(now.getTime() + opts.leaseMs), limit: opts.limit, token, maxAttempts: MAX_ATTEMPTS });
+  if (claimed === 0) return [];
+  const rows = await deps.db.prisma.outbox.findMany({ where: { claimToken: token, sentAt: null }, orderBy: { id: "asc" } });
   return withRecipients(deps, rows);
 }
 

@@ -1,12 +1,16 @@
 import type { Deps } from "../deps.ts";
+import { runOncePerPeriod } from "../jobs.ts";
 import { scheduleReminders } from "./feeds.ts";
+
+/** The JobLease of the feed reminders: one pass per window across every bot process. */
+export const FEED_REMINDERS_JOB = "feed-reminders";
 
 /** A periodic runner of `scheduleReminders`, started by a process's composition root (the bot's main). */
 export interface ReminderScheduler {
-  /** Runs once now, then every `everyMs`. Safe to call in several processes: reminders are deduplicated in the database. */
+  /** Runs once now, then every `everyMs`. Safe in several processes: one pass per window runs (runOncePerPeriod), and reminders are deduplicated in the database. */
   start(): void;
   stop(): void;
-  /** One pass (what the timer calls); resolves to the number of reminders queued. */
+  /** One pass (what the timer calls); resolves to the number of reminders queued (0 when another process had this window). */
   runOnce(): Promise<number>;
 }
 
@@ -16,13 +20,15 @@ export interface ReminderScheduler {
  * and one missed tick is caught up by the next.
  */
 export function createReminderScheduler(deps: Deps, opts: { everyMs?: number } = {}): ReminderScheduler {
+  const everyMs = opts.everyMs ?? 15 * 60_000;
   let timer: NodeJS.Timeout | null = null;
   let running = false;
   const runOnce = async () => {
     if (running) return 0;
     running = true;
     try {
-      const queued = await scheduleReminders(deps);
+      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, () => scheduleReminders(deps));
+      const queued = turn.ran ? turn.result : 0;
       if (queued > 0) deps.logger.info({ queued }, "feed reminders queued");
       return queued;
     } catch (err) {
@@ -36,7 +42,7 @@ export function createReminderScheduler(deps: Deps, opts: { everyMs?: number } =
     start() {
       if (timer) return;
       void runOnce();
-      timer = setInterval(() => void runOnce(), opts.everyMs ?? 15 * 60_000);
+      timer = setInterval(() => void runOnce(), everyMs);
       timer.unref();
     },
     stop() {

@@ -79,7 +79,8 @@ export function databaseFileStore(db: Db, namespace: FileNamespace): FileStore {
       const data = new Uint8Array(bytes); // a copy with its own ArrayBuffer, as Prisma's Bytes type wants
       await prisma.storedFile.upsert({
         where: { namespace_key: { namespace, key } },
-        create: { namespace, key, bytes: data, size: bytes.length },
+        // Tip evidence carries no time (a millisecond timestamp could link a tipster to a request log).
+        create: { namespace, key, bytes: data, size: bytes.length, ...(namespace === "tips" ? { createdAt: new Date(0) } : {}) },
         update: { bytes: data, size: bytes.length },
       });
     },

@@ -1,7 +1,9 @@
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { z } from "zod";
+import { DEFAULT_DATABASE_URL, sqliteFileFromUrl, type Db } from "../db.ts";
 import type { Deps } from "../deps.ts";
-import { createAbuseLimiter, type AbuseLimiter } from "./limits.ts";
+import { fileStoreFor, type FileStore } from "../storage/files.ts";
+import { createAbuseLimiter, createDatabaseAbuseLimiter, type AbuseLimiter } from "./limits.ts";
 import { defaultTipKeyFile, loadTipKeyring, type TipKeyring } from "./keys.ts";
 
 /** The district's tip rules (TIP_ACKNOWLEDGE_DAYS, TIP_CONCLUDE_DAYS, TIP_RETENTION_DAYS). */
@@ -22,20 +24,34 @@ export interface TipRules {
 export const DEFAULT_TIP_RULES: TipRules = { acknowledgeDays: 7, concludeDays: 60, retentionDays: 90, receiptMissesPerHour: 20, filingsPerHour: 60 };
 
 /**
- * What tip use-cases need beside Deps: the keyring, the rules, the in-memory limiters and where
- * evidence files live. Built once per process by its composition root (or per test).
+ * What tip use-cases need beside Deps: the keyring, the rules, the limiters and where evidence
+ * files live. Built once per process by its composition root (or per test).
  */
 export interface TipContext {
   keys: TipKeyring;
   rules: TipRules;
-  /** Wrong receipts per client per hour. */
+  /** Wrong receipts per client per hour, counted in the database (shared by every process). */
   receiptMisses: AbuseLimiter;
-  /** Filings per client per hour. */
+  /** Filings per client per hour (in this process's memory). */
   filings: AbuseLimiter;
-  /** The attachment store (encrypted files), `tips/` beside the database by default. */
-  storeDir: string;
+  /**
+   * The attachment store (encrypted files, namespace `tips`): a `tips/` folder beside the SQLite
+   * database, the database itself on PostgreSQL (every process sees the same files), or the
+   * explicit `storeDir` folder.
+   */
+  files: FileStore;
   /** Replaces the keyring after a rotation. */
   setKeys(keys: TipKeyring): void;
+}
+
+/**
+ * Where the key file is when TIP_KEY_FILE is not set: beside the SQLite database file; on
+ * PostgreSQL (no database file) in the data folder where the default SQLite database would be
+ * (`data/tip-keys.json`). Several machines behind one PostgreSQL must each get the same file
+ * (TIP_KEY_FILE): the keys never go into the database they protect.
+ */
+export function tipKeyFileFor(db: Db): string {
+  return defaultTipKeyFile(db.dialect === "sqlite" ? db.file : sqliteFileFromUrl(DEFAULT_DATABASE_URL));
 }
 
 /** Builds the tip context; `generateKey` creates a missing key file (demo mode and tests). */
@@ -45,11 +61,11 @@ export function createTipContext(
 ): TipContext {
   const rules = { ...DEFAULT_TIP_RULES, ...opts.rules };
   const ctx: TipContext = {
-    keys: loadTipKeyring(opts.keyFile ?? defaultTipKeyFile(deps.db.file), { generate: opts.generateKey }),
+    keys: loadTipKeyring(opts.keyFile ?? tipKeyFileFor(deps.db), { generate: opts.generateKey }),
     rules,
-    receiptMisses: createAbuseLimiter({ max: rules.receiptMissesPerHour, windowMs: 3_600_000, clock: deps.clock }),
+    receiptMisses: createDatabaseAbuseLimiter(deps.db, { purpose: "tip-receipt-miss", max: rules.receiptMissesPerHour, clock: deps.clock, secret: () => ctx.keys.pepper }),
     filings: createAbuseLimiter({ max: rules.filingsPerHour, windowMs: 3_600_000, clock: deps.clock }),
-    storeDir: opts.storeDir ?? join(dirname(deps.db.file), "tips"),
+    files: fileStoreFor(deps.db, "tips", opts.storeDir ? { dir: opts.storeDir } : {}),
     setKeys(keys) {
       ctx.keys = keys;
     },

@@ -1,6 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DEFAULT_LOCALE, t, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { addDays, cstDate } from "../../domain/time.ts";
@@ -164,7 +162,9 @@ export async function readTipAttachment(deps: Deps, tips: TipContext, actor: Act
   await visibleTip(deps, actor, tipId);
   const att = await deps.db.prisma.tipAttachment.findFirst({ where: { id: attachmentId, tipId } });
   if (!att) throw new AppError("not_found", { reason: "attachment_not_found" });
-  const bytes = decryptTipBytes(tips.keys, readFileSync(join(tips.storeDir, att.file)), tipAad.attachment(att.id));
+  const stored = await tips.files.get(att.file);
+  if (!stored) throw new AppError("not_found", { reason: "attachment_not_found" });
+  const bytes = decryptTipBytes(tips.keys, stored, tipAad.attachment(att.id));
   return { mime: att.mime, bytes };
 }
 

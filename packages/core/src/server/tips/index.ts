@@ -6,3 +6,4 @@ export * from "./tipster.ts";
 export * from "./handler.ts";
 export * from "./purge.ts";
 export * from "./rotate.ts";
+export * from "./scrub-store.ts";

@@ -1,24 +1,26 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { cstDate } from "../../domain/time.ts";
 import type { Clock } from "../clock.ts";
+import type { Db } from "../db.ts";
 
 /**
- * In-memory counters against abuse of the tip line (guessing receipts, flooding). What must stay
- * true: the raw key (a client address, a chat id) is never kept, only an HMAC of it under a salt
- * that is replaced every CST day, so not even the process's memory can be read back into
- * addresses after the day is over; nothing reaches the database (DESIGN.md allows short-lived
- * anti-abuse counters in memory).
+ * Counters against abuse of the tip line (guessing receipts, flooding). What must stay true: the
+ * raw key (a client address, a chat id) is never kept, only an HMAC of it under a salt that is
+ * replaced every CST day, so the counters cannot be read back into addresses after the day is
+ * over. Two implementations: in memory (per process; the filing limit, which DESIGN.md allows to
+ * be short-lived and local) and in the database (the receipt-guessing limit, which must hold
+ * however many processes answer behind a load balancer).
  */
 export interface AbuseLimiter {
   /** True when `key` has used up its budget in the current window. */
-  blocked(key: string): boolean;
+  blocked(key: string): Promise<boolean>;
   /** Counts one event for `key`. */
-  hit(key: string): void;
+  hit(key: string): Promise<void>;
   /** Counted events of `key` in the window (tests). */
-  count(key: string): number;
+  count(key: string): Promise<number>;
 }
 
-/** A limiter allowing `max` events per `windowMs` per key (fixed windows); `max` 0 = off. */
+/** A per-process limiter allowing `max` events per `windowMs` per key (fixed windows from the first event); `max` 0 = off. */
 export function createAbuseLimiter(opts: { max: number; windowMs: number; clock: Clock }): AbuseLimiter {
   let saltDay = "";
   let salt = randomBytes(32);
@@ -41,20 +43,64 @@ export function createAbuseLimiter(opts: { max: number; windowMs: number; clock:
     return { k, entry };
   };
   return {
-    blocked(key) {
+    async blocked(key) {
       if (opts.max <= 0) return false;
       const { entry } = live(key);
       return entry !== undefined && entry.n >= opts.max;
     },
-    hit(key) {
+    async hit(key) {
       if (opts.max <= 0) return;
       const { k, entry } = live(key);
       if (entry) entry.n += 1;
       else counts.set(k, { start: opts.clock.now().getTime(), n: 1 });
       if (counts.size > 100_000) counts.clear(); // a flood of distinct keys must not grow memory without end
     },
-    count(key) {
+    async count(key) {
       return live(key).entry?.n ?? 0;
     },
+  };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A limiter shared by every process on the database (table AbuseCounter): `max` events per key per
+ * clock hour (fixed windows aligned to the hour, so a client gets at most 2×max across a boundary).
+ * The row key is HMAC(daily salt, purpose|hour|client), the daily salt an HMAC of `secret` (the tip
+ * pepper, which every process shares and which never leaves the key file) and the CST date: the
+ * database alone cannot be tested against guessed addresses, and rows carry no time finer than the
+ * hour. A hit is one `INSERT ... ON CONFLICT DO UPDATE` (atomic on both databases, so concurrent
+ * hits from several processes are all counted); rows of past hours are deleted on the way.
+ */
+export function createDatabaseAbuseLimiter(db: Db, opts: { purpose: string; max: number; clock: Clock; secret: () => Buffer }): AbuseLimiter {
+  const { prisma } = db;
+  let lastSweep = -1;
+  const keyOf = (client: string) => {
+    const now = opts.clock.now();
+    const hour = Math.floor(now.getTime() / HOUR_MS);
+    const salt = createHmac("sha256", opts.secret()).update(`abuse-salt|${cstDate(now)}`).digest();
+    return { hour, key: createHmac("sha256", salt).update(`${opts.purpose}|${hour}|${client}`).digest("base64url") };
+  };
+  const current = async (client: string) => {
+    const { key } = keyOf(client);
+    const row = await prisma.abuseCounter.findUnique({ where: { key }, select: { count: true } });
+    return row?.count ?? 0;
+  };
+  return {
+    async blocked(client) {
+      if (opts.max <= 0) return false;
+      return (await current(client)) >= opts.max;
+    },
+    async hit(client) {
+      if (opts.max <= 0) return;
+      const { hour, key } = keyOf(client);
+      await prisma.$executeRaw`INSERT INTO "AbuseCounter" ("key", "hour", "count") VALUES (${key}, ${hour}, 1)
+        ON CONFLICT ("key") DO UPDATE SET "count" = "AbuseCounter"."count" + 1`;
+      if (hour !== lastSweep) {
+        lastSweep = hour;
+        await prisma.abuseCounter.deleteMany({ where: { hour: { lt: hour } } });
+      }
+    },
+    count: current,
   };
 }

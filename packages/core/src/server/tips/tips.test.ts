@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import exifr from "exifr";
-import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
+import { createDb } from "../db.ts";
+import { createDeps } from "../deps.ts";
+import { createTestDb, createFixedClock, TEST_DIALECT, type TestDb } from "../../../../../test/factories/db.ts";
+import { databaseBytes } from "../../../../../test/factories/db-bytes.ts";
 import { makeUnit, makeUser } from "../../../../../test/factories/identity.ts";
 import { makeJpeg, pngClaiming } from "../../../../../test/factories/images.ts";
 import { expectAppError } from "../../../../../test/factories/errors.ts";
@@ -15,6 +18,7 @@ import {
   createTipContext,
   decryptTipBytes,
   fileTip,
+  hashReceipt,
   getTip,
   listTips,
   loadTipKeyring,
@@ -42,7 +46,7 @@ const TIP = { category: "tax_evasion", description: "某饭店长期只收现金
 
 beforeAll(async () => {
   t = createTestDb({ clock });
-  tips = createTipContext(t.deps, { generateKey: true });
+  tips = createTipContext(t.deps, { keyFile: join(t.dir, "tip-keys.json"), generateKey: true });
   const supervision = await makeUnit(t.deps, { type: "supervision_office" });
   handler = (await makeUser(t.deps, { roles: ["tip_handler"], unit: supervision })).actor;
   unitCode = await makeUnit(t.deps, { type: "tax_bureau" });
@@ -65,7 +69,7 @@ describe("receipts", { timeout: 120_000 }, () => {
   it("files a tip and returns 16 random digits, stored only as a keyed hash", async () => {
     const { receipt } = await fileTip(t.deps, tips, TIP, { client });
     expect(receipt).toMatch(/^\d{16}$/);
-    const row = t.db.sqlite.prepare(`SELECT * FROM "Tip"`).all() as Record<string, unknown>[];
+    const row = (await t.db.prisma.tip.findMany()) as unknown as Record<string, unknown>[];
     const text = JSON.stringify(row);
     expect(text).not.toContain(receipt);
     expect(text).not.toContain("老王饭店");
@@ -80,8 +84,21 @@ describe("receipts", { timeout: 120_000 }, () => {
     for (const typed of [receipt, formatReceipt(receipt), formatReceipt(receipt).replace(/ /g, "-"), full]) {
       expect(await tipStatus(t.deps, tips, { receipt: typed }, { client })).toMatchObject({ status: "new", category: "tax_evasion", messages: [], reward: null });
     }
-    const plan = t.db.sqlite.prepare(`EXPLAIN QUERY PLAN SELECT * FROM "Tip" WHERE "receiptHash" = ?`).all("x") as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(" ")).toMatch(/USING INDEX/);
+    if (TEST_DIALECT === "sqlite") {
+      const plan = t.db.sqlite.prepare(`EXPLAIN QUERY PLAN SELECT * FROM "Tip" WHERE "receiptHash" = ?`).all("x") as { detail: string }[];
+      expect(plan.map((p) => p.detail).join(" ")).toMatch(/USING INDEX/);
+    } else {
+      // A handful of rows would be read sequentially; with seqscan off the plan shows that the index can serve it.
+      const c = await t.db.pg.connect();
+      try {
+        await c.query("SET enable_seqscan = off");
+        const plan = (await c.query<{ "QUERY PLAN": string }>(`EXPLAIN SELECT * FROM "Tip" WHERE "receiptHash" = 'x'`)).rows.map((r) => r["QUERY PLAN"]);
+        expect(plan.join(" ")).toMatch(/Index Scan using "Tip_receiptHash_key"/);
+      } finally {
+        await c.query("RESET enable_seqscan");
+        c.release();
+      }
+    }
   });
 
   it("answers every unknown receipt with the same 404, and a badly typed one with a field error", async () => {
@@ -117,7 +134,7 @@ describe("filing", { timeout: 120_000 }, () => {
   });
 
   it("refuses a client's tips beyond the hourly filing limit, in memory, and takes another client's", async () => {
-    const strict = createTipContext(t.deps, { generateKey: true, rules: { filingsPerHour: 2 } });
+    const strict = createTipContext(t.deps, { keyFile: tips.keys.file, generateKey: false, rules: { filingsPerHour: 2 } });
     await fileTip(t.deps, strict, TIP, { client: "flood" });
     await fileTip(t.deps, strict, TIP, { client: "flood" });
     expect(await expectAppError(fileTip(t.deps, strict, TIP, { client: "flood" }))).toMatchObject({ code: "rate_limited" });
@@ -149,13 +166,19 @@ describe("evidence", { timeout: 120_000 }, () => {
     expect(await exifr.gps(photo)).toBeTruthy();
     expect(await addTipEvidence(t.deps, tips, receipt, photo, { client })).toEqual({ attachments: 1 });
     const att = await t.db.prisma.tipAttachment.findFirstOrThrow({ where: { tip: { receiptHash: { not: "" } } }, orderBy: { seq: "desc" } });
-    const onDisk = readFileSync(join(tips.storeDir, att.file));
+    const onDisk = (await tips.files.get(att.file))!;
     expect(onDisk.subarray(0, 4).toString()).toBe("XST1");
     expect(onDisk.includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
     const plain = decryptTipBytes(tips.keys, onDisk, tipAad.attachment(att.id));
     expect(await exifr.gps(plain)).toBeUndefined();
     expect(await exifr.parse(plain)).toBeUndefined();
-    expect(statSync(join(tips.storeDir, att.file)).mode & 0o077).toBe(0);
+    if (tips.files.location === "database") {
+      // In the database the file keeps no time that could link it to a request.
+      const stored = await t.db.prisma.storedFile.findUniqueOrThrow({ where: { namespace_key: { namespace: "tips", key: att.file } } });
+      expect(stored.createdAt.getTime()).toBe(0);
+    } else {
+      expect(statSync(join(tips.files.location, att.file)).mode & 0o077).toBe(0);
+    }
   });
 
   it("refuses an executable named .jpg, a PNG bomb, an oversize file and a PDF, suggesting a photo", async () => {
@@ -167,19 +190,19 @@ describe("evidence", { timeout: 120_000 }, () => {
     expect(await expectAppError(addTipEvidence(t.deps, tips, receipt, await pngClaiming(30000, 30000), { client }))).toMatchObject({ reason: "image_too_many_pixels" });
     expect(await expectAppError(addTipEvidence(t.deps, tips, receipt, Buffer.alloc(6 * 1024 * 1024, 1), { client }))).toMatchObject({ code: "payload_too_large" });
     expect(await expectAppError(addTipEvidence(t.deps, tips, receipt, Buffer.from("%PDF-1.7\n..."), { client }))).toMatchObject({ messageKey: "tip-attachment-not-image" });
-    expect(await t.db.prisma.tipAttachment.count({ where: { tip: { status: "new" }, seq: { gt: 0 }, tipId: (await newestTipId()) } })).toBe(0);
+    expect(await t.db.prisma.tipAttachment.count({ where: { tip: { status: "new" }, seq: { gt: 0 }, tipId: (await tipIdOf(receipt)) } })).toBe(0);
   });
 });
 
-/** The last tip filed (rowid order: tips carry no time of day to sort by). */
-async function newestTipId(): Promise<string> {
-  return (t.db.sqlite.prepare(`SELECT "id" FROM "Tip" ORDER BY rowid DESC LIMIT 1`).get() as { id: string }).id;
+/** The tip a receipt names (tips carry no time of day to find the newest by). */
+async function tipIdOf(receipt: string): Promise<string> {
+  return (await t.db.prisma.tip.findUniqueOrThrow({ where: { receiptHash: await hashReceipt(tips.keys, receipt) } })).id;
 }
 
 describe("handling", { timeout: 120_000 }, () => {
   it("lets only tip handlers read the inbox; a unit's tax officers see only tips assigned to them, without contact or messages", async () => {
     const { receipt } = await fileTip(t.deps, tips, { ...TIP, realName: true, contact: "王先生 13800000000" }, { client });
-    const newest = await newestTipId();
+    const newest = await tipIdOf(receipt);
     const inbox = await listTips(t.deps, tips, handler);
     const item = inbox.find((i) => i.id === newest)!;
     expect(item).toMatchObject({ status: "new", category: "tax_evasion", realName: true, unit: null });
@@ -207,7 +230,7 @@ describe("handling", { timeout: 120_000 }, () => {
 
   it("moves a tip through the statuses with reasons, audits every action with the handler, and rewards a closed one", async () => {
     const { receipt } = await fileTip(t.deps, tips, TIP, { client });
-    const id = await newestTipId();
+    const id = await tipIdOf(receipt);
     const noReason = await expectAppError(changeTipStatus(t.deps, tips, handler, id, { status: "accepted" }));
     expect(noReason.fields).toHaveProperty("reason");
     expect(await expectAppError(changeTipStatus(t.deps, tips, handler, id, { status: "investigating", reason: "先调查" }))).toMatchObject({ code: "conflict", reason: "bad_transition" });
@@ -229,8 +252,8 @@ describe("handling", { timeout: 120_000 }, () => {
   });
 
   it("flags tips not acknowledged or not concluded in time", async () => {
-    await fileTip(t.deps, tips, TIP, { client });
-    const id = await newestTipId();
+    const { receipt } = await fileTip(t.deps, tips, TIP, { client });
+    const id = await tipIdOf(receipt);
     const later = createFixedClock("2026-12-10T02:00:00Z");
     const lateDeps = { ...t.deps, clock: later };
     const item = (await listTips(lateDeps, tips, handler, { overdue: true })).find((i) => i.id === id);
@@ -240,8 +263,8 @@ describe("handling", { timeout: 120_000 }, () => {
   it("closes spam in bulk, each with a history entry", async () => {
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      await fileTip(t.deps, tips, { category: "other", description: `广告广告广告广告广告 ${i}` }, { client: `spam-${i}` });
-      ids.push(await newestTipId());
+      const { receipt } = await fileTip(t.deps, tips, { category: "other", description: `广告广告广告广告广告 ${i}` }, { client: `spam-${i}` });
+      ids.push(await tipIdOf(receipt));
     }
     expect(await closeSpamTips(t.deps, tips, handler, { ids })).toEqual({ closed: 3 });
     expect(await closeSpamTips(t.deps, tips, handler, { ids })).toEqual({ closed: 0 });
@@ -255,25 +278,31 @@ describe("retention, rotation and key file", { timeout: 120_000 }, () => {
   it("purges closed tips after the retention period, with their files, once a day, leaving no trace in the file or WAL", async () => {
     const marker = "独一无二的举报内容ZQX";
     const { receipt } = await fileTip(t.deps, tips, { ...TIP, description: `${marker}，营业额很大` }, { client });
-    const id = await newestTipId();
+    const id = await tipIdOf(receipt);
     await addTipEvidence(t.deps, tips, receipt, await makeJpeg({ seed: 7 }), { client });
     await messageTipster(t.deps, tips, handler, id, { text: "收到" });
     await changeTipStatus(t.deps, tips, handler, id, { status: "not_accepted", reason: "线索不足" });
     const file = (await t.db.prisma.tipAttachment.findFirstOrThrow({ where: { tipId: id } })).file;
-    expect(existsSync(join(tips.storeDir, file))).toBe(true);
+    expect(await tips.files.has(file)).toBe(true);
     const row = await t.db.prisma.tip.findUniqueOrThrow({ where: { id } });
     const ciphertext = row.body.split(":")[1]!.slice(0, 40);
 
+    // What is read afterwards does find the tip before the purge (so the check below can fail).
+    const onDisk = async () =>
+      TEST_DIALECT === "sqlite"
+        ? Buffer.concat([readFileSync(t.db.file), existsSync(`${t.db.file}-wal`) ? readFileSync(`${t.db.file}-wal`) : Buffer.alloc(0)])
+        : Buffer.concat(await databaseBytes(t.db, { tables: ["Tip", "TipMessage", "TipEvent", "TipAttachment", "StoredFile"] }));
+    expect((await onDisk()).includes(Buffer.from(ciphertext))).toBe(true);
     const day89 = { ...t.deps, clock: createFixedClock("2027-02-28T02:00:00Z") };
     expect(await purgeTips(day89, tips, { daily: true })).toMatchObject({ ran: true, purged: 0 });
     const day90 = { ...t.deps, clock: createFixedClock("2027-03-01T02:00:00Z") };
     expect(await purgeTips(day90, tips, { daily: true })).toMatchObject({ ran: true });
     expect(await t.db.prisma.tip.findUnique({ where: { id } })).toBeNull();
     expect(await t.db.prisma.tipMessage.count({ where: { tipId: id } })).toBe(0);
-    expect(existsSync(join(tips.storeDir, file))).toBe(false);
+    expect(await tips.files.has(file)).toBe(false);
     // A second process the same day does nothing.
     expect(await purgeTips(day90, tips, { daily: true })).toMatchObject({ ran: false });
-    const bytes = Buffer.concat([readFileSync(t.db.file), existsSync(`${t.db.file}-wal`) ? readFileSync(`${t.db.file}-wal`) : Buffer.alloc(0)]);
+    const bytes = await onDisk();
     expect(bytes.includes(Buffer.from(ciphertext))).toBe(false);
     expect(bytes.includes(Buffer.from(row.receiptHash))).toBe(false);
     // Only the handlers' audit rows keep the (random, now meaningless) tip id.
@@ -281,7 +310,7 @@ describe("retention, rotation and key file", { timeout: 120_000 }, () => {
 
   it("rotates the key: every text and file re-encrypted, the old key dropped, everything still readable", async () => {
     const { receipt } = await fileTip(t.deps, tips, TIP, { client });
-    const id = await newestTipId();
+    const id = await tipIdOf(receipt);
     await addTipEvidence(t.deps, tips, receipt, await makeJpeg({ seed: 3 }), { client });
     await messageTipster(t.deps, tips, handler, id, { text: "轮换前的消息" });
     const oldId = tips.keys.currentId;
@@ -291,17 +320,45 @@ describe("retention, rotation and key file", { timeout: 120_000 }, () => {
     const ring = loadTipKeyring(tips.keys.file, { generate: false });
     expect([...ring.keys.keys()]).toEqual([result.keyId]);
     expect(statSync(ring.file).mode & 0o777).toBe(0o600);
-    const bodies = t.db.sqlite.prepare(`SELECT "body" FROM "Tip"`).all() as { body: string }[];
+    const bodies = await t.db.prisma.tip.findMany({ select: { body: true } });
     expect(bodies.every((b) => b.body.startsWith(`${result.keyId}:`))).toBe(true);
     const status = await tipStatus(t.deps, tips, { receipt }, { client });
     expect(status.messages.at(-1)?.text).toBe("轮换前的消息");
     const att = await t.db.prisma.tipAttachment.findFirstOrThrow({ where: { tipId: id } });
     const img = await readTipAttachment(t.deps, tips, handler, id, att.id);
     expect(img.mime).toBe("image/jpeg");
-    expect(readdirSync(tips.storeDir).some((f) => f.endsWith(".tmp"))).toBe(false);
+    if (tips.files.location === "database") expect(await t.db.prisma.storedFile.count({ where: { key: { contains: ".tmp" } } })).toBe(0);
+    else expect(readdirSync(tips.files.location).some((f) => f.endsWith(".tmp"))).toBe(false);
   });
 
   it("refuses to start without a key file unless told to generate one", () => {
     expect(() => createTipContext(t.deps, { keyFile: join(t.dir, "missing.json"), generateKey: false })).toThrow(/tips rotate-key/);
+  });
+});
+
+describe("limits across processes", { timeout: 120_000 }, () => {
+  it("counts wrong receipts of one client in the database, so two processes together stop the guesser at 20", async () => {
+    const { receipt } = await fileTip(t.deps, tips, TIP, { client });
+    // Two "processes": their own connections (pools) to the same database and their own tip contexts.
+    const dbA = createDb(t.url);
+    const dbB = createDb(t.url);
+    try {
+      const a = { deps: createDeps(dbA, { clock }), tips: createTipContext(createDeps(dbA, { clock }), { keyFile: tips.keys.file, generateKey: false }) };
+      const b = { deps: createDeps(dbB, { clock }), tips: createTipContext(createDeps(dbB, { clock }), { keyFile: tips.keys.file, generateKey: false }) };
+      const guesser = "198.51.100.77";
+      const guesses = Array.from({ length: 20 }, (_, i) => String(3000000000000000 + i));
+      // Ten guesses on each, at the same time: every miss is counted, none lost to a race.
+      await Promise.all(guesses.map((g, i) => expectAppError(tipStatus((i % 2 ? a : b).deps, (i % 2 ? a : b).tips, { receipt: g }, { client: guesser }))));
+      expect(await a.tips.receiptMisses.count(guesser)).toBe(20);
+      for (const p of [a, b]) expect(await expectAppError(tipStatus(p.deps, p.tips, { receipt }, { client: guesser }))).toMatchObject({ code: "rate_limited" });
+      expect(await tipStatus(b.deps, b.tips, { receipt }, { client: "192.0.2.55" })).toMatchObject({ status: "new" });
+      // The table holds neither the address nor anything finer than the hour.
+      const rows = JSON.stringify(await t.db.prisma.abuseCounter.findMany());
+      expect(rows).not.toContain(guesser);
+      expect(rows).not.toContain("198.51.100");
+    } finally {
+      await dbA.close();
+      await dbB.close();
+    }
   });
 });

@@ -1,6 +1,4 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { DEFAULT_LOCALE, type Locale } from "../../domain/i18n.ts";
 import { parseInput } from "../../domain/validation.ts";
 import { addDays, cstDate } from "../../domain/time.ts";
@@ -27,12 +25,13 @@ import type { TipContext } from "./context.ts";
  * The tipster's side of the tip line: file, follow with the receipt, reply, add evidence. What must
  * stay true: these functions take NO actor and no client identity (a logged-in staff member files
  * exactly like a citizen, and nothing could be linked even by mistake); `client` is only a key for
- * the in-memory limiters, hashed there; nothing is audited (an audit row would time-stamp the
- * tipster to the millisecond); times are CST dates.
+ * the abuse limiters, hashed there; nothing is audited (an audit row would time-stamp the
+ * tipster to the millisecond); times are CST dates; evidence files are stored under random names
+ * with no time of their own (storage/files.ts keeps no creation time for the `tips` namespace).
  */
 export interface TipsterOptions {
   locale?: Locale;
-  /** Key of the in-memory abuse limits: the client address (API) or chat (bot). Never stored. */
+  /** Key of the abuse limits: the client address (API) or chat (bot). Never stored, only an HMAC under a daily salt. */
   client: string;
 }
 
@@ -77,7 +76,7 @@ export async function fileTip(deps: Deps, tips: TipContext, input: unknown, opts
   const locale = opts.locale ?? DEFAULT_LOCALE;
   const parsed = parseInput(FileTipSchema, input, locale);
   if (!parsed.ok) throw invalid(parsed.fields);
-  if (tips.filings.blocked(opts.client)) throw rateLimited();
+  if (await tips.filings.blocked(opts.client)) throw rateLimited();
   const images = opts.images ?? [];
   if (images.length > TIP_ATTACHMENTS_MAX) throw new AppError("invalid_input", { reason: "too_many_attachments", messageKey: "tip-attachments-too-many", params: { max: TIP_ATTACHMENTS_MAX } });
   const cleaned: CleanImage[] = [];
@@ -108,16 +107,16 @@ export async function fileTip(deps: Deps, tips: TipContext, input: unknown, opts
           let seq = 0;
           for (const image of cleaned) {
             seq += 1;
-            const att = storeEvidenceFile(tips, image.bytes);
-            written.push(att.path);
+            const att = await storeEvidenceFile(tips, image.bytes);
+            written.push(att.file);
             await tx.tipAttachment.create({ data: { id: att.id, tipId: id, seq, mime: image.mime, size: image.bytes.length, file: att.file, keyId: tips.keys.currentId, addedOn: filedOn } });
           }
         });
       } catch (e) {
-        for (const path of written) rmSync(path, { force: true });
+        for (const file of written) await tips.files.delete(file);
         throw e;
       }
-      tips.filings.hit(opts.client);
+      await tips.filings.hit(opts.client);
       return { receipt };
     } catch (e) {
       if (isUniqueViolation(e)) continue; // a receipt collision (1 in 10^16 per tip): draw again
@@ -142,16 +141,12 @@ async function cleanEvidence(bytes: Buffer) {
   }
 }
 
-/** Writes an encrypted evidence file under a random name (atomically); the attachment id is its AAD. */
-function storeEvidenceFile(tips: TipContext, clean: Buffer): { id: string; file: string; path: string } {
+/** Writes an encrypted evidence file under a random name (atomically, through the file store); the attachment id is its AAD. */
+async function storeEvidenceFile(tips: TipContext, clean: Buffer): Promise<{ id: string; file: string }> {
   const id = randomUUID();
   const file = `${randomBytes(16).toString("hex")}.bin`;
-  mkdirSync(tips.storeDir, { recursive: true, mode: 0o700 });
-  const path = join(tips.storeDir, file);
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, encryptTipBytes(tips.keys, clean, tipAad.attachment(id)), { mode: 0o600 });
-  renameSync(tmp, path);
-  return { id, file, path };
+  await tips.files.put(file, encryptTipBytes(tips.keys, clean, tipAad.attachment(id)));
+  return { id, file };
 }
 
 /**
@@ -159,11 +154,11 @@ function storeEvidenceFile(tips: TipContext, clean: Buffer): { id: string; file:
  * and answer the same 404), then one indexed read. A client with too many misses gets 429 first.
  */
 async function tipByReceipt(deps: Deps, tips: TipContext, receipt: string, client: string) {
-  if (tips.receiptMisses.blocked(client)) throw rateLimited();
+  if (await tips.receiptMisses.blocked(client)) throw rateLimited();
   const receiptHash = await hashReceipt(tips.keys, receipt);
   const tip = await deps.db.prisma.tip.findUnique({ where: { receiptHash } });
   if (!tip) {
-    tips.receiptMisses.hit(client);
+    await tips.receiptMisses.hit(client);
     throw notFound();
   }
   return tip;
@@ -227,7 +222,7 @@ export async function addTipEvidence(deps: Deps, tips: TipContext, receiptInput:
   const tip = await tipByReceipt(deps, tips, parsed.data.receipt, opts.client);
   if (isFinal(tip.status)) throw closedError();
   const image = await cleanEvidence(bytes);
-  const att = storeEvidenceFile(tips, image.bytes);
+  const att = await storeEvidenceFile(tips, image.bytes);
   try {
     const count = await deps.db.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`UPDATE "Tip" SET "status" = "status" WHERE "id" = ${tip.id}`; // write lock before counting
@@ -238,7 +233,7 @@ export async function addTipEvidence(deps: Deps, tips: TipContext, receiptInput:
     });
     return { attachments: count };
   } catch (e) {
-    rmSync(att.path, { force: true });
+    await tips.files.delete(att.file);
     throw e;
   }
 }
