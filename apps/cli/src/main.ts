@@ -10,7 +10,9 @@ try {
   const deps = createDeps(db, { logger: createLogger({ level: "warn", name: "cli", fd: 2 }) });
   // A PostgreSQL that is not up yet: one plain line per retry, then the command or one line and exit 1.
   await waitForDatabase(db, { onRetry: (message) => console.error(`cli: ${message}`) });
-  await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
+  // A restore needs an empty target: migrate it, but never seed the demo district into it.
+  const restoring = process.argv.slice(2).find((a) => !a.startsWith("-")) === "restore";
+  await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" && !restoring });
   code = await runCli(deps, process.argv.slice(2), { out: process.stdout, err: process.stderr }, env);
 } catch (err) {
   if (!(err instanceof DatabaseUnavailableError || err instanceof MigrationError)) throw err;
