@@ -14,6 +14,10 @@ export interface TempPostgres {
   port: number;
   /** A URL for database `name` on this server. */
   urlFor(name: string): string;
+  /** Stops the server but keeps its data directory (a database outage, for fault tests). */
+  pause(): void;
+  /** Starts a paused server again on the same data directory and port. */
+  resume(): void;
   stop(): void;
 }
 
@@ -66,18 +70,30 @@ export async function startTempPostgres(opts: TempPostgresOptions = {}): Promise
     `-c max_connections=${opts.maxConnections ?? 400}`, `-c shared_buffers=256MB`,
     ...(opts.fast ? [`-c fsync=off`, `-c synchronous_commit=off`, `-c full_page_writes=off`] : []),
   ];
-  run("pg_ctl", ["-D", data, "-l", join(root, "server.log"), "-w", "-t", "60", "-o", settings.join(" "), "start"]);
+  const start = () => run("pg_ctl", ["-D", data, "-l", join(root, "server.log"), "-w", "-t", "60", "-o", settings.join(" "), "start"]);
+  start();
   let stopped = false;
+  let paused = false;
   const urlFor = (name: string) => `postgresql://xieshui@127.0.0.1:${port}/${name}`;
   return {
     adminUrl: urlFor("postgres"),
     port,
     urlFor,
+    pause() {
+      if (stopped || paused) return;
+      run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+      paused = true;
+    },
+    resume() {
+      if (stopped || !paused) return;
+      start();
+      paused = false;
+    },
     stop() {
       if (stopped) return;
       stopped = true;
       try {
-        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+        if (!paused) run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
       } finally {
         rmSync(root, { recursive: true, force: true });
       }

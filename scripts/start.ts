@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { createDb, createDeps, issueDemoInvites, prepareDatabase, seedKnowledge, seedQuizQuestions } from "@xieshui/core/server";
+import { createDb, createDeps, issueDemoInvites, prepareDatabase, seedKnowledge, seedQuizQuestions, waitForDatabase } from "@xieshui/core/server";
 import { formatCode, t } from "@xieshui/core";
 import { loadStartEnv } from "./env.ts";
 import { createSupervisor, type SupervisedChild } from "./supervisor.ts";
@@ -72,6 +72,7 @@ let stopping = false;
 async function main(): Promise<void> {
   const db = createDb(env.DATABASE_URL);
   const deps = createDeps(db);
+  await waitForDatabase(db, { onRetry: (message) => console.error(message) });
   const { migrations, seeded } = await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
   if (migrations.length) console.log(`数据库迁移 / migrations applied: ${migrations.join(", ")}`);
   if (seeded) console.log("已写入演示数据 / demo district seeded");

@@ -1,5 +1,5 @@
 // Composition root of the API: parse the environment, open and prepare the database, listen.
-import { createDb, createDeps, createLogger, createWechatClient, prepareDatabase, purgeTips, sessionRenewals, tipContextFromEnv } from "@xieshui/core/server";
+import { createDb, createDeps, createLogger, createWechatClient, DatabaseUnavailableError, MigrationError, prepareDatabase, purgeTips, sessionRenewals, tipContextFromEnv, waitForDatabase } from "@xieshui/core/server";
 import { loadEnv } from "./env.ts";
 import { createServer } from "./server.ts";
 
@@ -7,7 +7,17 @@ const env = loadEnv();
 const logger = createLogger({ level: env.LOG_LEVEL, name: "api", format: env.LOG_FORMAT });
 const db = createDb(env.DATABASE_URL);
 const deps = createDeps(db, { logger });
-await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
+// A PostgreSQL that is not up yet: one plain line per retry (never a stack trace or a password), then
+// either a normal start or one line and exit code 1 (DB_WAIT_SECONDS).
+try {
+  await waitForDatabase(db, { onRetry: (message) => console.error(`API: ${message}`) });
+  await prepareDatabase(deps, { demo: env.XIESHUI_DEMO === "1" });
+} catch (err) {
+  if (!(err instanceof DatabaseUnavailableError || err instanceof MigrationError)) throw err;
+  console.error(`API: ${err.message}`);
+  await db.close().catch(() => {});
+  process.exit(1);
+}
 let tips;
 try {
   tips = tipContextFromEnv(deps, env, env.XIESHUI_DEMO === "1");

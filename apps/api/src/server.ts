@@ -109,7 +109,7 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
     deps,
     config: resolved,
     auth: createAuth(deps),
-    authLimiter: createAttemptLimiter(app, { perMinute: resolved.authAttemptsPerMinute, name: "code-guess" }),
+    authLimiter: createAttemptLimiter(deps, { perMinute: resolved.authAttemptsPerMinute, name: "code-guess" }),
     tips: config.tips ?? createTipContext(deps, { generateKey: true }),
   });
   return app.withTypeProvider<ZodTypeProvider>();

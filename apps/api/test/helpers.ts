@@ -1,5 +1,8 @@
 import { createTestDb, createFixedClock, type TestDb } from "../../../test/factories/db.ts";
+import { testTips } from "../../../test/support/tips.ts";
 import { createServer, type ApiServer, type ServerConfig } from "../src/server.ts";
+
+export { testTips };
 
 export const START = "2026-11-26T02:00:00Z";
 
@@ -14,7 +17,7 @@ export interface TestApi {
 export async function createTestApi(config: Partial<ServerConfig> = {}, setup?: (app: ApiServer) => void): Promise<TestApi> {
   const clock = createFixedClock(START);
   const t = createTestDb({ clock });
-  const app = createServer({ deps: t.deps, config: { checkRateLimitPerHour: 0, logLevel: "silent", authAttemptsPerMinute: 0, ...config } });
+  const app = createServer({ deps: t.deps, config: { checkRateLimitPerHour: 0, logLevel: "silent", authAttemptsPerMinute: 0, tips: testTips(t.deps, t.dir), ...config } });
   setup?.(app);
   await app.ready();
   return {
@@ -29,3 +32,4 @@ export async function createTestApi(config: Partial<ServerConfig> = {}, setup?: 
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+

@@ -1,6 +1,6 @@
 import { GrammyError, HttpError, type BotError } from "grammy";
-import { ERROR_MESSAGE_KEY } from "@xieshui/core";
-import { isAppError, type Logger } from "@xieshui/core/server";
+import { ERROR_MESSAGE_KEY, resolveLocale, t } from "@xieshui/core";
+import { isAppError, isConnectionError, type Logger } from "@xieshui/core/server";
 import type { BotContext } from "./context.ts";
 import { stringParams } from "./i18n.ts";
 
@@ -35,6 +35,10 @@ export function createFeatureErrorHandler(logger: Logger) {
       if (isAppError(error)) {
         text = ctx.t(error.messageKey ?? ERROR_MESSAGE_KEY[error.code], stringParams(error.params));
         logger.info({ ...updateInfo(ctx), error: describeError(error) }, "bot use-case refused");
+      } else if (isConnectionError(error)) {
+        // The database is down or restarting: say "try again shortly", log one line without the driver's text.
+        logger.warn({ ...updateInfo(ctx), error: { kind: "DatabaseUnavailable" } }, "bot feature failed: database unavailable");
+        text = ctx.t(ERROR_MESSAGE_KEY.upstream_unavailable);
       } else {
         logger.error({ ...updateInfo(ctx), error: describeError(error) }, "bot feature failed");
         text = ctx.t("bot-error");
@@ -49,7 +53,16 @@ export function createFeatureErrorHandler(logger: Logger) {
 
 /** Last line of defence for errors outside the feature boundary (session storage, i18n setup). */
 export function createGlobalErrorHandler(logger: Logger) {
-  return (err: BotError<BotContext>) => {
-    logger.error({ ...updateInfo(err.ctx), error: describeError(err.error) }, "bot update failed");
+  return async (err: BotError<BotContext>) => {
+    if (!isConnectionError(err.error)) {
+      logger.error({ ...updateInfo(err.ctx), error: describeError(err.error) }, "bot update failed");
+      return;
+    }
+    // The database went away before the feature boundary (session storage): the user still hears
+    // "try again shortly", in their Telegram language (the i18n middleware may not have run).
+    logger.warn({ ...updateInfo(err.ctx), error: { kind: "DatabaseUnavailable" } }, "bot update failed: database unavailable");
+    const { ctx } = err;
+    if (ctx?.chat?.type !== "private") return;
+    await ctx.reply(t(resolveLocale(ctx.from?.language_code), ERROR_MESSAGE_KEY.upstream_unavailable)).catch(() => undefined);
   };
 }

@@ -2,6 +2,7 @@ import type { Update, User } from "grammy/types";
 import { createTestDb, createFixedClock, type TestDb } from "../../../test/factories/db.ts";
 import { createFakeTransport, makeUpdate, makeMessage, makeCallbackQuery, makeUser, textUpdate, TEST_BOT_INFO, type FakeTransport } from "../../../test/factories/telegram.ts";
 import { createBot, type XieshuiBot } from "../src/bot.ts";
+import { testTips } from "../../../test/support/tips.ts";
 
 /** A real bot over a real temp database with a fake Bot API transport. */
 export interface BotHarness {
@@ -20,7 +21,7 @@ export function createHarness(): BotHarness {
   const clock = createFixedClock("2026-11-26T02:00:00Z");
   const t = createTestDb({ clock });
   const api = createFakeTransport();
-  const bot = createBot({ token: "42:TEST", deps: t.deps, config: { botInfo: TEST_BOT_INFO, fetch: api.fetch } });
+  const bot = createBot({ token: "42:TEST", deps: t.deps, tips: testTips(t.deps, t.dir), config: { botInfo: TEST_BOT_INFO, fetch: api.fetch } });
   async function handle(update: Update): Promise<string[]> {
     const before = api.texts().length;
     await bot.handleUpdate(update);

@@ -4,6 +4,7 @@ import { parseArgs, UsageError, type Args, type CliIo, type OptionSpec } from ".
 import { unitsCommand } from "./commands/units.ts";
 import { inviteCommand, invitesCommand } from "./commands/invite.ts";
 import { backupCommand } from "./commands/backup.ts";
+import { restoreCommand } from "./commands/restore.ts";
 import { clearancesCommand } from "./commands/clearances.ts";
 import { reportsCommand } from "./commands/reports.ts";
 import { knowledgeCommand } from "./commands/knowledge.ts";
@@ -31,6 +32,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     options: { unit: { type: "string" }, status: { type: "string" } },
   },
   backup: { run: backupCommand, usage: "backup <file> [--force]", options: { force: { type: "boolean" } } },
+  restore: { run: restoreCommand, usage: "restore --from <SQLite backup file> [--json]   (into the empty PostgreSQL at DATABASE_URL)", options: { from: { type: "string" } } },
   clearances: { run: clearancesCommand, usage: "clearances import <file> [--dry-run] [--json]", options: { "dry-run": { type: "boolean" } } },
   knowledge: {
     run: knowledgeCommand,

@@ -74,7 +74,7 @@ describe("cli", () => {
     expect(code).toBe(0);
     const { code: invite } = JSON.parse(stdout) as { code: string };
     const { user } = await redeemInvite(t.deps, { code: invite }, { kind: "api" });
-    expect(user.roles.sort()).toEqual(["checker", "reporter"]);
+    expect([...user.roles].sort()).toEqual(["checker", "reporter"]);
   });
 
   it("prints usage for an unknown command", async () => {

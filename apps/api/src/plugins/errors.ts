@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { z } from "zod";
 import { DEFAULT_LOCALE, ERROR_MESSAGE_KEY, ERROR_STATUS, parseInput, t, type ApiErrorBody, type ErrorCode, type FieldErrors, type Locale } from "@xieshui/core";
-import { isAppError, type AppError } from "@xieshui/core/server";
+import { isAppError, isConnectionError, type AppError } from "@xieshui/core/server";
 import { localeOf } from "./locale.ts";
 import { isPlainJson } from "./validation.ts";
 
@@ -77,6 +77,11 @@ export function toErrorResponse(err: unknown, request: FastifyRequest): { status
       body: errorBody(locale, err.code, { message: t(locale, key, err.params), ...(fields ? { fields } : {}), ...(err.reason ? { reason: err.reason } : {}) }),
     };
   }
+  // The database connection failed (PostgreSQL down or restarting): a 503 in the usual shape, nothing
+  // of the driver's message; the next request opens a new connection, so the process keeps serving.
+  if (isConnectionError(err)) {
+    return { status: 503, body: errorBody(locale, "upstream_unavailable", { reason: "database_unavailable" }) };
+  }
   const fe = err as Partial<FastifyError> | null;
   if (fe && Array.isArray(fe.validation)) {
     return { status: 400, body: errorBody(locale, "invalid_input", { fields: validationFields(fe as FastifyError, request, locale) }) };
@@ -106,7 +111,11 @@ export function toErrorResponse(err: unknown, request: FastifyRequest): { status
 export function installErrorHandling(app: FastifyInstance, opts: { spaFallback: boolean }): void {
   app.setErrorHandler((err, request, reply) => {
     const { status, body } = toErrorResponse(err, request);
-    if (status >= 500) request.log.error({ err }, "request failed");
+    if (status === 503) {
+      // One line, no stack: an outage makes many of these, and the driver's text is not ours to log.
+      request.log.warn({ reason: body.error.reason }, "database unavailable");
+      void reply.header("retry-after", "5");
+    } else if (status >= 500) request.log.error({ err }, "request failed");
     else request.log.debug({ errorCode: body.error.code, reason: body.error.reason }, "request rejected");
     return reply.status(status).type("application/json; charset=utf-8").send(body);
   });

@@ -1,15 +1,14 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from "fastify";
 import fastifyRateLimit from "@fastify/rate-limit";
-import { AppError } from "@xieshui/core/server";
+import { AppError, countAttempt, type Deps } from "@xieshui/core/server";
 
 /**
  * Per-IP limits on the HTTP edge, by @fastify/rate-limit (registered with `global: false`: only
  * routes that ask are limited). The client's address is Fastify's `request.ip`, which follows
  * X-Forwarded-For only as far as the server's `trustProxy` setting allows (TRUST_PROXY), so
  * behind a proxy the limit sees clients, not the proxy, and without one a client cannot pick its
- * own address. DESIGN.md allows memory here: losing the counters on restart (or splitting them
- * across instances) only weakens a deliberately coarse anti-abuse limit; per-user limits (the
- * clearance check) live in the database. A shared store would plug in through the plugin's `store`.
+ * own address. The plugin's store is per process (memory): fine for coarse anti-abuse limits; the
+ * code-guessing budget, which must hold across API processes, is createAttemptLimiter's, in the database.
  */
 export interface AttemptLimiter {
   /** onRequest hook: 429 with Retry-After once the caller's address is over the limit. */
@@ -27,16 +26,18 @@ export function registerRateLimit(app: FastifyInstance): void {
 /**
  * One budget of `perMinute` requests per client address, shared by every route that uses the hook
  * (redeeming invites, link codes and Telegram logins draw on the same budget, so a guesser cannot
- * spread over them); 0 turns it off.
+ * spread over them) and by every API process on the database (core's countAttempt: a counter row
+ * per address and minute, so N processes behind a load balancer do not give a guesser N budgets);
+ * 0 turns it off. The address is `request.ip` (TRUST_PROXY decides whether X-Forwarded-For counts).
  */
-export function createAttemptLimiter(app: FastifyInstance, opts: { perMinute: number; name: string }): AttemptLimiter {
+export function createAttemptLimiter(deps: Deps, opts: { perMinute: number; name: string }): AttemptLimiter {
   if (opts.perMinute <= 0) return { hook: async () => {} };
-  let limit: onRequestAsyncHookHandler | null = null;
   return {
     hook: async function attemptLimit(request, reply) {
-      // The plugin's decorator exists once the app is ready; the limiter (and its store) is made once.
-      limit ??= app.rateLimit({ max: opts.perMinute, timeWindow: 60_000, keyGenerator: (req) => `${opts.name}:${req.ip}` }) as onRequestAsyncHookHandler;
-      return limit.call(this, request, reply);
+      const { count, resetInMs } = await countAttempt(deps, opts.name, request.ip, 60_000);
+      if (count <= opts.perMinute) return;
+      void reply.header("retry-after", String(Math.max(1, Math.ceil(resetInMs / 1000))));
+      throw new AppError("rate_limited", { reason: "too_many_attempts" });
     },
   };
 }

@@ -6,3 +6,4 @@ export * from "./link-codes.ts";
 export * from "./units.ts";
 export * from "./people.ts";
 export * from "./wechat.ts";
+export * from "./attempts.ts";
