@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { cstDate } from "../../domain/time.ts";
 import type { Clock } from "../clock.ts";
 import type { Db } from "../db.ts";
+import { hitWindowCounter, readWindowCounter, sweepWindowCounters } from "../counters.ts";
 
 /**
  * Counters against abuse of the tip line (guessing receipts, flooding). What must stay true: the
@@ -64,27 +65,26 @@ export function createAbuseLimiter(opts: { max: number; windowMs: number; clock:
 const HOUR_MS = 3_600_000;
 
 /**
- * A limiter shared by every process on the database (table AbuseCounter): `max` events per key per
+ * A limiter shared by every process on the database (counters.ts, table AttemptCounter): `max` events per key per
  * clock hour (fixed windows aligned to the hour, so a client gets at most 2×max across a boundary).
  * The row key is HMAC(daily salt, purpose|hour|client), the daily salt an HMAC of `secret` (the tip
  * pepper, which every process shares and which never leaves the key file) and the CST date: the
  * database alone cannot be tested against guessed addresses, and rows carry no time finer than the
- * hour. A hit is one `INSERT ... ON CONFLICT DO UPDATE` (atomic on both databases, so concurrent
- * hits from several processes are all counted); rows of past hours are deleted on the way.
+ * hour (the row's window end is the end of the hour). A hit is one atomic statement on both
+ * databases, so concurrent hits from several processes are all counted; rows of past hours are
+ * deleted on the way.
  */
 export function createDatabaseAbuseLimiter(db: Db, opts: { purpose: string; max: number; clock: Clock; secret: () => Buffer }): AbuseLimiter {
-  const { prisma } = db;
   let lastSweep = -1;
   const keyOf = (client: string) => {
     const now = opts.clock.now();
     const hour = Math.floor(now.getTime() / HOUR_MS);
     const salt = createHmac("sha256", opts.secret()).update(`abuse-salt|${cstDate(now)}`).digest();
-    return { hour, key: createHmac("sha256", salt).update(`${opts.purpose}|${hour}|${client}`).digest("base64url") };
+    return { hour, key: `tip:${createHmac("sha256", salt).update(`${opts.purpose}|${hour}|${client}`).digest("base64url")}` };
   };
   const current = async (client: string) => {
     const { key } = keyOf(client);
-    const row = await prisma.abuseCounter.findUnique({ where: { key }, select: { count: true } });
-    return row?.count ?? 0;
+    return readWindowCounter(db, key);
   };
   return {
     async blocked(client) {
@@ -94,11 +94,10 @@ export function createDatabaseAbuseLimiter(db: Db, opts: { purpose: string; max:
     async hit(client) {
       if (opts.max <= 0) return;
       const { hour, key } = keyOf(client);
-      await prisma.$executeRaw`INSERT INTO "AbuseCounter" ("key", "hour", "count") VALUES (${key}, ${hour}, 1)
-        ON CONFLICT ("key") DO UPDATE SET "count" = "AbuseCounter"."count" + 1`;
+      await hitWindowCounter(db, key, (hour + 1) * HOUR_MS);
       if (hour !== lastSweep) {
         lastSweep = hour;
-        await prisma.abuseCounter.deleteMany({ where: { hour: { lt: hour } } });
+        await sweepWindowCounters(db, hour * HOUR_MS);
       }
     },
     count: current,
