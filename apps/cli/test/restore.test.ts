@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { pipeline } from "node:stream/promises";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
@@ -159,5 +159,13 @@ describe("backup on SQLite, restore into PostgreSQL", () => {
     const onSqlite = await runCaptured(src, ["restore", "--from", join(dir, "district.db")]);
     expect(onSqlite.code).toBe(2);
     expect(onSqlite.stderr).toContain("restore writes into PostgreSQL: set DATABASE_URL=postgresql://");
+  });
+
+  it("sends a backup of PostgreSQL to pg_dump instead of pretending to copy it", async () => {
+    const target = await emptyPg();
+    const backup = await runCaptured(target, ["backup", join(dir, "from-pg.db")]);
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toContain("on PostgreSQL use pg_dump");
+    expect(existsSync(join(dir, "from-pg.db"))).toBe(false);
   });
 });

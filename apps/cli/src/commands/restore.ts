@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type pg from "pg";
-import { migrate, type Deps } from "@xieshui/core/server";
+import { migrate, rebuildKnowledgeIndex, type Deps } from "@xieshui/core/server";
 import { printJson, UsageError, type Args, type CliIo } from "../io.ts";
 
 /** Rows copied per table, in the order the tables were written. */
@@ -88,6 +88,13 @@ function convert(v: unknown, type: string): unknown {
 }
 
 /**
+ * The knowledge search index (FTS5 on SQLite; tsvector, vocabulary and statistics tables on
+ * PostgreSQL, some filled by the migration): derived data in each database's own shape, never
+ * copied; restoreCommand rebuilds it from the copied articles.
+ */
+const DERIVED_TABLE = /^knowledge_(fts|index_meta)/;
+
+/**
  * Copies every table of the SQLite file `from` (a `cli -- backup` copy, brought to the current
  * migrations on a scratch copy, the file itself untouched) into the migrated, empty PostgreSQL
  * database behind `pool`, in one transaction: a failure leaves the target as empty as it was.
@@ -108,6 +115,7 @@ export async function restoreSqliteIntoPg(pool: pg.Pool, from: string): Promise<
     );
     const pgTables = new Map<string, PgColumn[]>();
     for (const r of colRows) {
+      if (DERIVED_TABLE.test(r.table_name)) continue;
       if (!pgTables.has(r.table_name)) pgTables.set(r.table_name, []);
       pgTables.get(r.table_name)!.push({ name: r.column_name, type: r.data_type });
     }
@@ -182,7 +190,8 @@ export async function restoreCommand(deps: Deps, args: Args, io: CliIo): Promise
     io.err.write(`${e.message}\n`);
     return 1;
   }
-  if (args.flags.has("json")) printJson(io, result);
+  const index = await rebuildKnowledgeIndex(deps);
+  if (args.flags.has("json")) printJson(io, { ...result, knowledgeIndexed: index.count });
   else {
     for (const t of result.tables) io.out.write(`${t.table.padEnd(24)} ${t.rows}\n`);
     io.out.write(`restored ${result.rows} rows from ${from} into ${deps.db.safeUrl} in ${result.ms} ms\n`);
