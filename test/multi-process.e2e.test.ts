@@ -1,14 +1,29 @@
 // Issue 12 point 4: several processes on one PostgreSQL, spawned as `npm start` spawns them
 // (node --import tsx apps/api/src/main.ts), behind no shared memory: what one process does, the
 // other honours at once. A PostgreSQL of this file's own (scripts/pg-temp.ts), on either run.
-// Needs, from colleagues' branches of issue 12: the tip context on PostgreSQL (an API process on
-// PostgreSQL cannot start without it) and the clearance check's PostgreSQL store.
+// Two bot processes (long polling against the local Bot API emulator) drain one real quiz push
+// from the shared outbox.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, createDeps, createInvite, createTipContext, migrateDb, systemActor, type Db, type Deps } from "@xieshui/core/server";
+import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import {
+  createDb,
+  createDeps,
+  createInvite,
+  createQuiz,
+  createTipContext,
+  migrateDb,
+  pushQuiz,
+  redeemInvite,
+  seedKnowledge,
+  seedQuizQuestions,
+  systemActor,
+  type Db,
+  type Deps,
+} from "@xieshui/core/server";
 import { startTempPostgres, type TempPostgres } from "../scripts/pg-temp.ts";
 import { makeUnit } from "./factories/identity.ts";
 import { freePort } from "./support/ports.ts";
@@ -20,6 +35,36 @@ let db: Db;
 let deps: Deps;
 const dir = mkdtempSync(join(tmpdir(), "xs-multi-"));
 const apis: { url: string; child: ChildProcess; log: string }[] = [];
+const bots: { child: ChildProcess; log: string }[] = [];
+const BOT_TOKEN = "424242:MULTI-xieshui";
+let emulator: TelegramServer;
+
+function startBot(url: string): { child: ChildProcess; log: string } {
+  const child = spawn(process.execPath, ["--import", "tsx", "apps/bot/src/main.ts"], {
+    cwd: root,
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      XIESHUI_DEMO: "0",
+      LOG_LEVEL: "warn",
+      LOG_FORMAT: "json",
+      TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+      TELEGRAM_API_ROOT: emulator.config.apiURL,
+      OUTBOX_INTERVAL_MS: "100",
+      TIP_KEY_FILE: join(dir, "tip-keys.json"),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const bot = { child, log: "" };
+  child.stdout!.on("data", (d: Buffer) => (bot.log += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (bot.log += d.toString()));
+  return bot;
+}
+
+/** A CST wall-clock time `minutes` from now, as quiz forms take it ("2026-12-07 09:00"). */
+function cstAt(minutes: number): string {
+  return new Date(Date.now() + 8 * 3_600_000 + minutes * 60_000).toISOString().slice(0, 16).replace("T", " ");
+}
 
 async function startApi(url: string): Promise<{ url: string; child: ChildProcess; log: string }> {
   const port = await freePort();
@@ -65,10 +110,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  for (const a of apis) {
+  for (const a of [...apis, ...bots]) {
     a.child.kill("SIGTERM");
     await new Promise((r) => (a.child.exitCode !== null ? r(null) : a.child.once("exit", r)));
   }
+  await emulator?.stop();
   await db?.close();
   pg?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -105,4 +151,39 @@ describe("two API processes on one PostgreSQL", () => {
     expect(statuses.filter((s) => s === 200), JSON.stringify([...new Set(statuses)])).toHaveLength(CHECK_LIMIT);
     expect(statuses.filter((s) => s === 429)).toHaveLength(200 - CHECK_LIMIT);
   }, 120_000);
+});
+
+describe("two bot processes on one PostgreSQL", () => {
+  it("drain one quiz push between them and send each member's message exactly once", async () => {
+    emulator = new TelegramServer({ port: await freePort(), host: "127.0.0.1", storeTimeout: 120 });
+    await emulator.start();
+    await seedKnowledge(deps);
+    await seedQuizQuestions(deps);
+    const unit = await makeUnit(deps, { type: "traffic_police", name: "交警二中队" });
+    const members = 30;
+    for (let i = 0; i < members; i++) {
+      const { code } = await createInvite(deps, systemActor("test"), { unit, roles: ["reporter"] });
+      await redeemInvite(deps, { code }, { kind: "telegram", telegramId: String(91000 + i), chatId: String(91000 + i) });
+    }
+    const quiz = await createQuiz(deps, systemActor("test"), {
+      title: "车船税协查",
+      selection: { questionIds: ["Q001", "Q002", "Q003"] },
+      passMark: 60,
+      opensAt: cstAt(-1),
+      closesAt: cstAt(3 * 24 * 60),
+      targets: { units: [unit] },
+    });
+    bots.push(startBot(pg.urlFor("xs_multi")), startBot(pg.urlFor("xs_multi")));
+    expect(await pushQuiz(deps, systemActor("test"), quiz.id)).toMatchObject({ assigned: members, botQueued: members });
+    const sentTo = () => emulator.storage.botMessages.filter((m) => m.botToken === BOT_TOKEN).map((m) => Number(m.message.chat_id));
+    await expect
+      .poll(async () => (await db.prisma.outbox.count({ where: { sentAt: null, failedAt: null } })) === 0 && sentTo().length >= members, { timeout: 60_000, interval: 200 })
+      .toBe(true);
+    // Both processes ran their outbox workers the whole time; a second send would land in the next ticks.
+    await new Promise((r) => setTimeout(r, 1500));
+    const chats = sentTo();
+    expect(chats, bots.map((b) => b.log).join("\n")).toHaveLength(members);
+    expect(new Set(chats).size).toBe(members);
+    expect(bots.every((b) => b.child.exitCode === null)).toBe(true);
+  }, 180_000);
 });
