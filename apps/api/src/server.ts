@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { createLogger, createTipContext, type Deps, type Logger, type TipContext, type WechatClient } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
-import { createAttemptLimiter, registerRateLimit } from "./plugins/rate-limit.ts";
+import { createAttemptLimiter } from "./plugins/rate-limit.ts";
 import { registerSecurityHeaders } from "./plugins/security.ts";
 import { apiValidatorCompiler } from "./plugins/validation.ts";
 import { installErrorHandling } from "./plugins/errors.ts";
@@ -102,7 +102,6 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
   const spa = hasH5Build(config.h5Dir);
   installErrorHandling(app, { spaFallback: spa });
   registerSecurityHeaders(app, config.h5Dir);
-  registerRateLimit(app);
   registerDocs(app);
   registerH5(app, config.h5Dir);
   registerRoutes(app, {

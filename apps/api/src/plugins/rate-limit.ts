@@ -1,26 +1,16 @@
-import type { FastifyInstance, onRequestAsyncHookHandler } from "fastify";
-import fastifyRateLimit from "@fastify/rate-limit";
+import type { onRequestAsyncHookHandler } from "fastify";
 import { AppError, countAttempt, type Deps } from "@xieshui/core/server";
 
 /**
- * Per-IP limits on the HTTP edge, by @fastify/rate-limit (registered with `global: false`: only
- * routes that ask are limited). The client's address is Fastify's `request.ip`, which follows
- * X-Forwarded-For only as far as the server's `trustProxy` setting allows (TRUST_PROXY), so
+ * Per-address limits on the HTTP edge. The client's address is Fastify's `request.ip`, which
+ * follows X-Forwarded-For only as far as the server's `trustProxy` setting allows (TRUST_PROXY), so
  * behind a proxy the limit sees clients, not the proxy, and without one a client cannot pick its
- * own address. The plugin's store is per process (memory): fine for coarse anti-abuse limits; the
- * code-guessing budget, which must hold across API processes, is createAttemptLimiter's, in the database.
+ * own address. The budget lives in the database (core's countAttempt), so it holds across every
+ * API process behind a load balancer (it replaced @fastify/rate-limit, whose store was per process).
  */
 export interface AttemptLimiter {
   /** onRequest hook: 429 with Retry-After once the caller's address is over the limit. */
   hook: onRequestAsyncHookHandler;
-}
-
-/** Registers the plugin; call before the routes. Over-limit requests leave through the app's error handler. */
-export function registerRateLimit(app: FastifyInstance): void {
-  app.register(fastifyRateLimit, {
-    global: false,
-    errorResponseBuilder: () => new AppError("rate_limited", { reason: "too_many_attempts" }),
-  });
 }
 
 /**
