@@ -85,6 +85,18 @@ describe("the HTTP edge", { timeout: 60_000 }, () => {
       expect(wrong).toEqual([]);
     });
 
+    it("answers 400 to a JSON body carrying U+0000 anywhere, on every database, and keeps a literal backslash-u text", async () => {
+      const staff = (await makeUser(api.t.deps, { roles: ["tip_handler"], unitType: "tax_bureau" })).token;
+      for (const payload of ['{"ids":["a\\u0000b"]}', '{"ids":["x"],"reason":"ok\\u0000"}', '{"ids\\u0000":["x"]}']) {
+        const res = await api.app.inject({ method: "POST", url: "/api/v1/tip-inbox/spam", headers: { ...bearer(staff), "content-type": "application/json" }, payload });
+        expect([res.statusCode, res.json().error.code], payload).toEqual([400, "invalid_input"]);
+      }
+      // An escaped backslash followed by "u0000" is six ordinary characters, not a NUL.
+      const literal = await api.app.inject({ method: "POST", url: "/api/v1/tip-inbox/spam", headers: { ...bearer(staff), "content-type": "application/json" }, payload: '{"ids":["x"],"reason":"\\\\u0000"}' });
+      expect(literal.statusCode).not.toBe(500);
+      expect(literal.json().error?.reason).not.toBe("body_has_nul");
+    });
+
     it("answers 415 to a JSON body on an upload route", async () => {
       const res = await api.app.inject({ method: "POST", url: "/api/v1/clearances/import", headers: bearer(coordinator), payload: { rows: [] } });
       expect(res.statusCode).toBe(415);
