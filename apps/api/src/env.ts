@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL, TIP_ENV_FIELDS } from "@xieshui/core/server";
+import { DatabaseUrlEnvSchema, TIP_ENV_FIELDS } from "@xieshui/core/server";
 
 /** The repository root, found from this file so `npm start` works from any working directory. */
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -11,7 +11,7 @@ const emptyToUndefined = (value: unknown) => (value === "" ? undefined : value);
 export const ApiEnvSchema = z.object({
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
   HOST: z.preprocess(emptyToUndefined, z.string().default("127.0.0.1")),
-  DATABASE_URL: z.preprocess(emptyToUndefined, z.string().default(DEFAULT_DATABASE_URL)),
+  DATABASE_URL: DatabaseUrlEnvSchema,
   TELEGRAM_BOT_TOKEN: z.preprocess(emptyToUndefined, z.string().trim().min(1).optional()),
   /** The Taro H5 build; relative paths are taken from the working directory, the default from the repo root. */
   H5_DIR: z.preprocess(

@@ -1,6 +1,19 @@
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { DEFAULT_DATABASE_URL } from "@xieshui/core/server";
 import { loadEnv, REPO_ROOT } from "../src/env.ts";
+import { loadEnv as loadBotEnv } from "../../bot/src/env.ts";
+import { loadEnv as loadCliEnv } from "../../cli/src/env.ts";
+import { loadStartEnv } from "../../../scripts/env.ts";
+
+describe("DATABASE_URL in every process", () => {
+  it("reads an empty value as unset (the default SQLite file) in the API, the bot, the CLI and npm start, and keeps a PostgreSQL URL", () => {
+    const pgUrl = "postgresql://xieshui:secret@db.example:5432/xieshui";
+    const bot = { TELEGRAM_BOT_TOKEN: "1:x" };
+    expect([loadEnv({ DATABASE_URL: "" }), loadBotEnv({ ...bot, DATABASE_URL: "" }), loadCliEnv({ DATABASE_URL: "" }), loadStartEnv({ DATABASE_URL: "" })].map((e) => e.DATABASE_URL)).toEqual(Array(4).fill(DEFAULT_DATABASE_URL));
+    expect([loadEnv({ DATABASE_URL: pgUrl }), loadBotEnv({ ...bot, DATABASE_URL: pgUrl }), loadCliEnv({ DATABASE_URL: pgUrl }), loadStartEnv({ DATABASE_URL: pgUrl })].map((e) => e.DATABASE_URL)).toEqual(Array(4).fill(pgUrl));
+  });
+});
 
 describe("loadEnv", () => {
   it("applies the documented defaults to an empty environment", () => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL, TIP_ENV_FIELDS } from "@xieshui/core/server";
+import { DatabaseUrlEnvSchema, TIP_ENV_FIELDS } from "@xieshui/core/server";
 
 /** Bot configuration, parsed once from the environment by main.ts. */
 export const BotEnvSchema = z
@@ -12,7 +12,7 @@ export const BotEnvSchema = z
     TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
     BOT_PORT: z.coerce.number().int().min(1).max(65535).default(8443),
     BOT_HOST: z.string().default("127.0.0.1"),
-    DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+    DATABASE_URL: DatabaseUrlEnvSchema,
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** auto: readable lines on a terminal, JSON otherwise. */
     LOG_FORMAT: z.enum(["auto", "json", "pretty"]).default("auto"),

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL, TIP_ENV_FIELDS } from "@xieshui/core/server";
+import { DatabaseUrlEnvSchema, TIP_ENV_FIELDS } from "@xieshui/core/server";
 
 /** CLI configuration, parsed once from the environment. */
 export const CliEnvSchema = z.object({
-  DATABASE_URL: z.string().min(1).default(DEFAULT_DATABASE_URL),
+  DATABASE_URL: DatabaseUrlEnvSchema,
   /** 1 (default): an empty database gets the demo district, as with `npm start`. */
   XIESHUI_DEMO: z.enum(["0", "1"]).default("1"),
   /** Tip key file and deadlines (core's TIP_ENV_FIELDS). */

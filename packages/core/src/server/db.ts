@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import { z } from "zod";
 import { PrismaClient } from "./db/generated/client.ts";
 import { PrismaClient as PrismaClientPg } from "./db/generated-pg/client.ts";
 
@@ -58,6 +59,13 @@ export function safeDatabaseUrl(url: string): string {
  * root, whatever the working directory (npm runs workspace scripts inside the workspace folder).
  */
 export const DEFAULT_DATABASE_URL = `file:${resolve(import.meta.dirname, "../../../../data/xieshui.db")}`;
+
+/**
+ * DATABASE_URL as every process reads it (API, bot, CLI, `npm start`): empty counts as unset (a
+ * blank line in an env file, `DATABASE_URL= npm start`) and means the default SQLite file, never
+ * a validation error with a stack trace.
+ */
+export const DatabaseUrlEnvSchema = z.preprocess((v) => (v === "" ? undefined : v), z.string().min(1).default(DEFAULT_DATABASE_URL));
 
 /** Resolves `file:./data/x.db` (relative to the working directory) or a plain path to a file path. */
 export function sqliteFileFromUrl(url: string): string {
