@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from "fastify";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { serializerCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { t } from "@xieshui/core";
 import { AppError, createLogger, createTipContext, type Deps, type Logger, type TipContext, type WechatClient } from "@xieshui/core/server";
 import { createAuth } from "./plugins/auth.ts";
 import { createAttemptLimiter } from "./plugins/rate-limit.ts";
@@ -92,7 +93,14 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
     // No input has a use for U+0000, and PostgreSQL's text cannot hold it: a body carrying one is a
     // 400 here, for every route, instead of a database error (a 500) wherever a schema let it through.
     if (text.includes("\\u0000") || text.includes("\0")) {
-      return parseJson(request, text, (err, value) => (err ? done(err) : holdsNul(value) ? done(new AppError("invalid_input", { reason: "body_has_nul" }), undefined) : done(null, value)));
+      return parseJson(request, text, (err, value) => {
+        if (err) return done(err);
+        const path = nulPath(value, "");
+        if (path === null) return done(null, value);
+        // Next to the field, like any other validation error (the message is localised by the error handler).
+        const fields = { [path || "body"]: t("zh-CN", "report-text-control-chars") };
+        return done(new AppError("invalid_input", { reason: "body_has_nul", messageKey: "report-text-control-chars", fields }), undefined);
+      });
     }
     return parseJson(request, text, done);
   });
@@ -119,10 +127,15 @@ export function createServer({ deps, config }: { deps: Deps; config: ServerConfi
   return app.withTypeProvider<ZodTypeProvider>();
 }
 
-/** True when any string (or key) inside a parsed JSON value contains U+0000. */
-function holdsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === "string") return value.includes("\0");
-  if (value === null || typeof value !== "object" || depth > 64) return false;
-  if (Array.isArray(value)) return value.some((v) => holdsNul(v, depth + 1));
-  return Object.entries(value).some(([k, v]) => k.includes("\0") || holdsNul(v, depth + 1));
+/** The dotted path of the first string (or key) inside a parsed JSON value that contains U+0000, or null. */
+function nulPath(value: unknown, at: string, depth = 0): string | null {
+  if (typeof value === "string") return value.includes("\0") ? at : null;
+  if (value === null || typeof value !== "object" || depth > 64) return null;
+  for (const [k, v] of Array.isArray(value) ? value.entries() : Object.entries(value)) {
+    const here = at ? `${at}.${String(k)}` : String(k);
+    if (typeof k === "string" && k.includes("\0")) return here;
+    const found = nulPath(v, here, depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
 }
