@@ -2,7 +2,8 @@ import type { Db } from "./db.ts";
 import { sqlDate } from "./hot-path.ts";
 
 /**
- * The JobLease row operations of scheduled jobs (jobs.ts), as single statements per database. Why
+ * The JobLease row operations, as single statements per database: scheduled jobs (jobs.ts) and
+ * the clearance import's exclusive lease (clearances/import-lease.ts) both go through them. Why
  * not Prisma's create + updateMany: on SQLite, with several processes, Prisma's updateMany reads
  * inside its own transaction before writing, and a read transaction that must become a writer
  * while another process writes fails at once with SQLITE_BUSY; one INSERT ... ON CONFLICT DO UPDATE
@@ -11,15 +12,18 @@ import { sqlDate } from "./hot-path.ts";
  */
 export interface JobLeaseStore {
   /** Takes the lease `name` until `until` when it is free or expired at `now`; true when taken. */
-  take(name: string, holder: string, now: Date, until: Date): Promise<boolean>;
+  take(name: string, holder: string, userId: string | null, now: Date, until: Date): Promise<boolean>;
+  /** Moves the lease's end to `until` if `holder` still holds it; false once it was lost. */
+  renew(name: string, holder: string, until: Date): Promise<boolean>;
   /** Gives the lease back if `holder` still holds it. */
   release(name: string, holder: string): Promise<void>;
 }
 
 const TAKE = (p: (n: number) => string, ts: string) => `
-INSERT INTO "JobLease" ("name", "holder", "userId", "acquiredAt", "expiresAt") VALUES (${p(1)}, ${p(2)}, NULL, ${p(3)}${ts}, ${p(4)}${ts})
-ON CONFLICT ("name") DO UPDATE SET "holder" = excluded."holder", "userId" = NULL, "acquiredAt" = excluded."acquiredAt", "expiresAt" = excluded."expiresAt"
+INSERT INTO "JobLease" ("name", "holder", "userId", "acquiredAt", "expiresAt") VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}${ts}, ${p(5)}${ts})
+ON CONFLICT ("name") DO UPDATE SET "holder" = excluded."holder", "userId" = excluded."userId", "acquiredAt" = excluded."acquiredAt", "expiresAt" = excluded."expiresAt"
 WHERE "JobLease"."expiresAt" <= excluded."acquiredAt"`;
+const RENEW = (p: (n: number) => string, ts: string) => `UPDATE "JobLease" SET "expiresAt" = ${p(3)}${ts} WHERE "name" = ${p(1)} AND "holder" = ${p(2)}`;
 const RELEASE = (p: (n: number) => string) => `DELETE FROM "JobLease" WHERE "name" = ${p(1)} AND "holder" = ${p(2)}`;
 
 const stores = new WeakMap<Db, JobLeaseStore>();
@@ -36,11 +40,15 @@ export function jobLeaseStoreFor(db: Db): JobLeaseStore {
 
 function sqliteStore(db: Db): JobLeaseStore {
   const take = db.sqlite.prepare(TAKE(() => "?", ""));
+  const renew = db.sqlite.prepare(RENEW(() => "?", ""));
   const release = db.sqlite.prepare(RELEASE(() => "?"));
   return {
     // Dates as Prisma's fixed-width ISO text, so they compare as text and Prisma reads them back.
-    async take(name, holder, now, until) {
-      return take.run(name, holder, sqlDate(now), sqlDate(until)).changes === 1;
+    async take(name, holder, userId, now, until) {
+      return take.run(name, holder, userId, sqlDate(now), sqlDate(until)).changes === 1;
+    },
+    async renew(name, holder, until) {
+      return renew.run(sqlDate(until), name, holder).changes === 1;
     },
     async release(name, holder) {
       release.run(name, holder);
@@ -51,10 +59,15 @@ function sqliteStore(db: Db): JobLeaseStore {
 function pgStore(db: Db): JobLeaseStore {
   // ISO text cast to timestamp(3): the zone is ignored for a column without zone, i.e. UTC as Prisma writes it.
   const take = TAKE((n) => `$${n}`, "::timestamp(3)");
+  const renew = RENEW((n) => `$${n}`, "::timestamp(3)");
   const release = RELEASE((n) => `$${n}`);
   return {
-    async take(name, holder, now, until) {
-      const r = await db.pg.query({ name: "xs_job_lease_take", text: take, values: [name, holder, now.toISOString(), until.toISOString()] });
+    async take(name, holder, userId, now, until) {
+      const r = await db.pg.query({ name: "xs_job_lease_take", text: take, values: [name, holder, userId, now.toISOString(), until.toISOString()] });
+      return r.rowCount === 1;
+    },
+    async renew(name, holder, until) {
+      const r = await db.pg.query({ name: "xs_job_lease_renew", text: renew, values: [name, holder, until.toISOString()] });
       return r.rowCount === 1;
     },
     async release(name, holder) {

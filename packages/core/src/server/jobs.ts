@@ -32,7 +32,7 @@ export async function runOncePerPeriod<T>(deps: Deps, job: string, period: JobPe
   const store = jobLeaseStoreFor(deps.db);
   const now = deps.clock.now();
   const holder = randomToken();
-  if (!(await store.take(job, holder, now, periodEnd(now, period)))) return { ran: false };
+  if (!(await store.take(job, holder, null, now, periodEnd(now, period)))) return { ran: false };
   try {
     return { ran: true, result: await fn() };
   } catch (e) {

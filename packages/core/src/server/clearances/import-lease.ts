@@ -1,7 +1,7 @@
 import { formatCst } from "../../domain/time.ts";
 import { randomToken } from "../crypto.ts";
 import { AppError } from "../errors.ts";
-import { isUniqueViolation } from "../reports/common.ts";
+import { jobLeaseStoreFor } from "../job-lease-store.ts";
 import type { Deps } from "../deps.ts";
 
 /** The JobLease name of the clearance import: one import (real or dry run) at a time per database. */
@@ -23,27 +23,20 @@ export interface JobLeaseHandle {
 /**
  * Takes the named lease in the database, so that two processes (two API instances, the API and
  * the CLI) cannot run the job at once; refuses with 409 `clearance-import-busy` while another
- * holder's lease is live. Atomic without a transaction: the insert relies on the primary key and
- * the take-over of an expired lease is one conditional update, so of two racing callers one wins.
+ * holder's lease is live. One statement (job-lease-store.ts, shared with the scheduled jobs): the
+ * insert or the take-over of an expired lease, so of two racing callers one wins.
  */
 export async function acquireJobLease(deps: Deps, name: string, userId: string | null, ttlMs = IMPORT_LEASE_TTL_MS): Promise<JobLeaseHandle> {
-  const { prisma } = deps.db;
+  const store = jobLeaseStoreFor(deps.db);
   const holder = randomToken();
   const now = deps.clock.now();
-  const expiresAt = new Date(now.getTime() + ttlMs);
-  try {
-    await prisma.jobLease.create({ data: { name, holder, userId, acquiredAt: now, expiresAt } });
-  } catch (e) {
-    if (!isUniqueViolation(e)) throw e;
-    const taken = await prisma.jobLease.updateMany({ where: { name, expiresAt: { lte: now } }, data: { holder, userId, acquiredAt: now, expiresAt } });
-    if (taken.count !== 1) {
-      const current = await prisma.jobLease.findUnique({ where: { name } });
-      throw new AppError("conflict", {
-        messageKey: "clearance-import-busy",
-        params: { since: current ? formatCst(current.acquiredAt) : formatCst(now) },
-        reason: "import_running",
-      });
-    }
+  if (!(await store.take(name, holder, userId, now, new Date(now.getTime() + ttlMs)))) {
+    const current = await deps.db.prisma.jobLease.findUnique({ where: { name } });
+    throw new AppError("conflict", {
+      messageKey: "clearance-import-busy",
+      params: { since: current ? formatCst(current.acquiredAt) : formatCst(now) },
+      reason: "import_running",
+    });
   }
   let last = now.getTime();
   return {
@@ -52,11 +45,10 @@ export async function acquireJobLease(deps: Deps, name: string, userId: string |
       // At most one write every 5 s: an import renews after each batch.
       if (at.getTime() - last < 5_000) return true;
       last = at.getTime();
-      const renewed = await prisma.jobLease.updateMany({ where: { name, holder }, data: { expiresAt: new Date(at.getTime() + ttlMs) } });
-      return renewed.count === 1;
+      return store.renew(name, holder, new Date(at.getTime() + ttlMs));
     },
     async release() {
-      await prisma.jobLease.deleteMany({ where: { name, holder } });
+      await store.release(name, holder);
     },
   };
 }
