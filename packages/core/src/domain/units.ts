@@ -19,6 +19,7 @@ export const UNIT_TYPES = [
   "supervision_office",
   "market_regulation",
   "power_supply",
+  "entrusted_collector",
   "other",
 ] as const;
 /** Validates a unit type code. */

@@ -57,6 +57,7 @@ export const common = {
   "unit-type-supervision_office": "Finance supervision office",
   "unit-type-market_regulation": "Market regulation bureau",
   "unit-type-power_supply": "Power supply company",
+  "unit-type-entrusted_collector": "Entrusted collection unit",
   "unit-type-other": "Other unit",
   "feature-report": "Report",
   "feature-report-desc": "Rented housing, outside performances, vehicles without clearance, department feeds",

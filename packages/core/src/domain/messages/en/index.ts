@@ -12,6 +12,10 @@ import { fieldwork } from "./fieldwork.ts";
 import { quiz } from "./quiz.ts";
 import { tips } from "./tips.ts";
 import { oversight } from "./oversight.ts";
+import { meetings } from "./meetings.ts";
+import { escalation } from "./escalation.ts";
+import { entrusted } from "./entrusted.ts";
+import { targets } from "./targets.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The English catalogue, same keys as zh-CN. */
@@ -30,4 +34,8 @@ export const en = {
   ...quiz,
   ...tips,
   ...oversight,
+  ...meetings,
+  ...escalation,
+  ...entrusted,
+  ...targets,
 } as const;

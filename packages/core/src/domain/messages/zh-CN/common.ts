@@ -55,6 +55,7 @@ export const common = {
   "unit-type-supervision_office": "财监办",
   "unit-type-market_regulation": "市场监管局",
   "unit-type-power_supply": "供电公司",
+  "unit-type-entrusted_collector": "委托代征单位",
   "unit-type-other": "其他单位",
   "feature-report": "报送信息",
   "feature-report-desc": "出租房屋、外来演出、车辆未完税、部门定期数据",

@@ -12,6 +12,10 @@ import { fieldwork } from "./fieldwork.ts";
 import { quiz } from "./quiz.ts";
 import { tips } from "./tips.ts";
 import { oversight } from "./oversight.ts";
+import { meetings } from "./meetings.ts";
+import { escalation } from "./escalation.ts";
+import { entrusted } from "./entrusted.ts";
+import { targets } from "./targets.ts";
 
 // One catalogue file per feature, one line each here (keeps parallel features from colliding).
 /** The zh-CN catalogue: the product's primary language and the source of every message key. */
@@ -30,4 +34,8 @@ export const zhCN = {
   ...quiz,
   ...tips,
   ...oversight,
+  ...meetings,
+  ...escalation,
+  ...entrusted,
+  ...targets,
 } as const;
