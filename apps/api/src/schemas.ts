@@ -246,7 +246,7 @@ export const AnnualEvaluationSchema = z.object({
   weightsSet: z.boolean(),
   rows: z.array(z.object({ rank: z.number(), unit: UnitViewSchema, town: z.string().nullable(), points: CriteriaPoints, adjustment: z.number(), total: z.number(), max: z.number() })),
   adjustments: z.array(EvaluationAdjustmentViewSchema),
-  candidates: z.array(z.object({ name: z.string(), unit: z.string(), acceptedReports: z.number(), checks: z.number() })),
+  candidates: z.array(z.object({ name: z.string(), unit: z.string(), acceptedReports: z.number(), checks: z.number(), quizzes: z.number(), quizAverage: z.number().nullable() })),
   rules: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), label: z.string(), weight: z.number(), rule: z.string() })),
 });
 

@@ -26,6 +26,7 @@ interface Evaluation {
   weightsSet: boolean
   rows: EvaluationRow[]
   rules: { criterion: EvaluationCriterion; label: string; weight: number; rule: string }[]
+  candidates: { name: string; unit: string; acceptedReports: number; checks: number; quizzes: number; quizAverage: number | null }[]
 }
 
 interface Evidence {
@@ -146,6 +147,21 @@ export function EvaluationView() {
           </View>
         ))}
       </View>
+      {e ? (
+        <View className='card' id='evaluation-candidates'>
+          <Text className='card__title'>{t('evaluation-candidates')}</Text>
+          {e.candidates.length === 0 ? <Text className='ritem__meta'>{t('evaluation-candidates-none')}</Text> : null}
+          {e.candidates.map((c) => (
+            <View key={`${c.unit}-${c.name}`} className='ritem'>
+              <View className='ritem__head'>
+                <Text className='ritem__type'>{c.name}</Text>
+                <Text className='badge'>{c.unit}</Text>
+              </View>
+              <Text className='ritem__meta'>{t('evaluation-candidate-line', { accepted: c.acceptedReports, checks: c.checks, quizzes: c.quizzes, average: c.quizAverage ?? '—' })}</Text>
+            </View>
+          ))}
+        </View>
+      ) : null}
       {e ? (
         <ActionButton
           id='evaluation-download'

@@ -49,7 +49,9 @@ function RowLines({ f }: { f: Figures }) {
       <Text className='ritem__summary'>{duties ? t('oversight-row-reports', { onTime: dash(f.onTime), late: dash(f.late), overdue: dash(f.overdue), missing: dash(f.missingFeeds) }) : t('oversight-no-duties')}</Text>
       {f.accepted || f.returned ? <Text className='ritem__meta'>{t('oversight-row-reviews', { accepted: dash(f.accepted), returned: dash(f.returned) })}</Text> : null}
       {f.checks ? <Text className='ritem__meta'>{t('oversight-row-checks', { checks: dash(f.checks), share: pct(noClearanceShare(f)) })}</Text> : null}
-      <Text className='ritem__meta ritem__meta--later'>{t('oversight-row-later', { quiz: dash(f.quizParticipants), tips: dash(f.tipsAssigned), tasks: dash(f.openTasks) })}</Text>
+      {f.quizParticipants ? <Text className='ritem__meta'>{t('oversight-row-quiz', { count: dash(f.quizParticipants), average: dash(f.quizAverage) })}</Text> : null}
+      {f.tipsAssigned ? <Text className='ritem__meta'>{t('oversight-row-tips', { assigned: dash(f.tipsAssigned), inTime: dash(f.tipsHandledInTime) })}</Text> : null}
+      {f.openTasks ? <Text className='ritem__meta ritem__meta--warn'>{t('oversight-row-later', { tasks: dash(f.openTasks) })}</Text> : null}
     </View>
   )
 }

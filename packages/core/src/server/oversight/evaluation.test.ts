@@ -29,14 +29,15 @@ describe("annual evaluation", () => {
     expect(e.weightsSet).toBe(false);
     expect(e.weights).toEqual({ organisation: 20, timeliness: 20, completeness: 20, accuracy: 20, training: 10, cooperation: 10 });
     // East: 2 of 3 filed on time, all filed, its one reviewed report returned.
-    expect(row(e, d.east)).toMatchObject({ points: { organisation: 20, timeliness: 13.3, completeness: 20, accuracy: 0, training: null, cooperation: null }, total: 53.3, max: 80, town: "红旗镇" });
-    expect(row(e, d.west)).toMatchObject({ total: 80 });
+    // No quiz pushed and nothing assigned fell due: training and cooperation give full points.
+    expect(row(e, d.east)).toMatchObject({ points: { organisation: 20, timeliness: 13.3, completeness: 20, accuracy: 0, training: 10, cooperation: 10 }, total: 73.3, max: 100, town: "红旗镇" });
+    expect(row(e, d.west)).toMatchObject({ total: 100 });
     expect(row(e, d.town).points).toMatchObject({ timeliness: 16.7, accuracy: 10 });
     // The construction bureau filed 1 of 10 feeds due by December 5.
     expect(row(e, d.builder).points.completeness).toBe(2);
     const ranks = e.rows.map((r) => r.rank);
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
-    expect(row(e, d.west).rank).toBe(row(e, d.police).rank); // 80 and 80 share a rank
+    expect(row(e, d.west).rank).toBe(row(e, d.police).rank); // 100 and 100 share a rank
     expect(e.rules.map((r) => r.weight)).toEqual([20, 20, 20, 20, 10, 10]);
   });
 
@@ -67,7 +68,7 @@ describe("annual evaluation", () => {
     const a = await addEvaluationAdjustment(t.deps, coordinator, { year: 2026, unit: d.east, points: 5, reason: "协助查处一起偷税案件" });
     expect(a).toMatchObject({ points: 5, reason: "协助查处一起偷税案件", by: "陈协调" });
     const e = await annualEvaluation(t.deps, d.officer, { year: 2026 });
-    expect(row(e, d.east)).toMatchObject({ adjustment: 5, total: 58.3 });
+    expect(row(e, d.east)).toMatchObject({ adjustment: 5, total: 78.3 });
     expect(e.adjustments).toEqual([expect.objectContaining({ unit: expect.objectContaining({ code: d.east }), points: 5, by: "陈协调" })]);
     const audit = await t.db.prisma.auditLog.findFirstOrThrow({ where: { action: "evaluation.adjust" } });
     expect(audit).toMatchObject({ userId: coordinator.userId, subject: `unit:${d.east}` });
@@ -93,7 +94,7 @@ describe("annual evaluation", () => {
     expect((await annualEvaluation(t.deps, coordinator, { year: 2026 })).candidates).toEqual([]);
     for (let i = 0; i < 100; i++) await checkClearance(t.deps, d.checker, { kind: "vehicle_vessel", key: `豫A${String(10000 + i)}` }, { rateLimitPerHour: 0 });
     const e = await annualEvaluation(t.deps, coordinator, { year: 2026 });
-    expect(e.candidates).toEqual([{ name: "二中队民警", unit: "交警二中队", acceptedReports: 0, checks: 103 }]);
+    expect(e.candidates).toEqual([{ name: "二中队民警", unit: "交警二中队", acceptedReports: 0, checks: 103, quizzes: 0, quizAverage: null }]);
   });
 
   it("exports ranking, adjustments, candidates and rules as XLSX", async () => {

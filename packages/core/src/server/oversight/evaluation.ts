@@ -53,6 +53,9 @@ export interface CommendationCandidate {
   unit: string;
   acceptedReports: number;
   checks: number;
+  /** quizzes finished in the year and their mean score (null when none) */
+  quizzes: number;
+  quizAverage: number | null;
 }
 
 /** The evaluation of one year. */
@@ -67,7 +70,94 @@ export interface AnnualEvaluation {
   rules: { criterion: EvaluationCriterion; label: string; weight: number; rule: string }[];
 }
 
-const SCORED_LATER: readonly EvaluationCriterion[] = ["training", "cooperation"];
+/** Per unit id: quizzes pushed that fell due (finished, or closed), finished, and the sum of scores. */
+interface TrainingCounts {
+  due: number;
+  done: number;
+  scoreSum: number;
+}
+/** Per unit id: assigned tips and meeting tasks that fell due in the year, and those met in time. */
+interface CooperationCounts {
+  due: number;
+  met: number;
+}
+
+const add = <T extends object>(map: Map<string, T>, id: string, zero: () => T, f: (v: T) => void) => {
+  let v = map.get(id);
+  if (!v) map.set(id, (v = zero()));
+  f(v);
+};
+
+/**
+ * What training and cooperation are scored on, per unit id, for one year (CST):
+ * - training: quiz assignments pushed in the year; one falls due when finished or when its quiz has
+ *   closed; the points are half participation (finished / due) and half the mean score of those finished;
+ * - cooperation: tips assigned to the unit filed in the year, due once concluded or past their
+ *   conclusion deadline, met when concluded by it; meeting tasks due in the year, due once done or past
+ *   their due day, met when done by it (CST). Tips are read by unit, dates and status only.
+ */
+async function trainingAndCooperation(deps: Deps, period: { from: string; to: string }) {
+  const now = deps.clock.now();
+  const today = cstDate(now);
+  const range = { gte: cstStartOfDay(period.from), lt: cstStartOfDay(period.to) };
+  const [assignments, tips, tasks] = await Promise.all([
+    deps.db.prisma.quizAssignment.findMany({ where: { assignedAt: range }, select: { unitId: true, finishedAt: true, score: true, quiz: { select: { closesAt: true } } } }),
+    deps.db.prisma.tip.findMany({ where: { unitId: { not: null }, filedOn: { gte: period.from, lt: period.to } }, select: { unitId: true, closedOn: true, concludeBy: true } }),
+    deps.db.prisma.meetingTask.findMany({ where: { dueOn: { gte: period.from, lt: period.to } }, select: { unitId: true, status: true, dueOn: true, doneAt: true } }),
+  ]);
+  const training = new Map<string, TrainingCounts>();
+  for (const a of assignments) {
+    const finished = a.finishedAt !== null && a.score !== null;
+    if (!finished && a.quiz.closesAt > now) continue;
+    add(training, a.unitId, () => ({ due: 0, done: 0, scoreSum: 0 }), (v) => {
+      v.due++;
+      if (finished) {
+        v.done++;
+        v.scoreSum += a.score!;
+      }
+    });
+  }
+  const cooperation = new Map<string, CooperationCounts>();
+  for (const tip of tips) {
+    if (tip.closedOn === null && today <= tip.concludeBy) continue;
+    add(cooperation, tip.unitId!, () => ({ due: 0, met: 0 }), (v) => {
+      v.due++;
+      if (tip.closedOn !== null && tip.closedOn <= tip.concludeBy) v.met++;
+    });
+  }
+  for (const task of tasks) {
+    const done = task.status === "done" && task.doneAt !== null;
+    if (!done && today <= task.dueOn) continue;
+    add(cooperation, task.unitId, () => ({ due: 0, met: 0 }), (v) => {
+      v.due++;
+      if (done && cstDate(task.doneAt!) <= task.dueOn) v.met++;
+    });
+  }
+  return { training, cooperation };
+}
+
+function sumTraining(ids: readonly string[], m: Map<string, TrainingCounts>): TrainingCounts {
+  const t = { due: 0, done: 0, scoreSum: 0 };
+  for (const id of ids) {
+    const v = m.get(id);
+    if (!v) continue;
+    t.due += v.due;
+    t.done += v.done;
+    t.scoreSum += v.scoreSum;
+  }
+  return t;
+}
+
+function sumCooperation(ids: readonly string[], m: Map<string, CooperationCounts>): CooperationCounts {
+  const t = { due: 0, met: 0 };
+  for (const id of ids) {
+    const v = m.get(id);
+    if (!v) continue;
+    t.due += v.due;
+    t.met += v.met;
+  }
+  return t;
+}
 
 function yearOrThrow(deps: Deps, year: number, locale: Locale) {
   const period = parseOversightPeriod(String(year))!;
@@ -127,7 +217,7 @@ export async function addEvaluationAdjustment(deps: Deps, actor: Principal | nul
   return { id: row.id, unit: { code: unit.code, name: unit.name, type: unit.type as OversightUnit["type"] }, points, reason, by: isSystemActor(actor) ? null : actor.name, at: formatCst(row.createdAt) };
 }
 
-function scoreOf(f: Figures, weights: EvaluationWeights, staffed: boolean): Record<EvaluationCriterion, number | null> {
+function scoreOf(f: Figures, weights: EvaluationWeights, staffed: boolean, training: TrainingCounts, cooperation: CooperationCounts): Record<EvaluationCriterion, number | null> {
   const filed = (f.onTime ?? 0) + (f.late ?? 0);
   const due = filed + (f.overdue ?? 0);
   const reviewed = (f.accepted ?? 0) + (f.returned ?? 0);
@@ -137,8 +227,8 @@ function scoreOf(f: Figures, weights: EvaluationWeights, staffed: boolean): Reco
     timeliness: round(filed ? (weights.timeliness * (f.onTime ?? 0)) / filed : due ? 0 : weights.timeliness),
     completeness: round(due ? (weights.completeness * filed) / due : weights.completeness),
     accuracy: round(reviewed ? (weights.accuracy * (f.accepted ?? 0)) / reviewed : weights.accuracy),
-    training: null,
-    cooperation: null,
+    training: round(training.due ? weights.training * (0.5 * (training.done / training.due) + 0.5 * (training.done ? training.scoreSum / training.done / 100 : 0)) : weights.training),
+    cooperation: round(cooperation.due ? (weights.cooperation * cooperation.met) / cooperation.due : weights.cooperation),
   };
 }
 
@@ -146,9 +236,8 @@ function scoreOf(f: Figures, weights: EvaluationWeights, staffed: boolean): Reco
  * The evaluation of a year (`{ year }`): every cooperating unit (a town by its total, its villages and
  * communities each on their own) scored by the year's weights under the documented rules, plus the
  * coordinator's adjustments, ranked (ties share a rank); the adjustments with their reasons; and
- * people with outstanding contributions (accepted reports, checks) as commendation candidates.
- * Criteria whose feature is not built score null ("—") and are left out of `max`. Coordinators,
- * admins, tax officers (read).
+ * people with outstanding contributions (accepted reports, checks, quiz results) as commendation
+ * candidates. Coordinators, admins, tax officers (read).
  */
 export async function annualEvaluation(deps: Deps, actor: Principal | null, input: unknown, opts: { locale?: Locale } = {}): Promise<AnnualEvaluation> {
   requireRole(actor, "coordinator", "admin", "tax_officer");
@@ -157,28 +246,28 @@ export async function annualEvaluation(deps: Deps, actor: Principal | null, inpu
   if (!parsed.ok) throw new AppError("invalid_input", { fields: parsed.fields });
   const year = parsed.data.year;
   const period = yearOrThrow(deps, year, locale);
-  const [{ weights, set }, rows, units, staffedRows, adjustments] = await Promise.all([
+  const [{ weights, set }, rows, units, staffedRows, adjustments, duties] = await Promise.all([
     evaluationWeights(deps, year),
     oversightRows(deps, actor, period),
     deps.db.prisma.unit.findMany({ select: { id: true, code: true, name: true, type: true } }),
     deps.db.prisma.user.findMany({ where: { active: true, roles: { some: { role: { in: ["reporter", "checker"] } } } }, select: { unitId: true } }),
     deps.db.prisma.evaluationAdjustment.findMany({ where: { year }, orderBy: { createdAt: "asc" } }),
+    trainingAndCooperation(deps, period),
   ]);
   const byId = new Map(units.map((u) => [u.id, u]));
   const idByCode = new Map(units.map((u) => [u.code, u.id]));
   const staffed = new Set(staffedRows.map((s) => s.unitId));
   const adjustBy = new Map<string, number>();
   for (const a of adjustments) adjustBy.set(a.unitId, (adjustBy.get(a.unitId) ?? 0) + a.points);
-  const available = EVALUATION_CRITERIA.filter((c) => !SCORED_LATER.includes(c));
+  const available = EVALUATION_CRITERIA;
   const max = available.reduce((s, c) => s + weights[c], 0);
-  const flat: { row: OversightRow; town: string | null; staffed: boolean }[] = [];
+  const flat: { row: OversightRow; town: string | null; ids: string[] }[] = [];
   for (const r of rows) {
-    const ids = [r, ...(r.members ?? [])].map((x) => idByCode.get(x.unit.code)!);
-    flat.push({ row: r, town: null, staffed: ids.some((id) => staffed.has(id)) });
-    for (const m of r.members ?? []) flat.push({ row: m, town: r.unit.name, staffed: staffed.has(idByCode.get(m.unit.code)!) });
+    flat.push({ row: r, town: null, ids: [r, ...(r.members ?? [])].map((x) => idByCode.get(x.unit.code)!) });
+    for (const m of r.members ?? []) flat.push({ row: m, town: r.unit.name, ids: [idByCode.get(m.unit.code)!] });
   }
-  const scored = flat.map(({ row, town, staffed: s }) => {
-    const points = scoreOf(rowFigures(row), weights, s);
+  const scored = flat.map(({ row, town, ids }) => {
+    const points = scoreOf(rowFigures(row), weights, ids.some((id) => staffed.has(id)), sumTraining(ids, duties.training), sumCooperation(ids, duties.cooperation));
     const adjustment = adjustBy.get(idByCode.get(row.unit.code)!) ?? 0;
     const total = Math.round((available.reduce((sum, c) => sum + (points[c] ?? 0), 0) + adjustment) * 10) / 10;
     return { rank: 0, unit: row.unit, town, points, adjustment, total, max };
@@ -187,23 +276,33 @@ export async function annualEvaluation(deps: Deps, actor: Principal | null, inpu
   scored.forEach((r, i) => (r.rank = i > 0 && scored[i - 1]!.total === r.total ? scored[i - 1]!.rank : i + 1));
 
   const range = { gte: cstStartOfDay(period.from), lt: cstStartOfDay(period.to) };
-  const [accepted, checks] = await Promise.all([
+  const [accepted, checks, quizzes] = await Promise.all([
     deps.db.prisma.report.groupBy({ by: ["userId"], where: { status: "accepted", reviewedAt: range }, _count: { _all: true } }),
     deps.db.prisma.auditLog.groupBy({ by: ["userId"], where: { action: CHECK_AUDIT_ACTION, result: { in: ["cleared", "missing"] }, userId: { not: null }, at: range }, _count: { _all: true } }),
+    deps.db.prisma.quizAssignment.groupBy({ by: ["userId"], where: { finishedAt: range, score: { not: null } }, _count: { _all: true }, _avg: { score: true } }),
   ]);
-  const contributions = new Map<string, { acceptedReports: number; checks: number }>();
-  for (const a of accepted) contributions.set(a.userId, { acceptedReports: a._count._all, checks: 0 });
-  for (const c of checks) {
-    const e = contributions.get(c.userId!) ?? { acceptedReports: 0, checks: 0 };
-    e.checks = c._count._all;
-    contributions.set(c.userId!, e);
+  type Contribution = { acceptedReports: number; checks: number; quizzes: number; quizAverage: number | null };
+  const contributions = new Map<string, Contribution>();
+  const entry = (userId: string) => {
+    let e = contributions.get(userId);
+    if (!e) contributions.set(userId, (e = { acceptedReports: 0, checks: 0, quizzes: 0, quizAverage: null }));
+    return e;
+  };
+  for (const a of accepted) entry(a.userId).acceptedReports = a._count._all;
+  for (const c of checks) entry(c.userId!).checks = c._count._all;
+  for (const q of quizzes) {
+    const e = entry(q.userId);
+    e.quizzes = q._count._all;
+    e.quizAverage = Math.round((q._avg.score ?? 0) * 10) / 10;
   }
   const people = await deps.db.prisma.user.findMany({ where: { id: { in: [...contributions.keys()] } }, select: { id: true, name: true, unitId: true } });
-  // Outstanding: 10+ accepted reports or 100+ checks in the year, best first, at most 20.
+  // Outstanding: 10+ accepted reports, 100+ checks, or 3+ quizzes averaging 90+ in the year; best
+  // first (an accepted report weighs as 10 checks, a quiz as 5), at most 20.
+  const merit = (c: Contribution) => c.acceptedReports * 10 + c.checks + (c.quizAverage !== null && c.quizAverage >= 90 ? c.quizzes * 5 : 0);
   const candidates = people
     .map((p) => ({ name: p.name, unit: byId.get(p.unitId)?.name ?? "", ...contributions.get(p.id)! }))
-    .filter((c) => c.acceptedReports >= 10 || c.checks >= 100)
-    .sort((a, b) => b.acceptedReports * 10 + b.checks - (a.acceptedReports * 10 + a.checks) || a.name.localeCompare(b.name))
+    .filter((c) => c.acceptedReports >= 10 || c.checks >= 100 || (c.quizzes >= 3 && (c.quizAverage ?? 0) >= 90))
+    .sort((a, b) => merit(b) - merit(a) || a.name.localeCompare(b.name))
     .slice(0, 20);
   const authors = new Map((await deps.db.prisma.user.findMany({ where: { id: { in: adjustments.flatMap((a) => (a.createdById ? [a.createdById] : [])) } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
   return {
@@ -231,7 +330,8 @@ export interface EvidenceItem {
 /**
  * The evidence behind one unit's points in a year (`{ year, unit }`; a town brings its villages and
  * communities): the people responsible, reports filed late or not in time, missing feeds, returned and
- * accepted reports (by type and date, with their id; no summaries, which hold names). At most 200 items per criterion. Unknown unit -> 404. Coordinators, admins, tax officers.
+ * accepted reports (by type and date, with their id; no summaries, which hold names), quizzes finished
+ * and missed, assigned tips that fell due (counts only) and meeting tasks done in time or late. At most 200 items per criterion. Unknown unit -> 404. Coordinators, admins, tax officers.
  */
 export async function evaluationEvidence(deps: Deps, actor: Principal | null, input: unknown, opts: { locale?: Locale } = {}): Promise<{ year: number; unit: OversightUnit; items: EvidenceItem[] }> {
   requireRole(actor, "coordinator", "admin", "tax_officer");
@@ -275,7 +375,54 @@ export async function evaluationEvidence(deps: Deps, actor: Principal | null, in
   if (!onTime && !late.length && !overdue.length && !items.some((i) => i.criterion === "completeness")) items.push({ criterion: "timeliness", effect: "earned", text: t(locale, "evaluation-evidence-none") });
   if (accepted) items.push({ criterion: "accuracy", effect: "earned", text: t(locale, "evaluation-evidence-accepted", { count: accepted }) });
   for (const r of returned) items.push({ criterion: "accuracy", effect: "cost", text: t(locale, "evaluation-evidence-returned", { summary: typeTitle(r.type), date: cstDate(r.reviewedAt!) }), reportId: r.id });
+  items.push(...(await learningAndDutyEvidence(deps, ids, period, locale)));
   return { year: parsed.data.year, unit: { code: unit.code, name: unit.name, type: unit.type as OversightUnit["type"] }, items };
+}
+
+/**
+ * Evidence for training (quizzes finished with their mean; quizzes that closed unfinished, by title
+ * and how many people missed them) and cooperation (assigned tips that fell due and how many were
+ * concluded in time — counts only, never a tip's facts; meeting tasks by title, done in time or late).
+ */
+async function learningAndDutyEvidence(deps: Deps, ids: string[], period: { from: string; to: string }, locale: Locale): Promise<EvidenceItem[]> {
+  const now = deps.clock.now();
+  const today = cstDate(now);
+  const range = { gte: cstStartOfDay(period.from), lt: cstStartOfDay(period.to) };
+  const [assignments, tips, tasks] = await Promise.all([
+    deps.db.prisma.quizAssignment.findMany({ where: { unitId: { in: ids }, assignedAt: range }, select: { finishedAt: true, score: true, quiz: { select: { id: true, title: true, closesAt: true } } } }),
+    deps.db.prisma.tip.findMany({ where: { unitId: { in: ids }, filedOn: { gte: period.from, lt: period.to } }, select: { closedOn: true, concludeBy: true } }),
+    deps.db.prisma.meetingTask.findMany({ where: { unitId: { in: ids }, dueOn: { gte: period.from, lt: period.to } }, orderBy: { dueOn: "asc" }, take: 200, select: { title: true, status: true, dueOn: true, doneAt: true } }),
+  ]);
+  const items: EvidenceItem[] = [];
+  const finished = assignments.filter((a) => a.finishedAt !== null && a.score !== null);
+  if (finished.length) {
+    const average = Math.round((finished.reduce((sum, a) => sum + a.score!, 0) / finished.length) * 10) / 10;
+    items.push({ criterion: "training", effect: "earned", text: t(locale, "evaluation-evidence-quiz-done", { count: finished.length, average }) });
+  }
+  const missed = new Map<string, { title: string; closesAt: Date; count: number }>();
+  for (const a of assignments) {
+    if (a.finishedAt !== null || a.quiz.closesAt > now) continue;
+    const m = missed.get(a.quiz.id) ?? { title: a.quiz.title, closesAt: a.quiz.closesAt, count: 0 };
+    m.count++;
+    missed.set(a.quiz.id, m);
+  }
+  for (const m of missed.values()) items.push({ criterion: "training", effect: "cost", text: t(locale, "evaluation-evidence-quiz-missed", { title: m.title, date: cstDate(m.closesAt), count: m.count }) });
+  if (!assignments.length) items.push({ criterion: "training", effect: "earned", text: t(locale, "evaluation-evidence-quiz-none") });
+  const dueTips = tips.filter((tip) => tip.closedOn !== null || today > tip.concludeBy);
+  if (dueTips.length) {
+    const inTime = dueTips.filter((tip) => tip.closedOn !== null && tip.closedOn <= tip.concludeBy).length;
+    items.push({ criterion: "cooperation", effect: inTime === dueTips.length ? "earned" : "cost", text: t(locale, "evaluation-evidence-tips", { due: dueTips.length, inTime }) });
+  }
+  let dueTasks = 0;
+  for (const task of tasks) {
+    const done = task.status === "done" && task.doneAt !== null;
+    if (!done && today <= task.dueOn) continue;
+    dueTasks++;
+    const inTime = done && cstDate(task.doneAt!) <= task.dueOn;
+    items.push({ criterion: "cooperation", effect: inTime ? "earned" : "cost", text: t(locale, inTime ? "evaluation-evidence-task-done" : "evaluation-evidence-task-late", { title: task.title, due: task.dueOn }) });
+  }
+  if (!dueTips.length && !dueTasks) items.push({ criterion: "cooperation", effect: "earned", text: t(locale, "evaluation-evidence-cooperation-none") });
+  return items;
 }
 
 /** The evaluation as an XLSX workbook: ranking, adjustments, commendation candidates, rules; A4 landscape. */
@@ -294,8 +441,8 @@ export async function evaluationWorkbook(e: AnnualEvaluation, locale: Locale = "
   for (const r of e.rows) rank.addRow([r.rank, r.unit.name, r.town ?? "", ...EVALUATION_CRITERIA.map((c) => r.points[c] ?? "—"), r.adjustment, r.total, r.max]);
   const adj = sheet(L("evaluation-adjustments"), [L("oversight-pack-unit"), L("evaluation-adjustment"), L("evaluation-reason"), L("evaluation-by"), L("evaluation-at")], [30, 10, 60, 14, 18]);
   for (const a of e.adjustments) adj.addRow([a.unit.name, a.points, a.reason, a.by ?? "—", a.at]);
-  const cand = sheet(L("evaluation-candidates"), [L("evaluation-person"), L("oversight-pack-unit"), L("evaluation-accepted-reports"), L("evaluation-checks")], [16, 30, 16, 16]);
-  for (const c of e.candidates) cand.addRow([c.name, c.unit, c.acceptedReports, c.checks]);
+  const cand = sheet(L("evaluation-candidates"), [L("evaluation-person"), L("oversight-pack-unit"), L("evaluation-accepted-reports"), L("evaluation-checks"), L("evaluation-quizzes"), L("evaluation-quiz-average")], [16, 30, 16, 16, 12, 12]);
+  for (const c of e.candidates) cand.addRow([c.name, c.unit, c.acceptedReports, c.checks, c.quizzes, c.quizAverage ?? "—"]);
   const rules = sheet(L("evaluation-rules"), [L("evaluation-criterion"), L("evaluation-weights"), L("evaluation-rules")], [16, 10, 90]);
   for (const r of e.rules) rules.addRow([r.label, r.weight, r.rule]);
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -1,4 +1,4 @@
-import { combineFigures, emptyFigures, FIGURE_KEYS, type Figures } from "../../domain/oversight/figures.ts";
+import { combineFigures, emptyFigures, FIGURE_KEYS, FIGURES, type Figures } from "../../domain/oversight/figures.ts";
 import { hasOversightPeriodStarted, OversightUnitsQuerySchema, parseOversightPeriod, type OversightPeriod } from "../../domain/oversight/period.ts";
 import { t, type Locale } from "../../domain/i18n.ts";
 import type { UnitType } from "../../domain/units.ts";
@@ -9,12 +9,13 @@ import { requireRole, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import type { FigureSource } from "./sources.ts";
 import { checkFigures } from "./source-checks.ts";
-import { quizFigures, taskFigures, tipFigures } from "./source-pending.ts";
+import { quizFigures } from "./source-learning.ts";
+import { taskFigures, tipFigures } from "./source-duties.ts";
 import { reportFigures, reviewFigures } from "./source-reports.ts";
 
 /**
- * Where every oversight figure comes from, one source per group. A feature adds its figures by
- * replacing its placeholder here (quizzes, tips, tasks); the order of FIGURES decides the columns.
+ * Where every oversight figure comes from, one source per group; the order of FIGURES decides the
+ * columns. A source may be a placeholder (`collect: null` with a note) while its feature is built.
  */
 export const FIGURE_SOURCES: readonly FigureSource[] = [reportFigures, reviewFigures, checkFigures, quizFigures, tipFigures, taskFigures];
 
@@ -85,6 +86,9 @@ export async function collectFigures(deps: Deps, actor: Principal, period: Overs
       for (const [k, v] of Object.entries(values)) f[k as keyof Figures] = (f[k as keyof Figures] ?? 0) + (v ?? 0);
     }
   });
+  // A mean over nobody is unknown, not 0 (a unit where no one finished a quiz has no average).
+  const means = FIGURES.filter((s) => typeof s.aggregate === "object");
+  for (const f of byUnit.values()) for (const s of means) if (typeof s.aggregate === "object" && f[s.aggregate.meanWeightedBy] === 0) f[s.key] = null;
   return byUnit;
 }
 
@@ -140,8 +144,8 @@ export async function oversightRows(deps: Deps, actor: Principal, period: Oversi
 
 /**
  * Per unit and period (month 2026-11, quarter 2026Q4, year 2026): reports on time / late / overdue,
- * missing feeds, review outcomes, clearance checks and those without clearance, and the columns of
- * features still to come ("—" with a note). `unit` narrows to one unit (a town with its members;
+ * missing feeds, review outcomes, clearance checks and those without clearance, quiz participation
+ * and average score, tips assigned and concluded in time, open meeting tasks. `unit` narrows to one unit (a town with its members;
  * unknown -> 404). A period that has not started -> 400. Coordinators, admins and tax officers (who
  * only read); everyone else 403.
  */
