@@ -124,7 +124,11 @@ describe.skipIf(shouldSkipBrowserTests())("anonymous tips in the H5 app", () => 
     await on("#tip-reason textarea").fill("线索具体，予以受理");
     await on("#tip-change-save").click();
     await on("#tip-history").waitFor();
-    await on("#tip-assign-unit input").fill("tax-bureau");
+    // The unit is picked by name (never typed as a code).
+    await on("#tip-assign-unit-pick").click();
+    await on("#tip-assign-unit-search input").fill("税务");
+    await on("#tip-assign-unit-options >> text=国家税务总局本区税务局").click();
+    await expect(on("#tip-assign-unit-pick").textContent()).resolves.toContain("国家税务总局本区税务局");
     await on("#tip-assign-save").click();
     await expect.poll(() => on("#tip-facts").textContent()).toContain("税务局");
     await hp.waitForTimeout(450);

@@ -1,6 +1,6 @@
 import { useRouter } from '@tarojs/taro'
 import { useState } from 'react'
-import { Input, Text, Textarea, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
 import { hasRole, REWARD_BANDS, TIP_TRANSITIONS, type TipStatus } from '@xieshui/core'
 import { tipInboxApi, type TipDetail } from '../../features/tip/api'
 import { useAsync } from '../../features/report/use-async'
@@ -10,6 +10,8 @@ import { useSession } from '../../lib/session'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
+import { SearchPicker } from '../../components/search-picker'
+import { unitTypeLabel } from '../../features/oversight/explain'
 import '../../features/tip/tip.css'
 
 /** One tip: the facts for the assigned unit; for handlers also messages, history and every action. */
@@ -19,6 +21,7 @@ export default function TipDetailPage() {
   const { user } = useSession()
   const handler = user ? hasRole(user, 'tip_handler') : false
   const loaded = useAsync(() => tipInboxApi.get(id), [id])
+  const units = useAsync(() => (handler ? tipInboxApi.units() : Promise.resolve([])), [handler])
   const [tip, setTip] = useState<TipDetail | null>(null)
   const [to, setTo] = useState<TipStatus | ''>('')
   const [reason, setReason] = useState('')
@@ -100,8 +103,15 @@ export default function TipDetailPage() {
       {handler ? (
         <View className='card' id='tip-assign'>
           <Text className='card__title'>{t('app-tip-detail-assign')}</Text>
-          <Input id='tip-assign-unit' className='field__input' value={unit} placeholder='tax-bureau' maxlength={64} onInput={(e) => setUnit(e.detail.value)} />
-          {fields.unit ? <Text className='field__error'>{fields.unit}</Text> : null}
+          <SearchPicker
+            id='tip-assign-unit'
+            label={t('app-tip-detail-assign-to')}
+            chosen={unit ? (units.value ?? []).find((u) => u.code === unit)?.name ?? null : null}
+            placeholder={t('app-tip-detail-assign-hint')}
+            options={(units.value ?? []).map((u) => ({ value: u.code, label: u.name, detail: unitTypeLabel(t, u.type) }))}
+            onPick={(o) => setUnit(o?.value ?? '')}
+            error={fields.unit}
+          />
           <ActionButton id='tip-assign-save' kind='secondary' onClick={() => void act(() => tipInboxApi.assign(id, unit))}>{t('app-tip-detail-assign-button')}</ActionButton>
         </View>
       ) : null}

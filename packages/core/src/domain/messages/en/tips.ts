@@ -145,5 +145,7 @@ export const tips = {
   "app-tip-detail-message": "Message to the tipster (shown with the receipt)",
   "app-tip-detail-message-send": "Send",
   "app-tip-detail-reward": "Reward band (closed tips)",
+  "app-tip-detail-assign-to": "Assign to",
+  "app-tip-detail-assign-hint": "Search units by name",
   "app-tip-detail-saved": "Saved",
 } as const satisfies Record<keyof typeof zh, string>;

@@ -143,5 +143,7 @@ export const tips = {
   "app-tip-detail-message": "给举报人留言（举报人凭回执码看到）",
   "app-tip-detail-message-send": "发送留言",
   "app-tip-detail-reward": "标记奖励档次（已办结的举报）",
+  "app-tip-detail-assign-to": "交办单位",
+  "app-tip-detail-assign-hint": "按名称搜索单位",
   "app-tip-detail-saved": "已保存",
 } as const;
