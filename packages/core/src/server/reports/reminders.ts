@@ -1,6 +1,7 @@
 import type { Deps } from "../deps.ts";
 import { runOncePerPeriod } from "../jobs.ts";
 import { scheduleReminders } from "./feeds.ts";
+import { escalateOverdueDuties } from "../escalation/escalate.ts";
 
 /** The JobLease of the feed reminders: one pass per window across every bot process. */
 export const FEED_REMINDERS_JOB = "feed-reminders";
@@ -27,7 +28,7 @@ export function createReminderScheduler(deps: Deps, opts: { everyMs?: number } =
     if (running) return 0;
     running = true;
     try {
-      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, () => scheduleReminders(deps));
+      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, async () => (await scheduleReminders(deps)) + (await escalateOverdueDuties(deps)).messages);
       const queued = turn.ran ? turn.result : 0;
       if (queued > 0) deps.logger.info({ queued }, "feed reminders queued");
       return queued;
