@@ -275,7 +275,7 @@ export const AccountabilityListSchema = z.object({
       daysLate: z.number(),
       done: z.boolean(),
       doneOn: z.string().nullable(),
-      reminders: z.array(z.object({ stage: z.number(), label: z.string(), on: z.string(), recipients: z.number() })),
+      reminders: z.array(z.object({ stage: z.number(), label: z.string(), on: z.string(), recipients: z.number(), text: z.string() })),
     }),
   ),
   rule: z.string(),

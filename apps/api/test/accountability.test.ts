@@ -38,7 +38,7 @@ describe("GET /api/v1/oversight/accountability", () => {
     ]);
     expect(body.items[0].unit).toEqual({ code: "builder", name: "区住建局", town: null });
     expect(body.items[0].reminders).toEqual([]);
-    expect(body.items[2].reminders).toEqual([{ stage: 1, label: "提醒经办人员", on: "2026-12-05", recipients: 1 }]);
+    expect(body.items[2].reminders).toEqual([{ stage: 1, label: "提醒经办人员", on: "2026-12-05", recipients: 1, text: "2026-12-05 提醒经办人员（1 人）" }]);
     expect(body.file).toEqual({ fileName: "责任追究名单-2026Q4.xlsx", url: "/api/v1/oversight/accountability?quarter=2026Q4&format=xlsx" });
     expect(body).not.toHaveProperty("locale");
   });

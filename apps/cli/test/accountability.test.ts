@@ -33,7 +33,7 @@ describe("oversight accountability", () => {
     expect(doc).toMatchObject({ quarter: "2026Q4", empty: false, asOf: "2026-12-05" });
     expect(doc).not.toHaveProperty("locale");
     expect(doc.items.map((i: { daysLate: number }) => i.daysLate)).toEqual([117, 86, 56]);
-    expect(doc.items[2].reminders).toEqual([{ stage: 1, label: "提醒经办人员", on: "2026-12-05", recipients: 1 }]);
+    expect(doc.items[2].reminders).toEqual([{ stage: 1, label: "提醒经办人员", on: "2026-12-05", recipients: 1, text: "2026-12-05 提醒经办人员（1 人）" }]);
   });
 
   it("writes the workbook with --out and names it in the JSON", async () => {
@@ -50,7 +50,7 @@ describe("oversight accountability", () => {
   it("prints readable Chinese lines without --json, and says when a quarter is empty", async () => {
     const { code, stdout } = await cli("oversight", "accountability", "--quarter", "2026Q4");
     expect(code).toBe(0);
-    expect(stdout.split("\n")[0]).toBe(" 117 天  区住建局 (builder)  施工许可及容积率小于1.0项目（月报） 2026-07 期  应完成日期 2026-08-10  尚未完成  未发提醒");
+    expect(stdout.split("\n")[0]).toBe(" 逾期 117 天  区住建局 (builder)  施工许可及容积率小于1.0项目（月报） 2026-07 期  应完成日期 2026-08-10  尚未完成  未发提醒");
     expect(stdout).toContain("2026-12-05 提醒经办人员（1 人）");
     const empty = createTestDb({ clock });
     try {

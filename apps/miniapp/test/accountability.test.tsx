@@ -25,9 +25,9 @@ const list = (over: Record<string, unknown> = {}) => ({
       done: false,
       doneOn: null,
       reminders: [
-        { stage: 1, label: "提醒经办人员", on: "2026-11-06", recipients: 2 },
-        { stage: 2, label: "提醒单位管理员", on: "2026-11-09", recipients: 0 },
-        { stage: 3, label: "通报协调人", on: "2026-11-13", recipients: 2 },
+        { stage: 1, label: "提醒经办人员", on: "2026-11-06", recipients: 2, text: "2026-11-06 提醒经办人员（2 人）" },
+        { stage: 2, label: "提醒单位管理员", on: "2026-11-09", recipients: 0, text: "2026-11-09 提醒单位管理员：无人可通知" },
+        { stage: 3, label: "通报协调人", on: "2026-11-13", recipients: 2, text: "2026-11-13 通报协调人（2 人）" },
       ],
     },
     {
@@ -65,12 +65,12 @@ describe("accountability page", () => {
     await screen.findByText("红旗镇东庄村委会");
     expect(urls()[0]).toBe(`/api/v1/oversight/accountability?quarter=${quarter}`);
     const first = document.getElementById("duty-0")!;
-    expect(first.textContent).toContain("30 天");
+    expect(first.textContent).toContain("逾期 30 天");
     expect(first.textContent).toContain("例会交办任务 · 清查辖区出租房屋（2026-10-20 例会）");
     expect(first.textContent).toContain("应完成日期 2026-11-05 · 尚未完成");
     expect([...first.querySelectorAll(".reminders__step")].map((e) => e.textContent)).toEqual([
       "2026-11-06 提醒经办人员（2 人）",
-      "2026-11-09 提醒单位管理员（0 人）",
+      "2026-11-09 提醒单位管理员：无人可通知",
       "2026-11-13 通报协调人（2 人）",
     ]);
     const second = document.getElementById("duty-1")!;

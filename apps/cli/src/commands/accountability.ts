@@ -23,8 +23,8 @@ export async function accountabilityCommand(deps: Deps, args: Args, io: CliIo, a
   if (list.empty) io.out.write(`${L("accountability-empty", { quarter: list.quarter })}\n`);
   for (const i of list.items) {
     const state = i.done ? L("accountability-done", { on: i.doneOn! }) : L("accountability-open");
-    const reminders = i.reminders.map((r) => L("accountability-reminder", { on: r.on, stage: r.label, count: r.recipients })).join("；") || L("accountability-no-reminders");
-    io.out.write(`${L("accountability-days", { days: i.daysLate }).padStart(6)}  ${i.unit.name} (${i.unit.code})  ${i.duty.text}  ${L("accountability-due")} ${i.dueOn}  ${state}  ${reminders}\n`);
+    const reminders = i.reminders.map((r) => r.text).join("；") || L("accountability-no-reminders");
+    io.out.write(`${L("accountability-days", { days: i.daysLate }).padStart(9)}  ${i.unit.name} (${i.unit.code})  ${i.duty.text}  ${L("accountability-due")} ${i.dueOn}  ${state}  ${reminders}\n`);
   }
   if (out) io.err.write(`${out}\n`);
   return 0;

@@ -9,7 +9,7 @@ export interface AccountabilityItem {
   daysLate: number
   done: boolean
   doneOn: string | null
-  reminders: { stage: number; label: string; on: string; recipients: number }[]
+  reminders: { stage: number; label: string; on: string; recipients: number; text: string }[]
 }
 
 export interface AccountabilityList {

@@ -23,14 +23,14 @@ function Item({ item, index }: { item: AccountabilityItem; index: number }) {
         <Text className={`badge ${item.done ? 'badge--late' : 'badge--overdue'}`}>{t('accountability-days', { days: item.daysLate })}</Text>
       </View>
       {item.unit.town && item.unit.town !== item.unit.name ? <Text className='ritem__meta'>{item.unit.town}</Text> : null}
-      <Text className='ritem__summary'>{item.duty.kindLabel} · {item.duty.text}</Text>
+      <Text className='ritem__summary duty__text'>{item.duty.kindLabel} · {item.duty.text}</Text>
       <Text className='ritem__meta'>
         {t('accountability-due')} {item.dueOn} · {item.done ? t('accountability-done', { on: item.doneOn ?? '' }) : t('accountability-open')}
       </Text>
       <View className='reminders'>
         {item.reminders.length === 0 ? <Text className='ritem__meta'>{t('accountability-no-reminders')}</Text> : null}
         {item.reminders.map((r) => (
-          <Text key={r.stage} className='ritem__meta reminders__step'>{t('accountability-reminder', { on: r.on, stage: r.label, count: r.recipients })}</Text>
+          <Text key={r.stage} className='ritem__meta reminders__step'>{r.text}</Text>
         ))}
       </View>
     </View>

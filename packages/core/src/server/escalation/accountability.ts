@@ -18,6 +18,8 @@ export interface AccountabilityReminder {
   label: string;
   on: string;
   recipients: number;
+  /** the step in words: "2026-11-06 提醒经办人员（2 人）", or that nobody could be told */
+  text: string;
 }
 
 /** One line of the accountability list (责任追究名单): a unit, a duty it was late on, and what was done about it. */
@@ -73,7 +75,10 @@ export async function accountabilityListFor(deps: Deps, quarter: OversightPeriod
     const key = `${s.dutyKind}|${s.dutyRef}|${s.unitId}`;
     const list = stepsOf.get(key) ?? [];
     const stage = s.stage as EscalationStage;
-    list.push({ stage, label: t(locale, STAGE_LABEL[stage] ?? "accountability-stage-1"), on: cstDate(s.at), recipients: s.recipients });
+    const label = t(locale, STAGE_LABEL[stage] ?? "accountability-stage-1");
+    const on = cstDate(s.at);
+    const text = s.recipients > 0 ? t(locale, "accountability-reminder", { on, stage: label, count: s.recipients }) : t(locale, "accountability-reminder-nobody", { on, stage: label });
+    list.push({ stage, label, on, recipients: s.recipients, text });
     stepsOf.set(key, list);
   }
   const items: AccountabilityItem[] = duties.map((d) => {
@@ -144,7 +149,7 @@ export async function accountabilityWorkbook(list: AccountabilityList, locale: L
       item.dueOn,
       item.daysLate,
       item.done ? L("accountability-done", { on: item.doneOn! }) : L("accountability-open"),
-      item.reminders.length ? item.reminders.map((r) => L("accountability-reminder", { on: r.on, stage: r.label, count: r.recipients })).join("\n") : L("accountability-no-reminders"),
+      item.reminders.length ? item.reminders.map((r) => r.text).join("\n") : L("accountability-no-reminders"),
     ]);
     row.alignment = { vertical: "top", wrapText: true };
   }

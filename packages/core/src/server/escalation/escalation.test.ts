@@ -199,7 +199,7 @@ describe("escalating overdue duties through November", { timeout: 120_000 }, () 
     ]);
     expect(list.items[0]!.unit.town).toBe("红旗镇");
     expect(list.items[1]!.unit.town).toBeNull();
-    expect(list.items[0]!.reminders[1]!.label).toBe("提醒单位管理员");
+    expect(list.items[0]!.reminders[1]).toMatchObject({ label: "提醒单位管理员", text: "2026-11-09 提醒单位管理员：无人可通知" });
   });
 
   it("answers an empty list for a quarter in which nothing was overdue, in English on request", async () => {
@@ -229,7 +229,7 @@ describe("escalating overdue duties through November", { timeout: 120_000 }, () 
     expect(sheet.name).toBe("2026Q4 责任追究名单");
     expect(sheet.getRow(1).values).toEqual([undefined, "单位", "所属镇（街道）", "职责类别", "职责", "应完成日期", "逾期天数", "状态", "已发提醒"]);
     expect(sheet.pageSetup).toMatchObject({ orientation: "landscape", paperSize: 9, printTitlesRow: "1:1" });
-    expect(sheet.getRow(2).values).toEqual([undefined, "东庄村委会", "红旗镇", "例会交办任务", "清查辖区出租房屋（2026-10-20 例会）", "2026-11-05", 30, "尚未完成", "2026-11-06 提醒经办人员（2 人）\n2026-11-09 提醒单位管理员（0 人）\n2026-11-13 通报协调人（2 人）"]);
+    expect(sheet.getRow(2).values).toEqual([undefined, "东庄村委会", "红旗镇", "例会交办任务", "清查辖区出租房屋（2026-10-20 例会）", "2026-11-05", 30, "尚未完成", "2026-11-06 提醒经办人员（2 人）\n2026-11-09 提醒单位管理员：无人可通知\n2026-11-13 通报协调人（2 人）"]);
     expect(sheet.getRow(5).getCell(7).value).toBe("已于 2026-11-12 完成");
   });
 
