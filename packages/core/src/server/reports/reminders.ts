@@ -11,7 +11,7 @@ export interface ReminderScheduler {
   /** Runs once now, then every `everyMs`. Safe in several processes: one pass per window runs (runOncePerPeriod), and reminders are deduplicated in the database. */
   start(): void;
   stop(): void;
-  /** One pass (what the timer calls); resolves to the number of reminders queued (0 when another process had this window). */
+  /** One pass (what the timer calls): feed reminders, then the overdue-duty escalation; resolves to the number of messages queued (0 when another process had this window). */
   runOnce(): Promise<number>;
 }
 
