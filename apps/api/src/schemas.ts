@@ -259,3 +259,25 @@ export const EvaluationEvidenceSchema = z.object({
   unit: UnitViewSchema,
   items: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), effect: z.enum(["earned", "cost"]), text: z.string(), reportId: z.string().optional() })),
 });
+
+/** GET /oversight/accountability: the quarter's accountability list (责任追究), most days late first. */
+export const AccountabilityListSchema = z.object({
+  quarter: z.string(),
+  from: z.string(),
+  to: z.string(),
+  asOf: z.string(),
+  empty: z.boolean(),
+  items: z.array(
+    z.object({
+      unit: z.object({ code: z.string(), name: z.string(), town: z.string().nullable() }),
+      duty: z.object({ kind: z.enum(["feed", "task", "tip"]), kindLabel: z.string(), text: z.string() }),
+      dueOn: z.string(),
+      daysLate: z.number(),
+      done: z.boolean(),
+      doneOn: z.string().nullable(),
+      reminders: z.array(z.object({ stage: z.number(), label: z.string(), on: z.string(), recipients: z.number(), text: z.string() })),
+    }),
+  ),
+  rule: z.string(),
+  file: z.object({ fileName: z.string(), url: z.string() }),
+});

@@ -2,6 +2,7 @@ import { FIGURES, t } from "@xieshui/core";
 import { writeFileSync } from "node:fs";
 import { addEvaluationAdjustment, annualEvaluation, evaluationWorkbook, isAppError, oversightUnits, quarterlyPack, setEvaluationWeights, systemActor, writePackFiles, type Deps, type OversightRow } from "@xieshui/core/server";
 import { opt, printJson, UsageError, type Args, type CliIo } from "../io.ts";
+import { accountabilityCommand } from "./accountability.ts";
 
 /** A bad or not-yet-started period is a wrong command line (exit 2), said in Chinese and English. */
 async function asUsage<T>(work: Promise<T>): Promise<T> {
@@ -36,6 +37,7 @@ function printRows(io: CliIo, rows: OversightRow[], indent = ""): void {
  * `oversight evaluation --year 2026 [--out <file.xlsx>] [--json]`: the annual ranking (and its XLSX).
  * `oversight weights --year 2026 --set organisation=20,timeliness=20,... [--json]`: points per criterion (sum 100).
  * `oversight adjust --year 2026 --unit <code> --points <n> --reason "<why>" [--json]`: an audited adjustment.
+ * `oversight accountability --quarter 2026Q4 [--out <file.xlsx>] [--json]`: the accountability list (accountability.ts).
  */
 export async function oversightCommand(deps: Deps, args: Args, io: CliIo): Promise<number> {
   const sub = args.positionals[1];
@@ -96,5 +98,6 @@ export async function oversightCommand(deps: Deps, args: Args, io: CliIo): Promi
     else io.out.write(`${adjustment.unit.name}: ${adjustment.points > 0 ? "+" : ""}${adjustment.points} (${adjustment.reason})\n`);
     return 0;
   }
-  throw new UsageError("oversight needs a subcommand: units | quarterly | evaluation | weights | adjust");
+  if (sub === "accountability") return accountabilityCommand(deps, args, io, asUsage);
+  throw new UsageError("oversight needs a subcommand: units | quarterly | evaluation | weights | adjust | accountability");
 }

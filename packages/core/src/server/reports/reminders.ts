@@ -1,6 +1,7 @@
 import type { Deps } from "../deps.ts";
 import { runOncePerPeriod } from "../jobs.ts";
 import { scheduleReminders } from "./feeds.ts";
+import { escalateOverdueDuties } from "../escalation/escalate.ts";
 
 /** The JobLease of the feed reminders: one pass per window across every bot process. */
 export const FEED_REMINDERS_JOB = "feed-reminders";
@@ -10,7 +11,7 @@ export interface ReminderScheduler {
   /** Runs once now, then every `everyMs`. Safe in several processes: one pass per window runs (runOncePerPeriod), and reminders are deduplicated in the database. */
   start(): void;
   stop(): void;
-  /** One pass (what the timer calls); resolves to the number of reminders queued (0 when another process had this window). */
+  /** One pass (what the timer calls): feed reminders, then the overdue-duty escalation; resolves to the number of messages queued (0 when another process had this window). */
   runOnce(): Promise<number>;
 }
 
@@ -27,7 +28,7 @@ export function createReminderScheduler(deps: Deps, opts: { everyMs?: number } =
     if (running) return 0;
     running = true;
     try {
-      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, () => scheduleReminders(deps));
+      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, async () => (await scheduleReminders(deps)) + (await escalateOverdueDuties(deps)).messages);
       const queued = turn.ran ? turn.result : 0;
       if (queued > 0) deps.logger.info({ queued }, "feed reminders queued");
       return queued;

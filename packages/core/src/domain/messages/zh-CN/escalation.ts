@@ -1,3 +1,48 @@
 /** Escalation of overdue duties and the quarterly accountability list (zh-CN). */
 export const escalation = {
+  // Step 1: the unit's own staff.
+  "escalation-feed-unit": "逾期提醒：本单位“{ $type }”{ $period } 期数据应于 { $due } 前报送，现已逾期 { $days } 天。请尽快报送；没有数据也请报送“本期无”。",
+  "escalation-task-unit": "逾期提醒：{ $meetingOn } 例会交办本单位的任务“{ $title }”应于 { $due } 前完成，现已逾期 { $days } 天。完成后请标记完成并写明办理情况。",
+  "escalation-tip-unit": "逾期提醒：分派给本单位的一条举报线索已超过处理期限（{ $due }），现已逾期 { $days } 天。请尽快处理。",
+  // Step 2: the unit's admins.
+  "escalation-feed-admin": "逾期督办：本单位“{ $type }”{ $period } 期数据应于 { $due } 前报送，已提醒经办人员，但现已逾期 { $days } 天仍未报送。请督促尽快报送。",
+  "escalation-task-admin": "逾期督办：{ $meetingOn } 例会交办本单位的任务“{ $title }”应于 { $due } 前完成，已提醒本单位人员，但现已逾期 { $days } 天仍未完成。请督促办理。",
+  "escalation-tip-admin": "逾期督办：分派给本单位的一条举报线索已超过处理期限（{ $due }），已提醒本单位税务人员，但现已逾期 { $days } 天。请督促处理。",
+  // Step 3: every coordinator.
+  "escalation-feed-coordinator": "逾期通报：{ $unit }的“{ $type }”{ $period } 期数据应于 { $due } 前报送，已逾期 { $days } 天，提醒经办人员和单位管理员后仍未报送。此项将列入本季度责任追究名单。",
+  "escalation-task-coordinator": "逾期通报：{ $meetingOn } 例会交办{ $unit }的任务“{ $title }”应于 { $due } 前完成，已逾期 { $days } 天，提醒该单位人员和管理员后仍未完成。此项将列入本季度责任追究名单。",
+  "escalation-tip-coordinator": "逾期通报：分派给{ $unit }的一条举报线索已超过处理期限（{ $due }），已逾期 { $days } 天，提醒该单位人员和管理员后仍未处理。此项将列入本季度责任追究名单。",
+
+  // The accountability list (责任追究名单).
+  "accountability-title": "{ $quarter } 责任追究名单",
+  "accountability-nav": "责任追究",
+  "accountability-subtitle": "本季度（{ $from } 至 { $to }）曾逾期未履行的职责，按逾期天数排列；截至 { $today }。",
+  "accountability-empty": "{ $quarter } 没有逾期未履行的职责。",
+  "accountability-unit": "单位",
+  "accountability-town": "所属镇（街道）",
+  "accountability-kind": "职责类别",
+  "accountability-duty": "职责",
+  "accountability-due": "应完成日期",
+  "accountability-days-late": "逾期天数",
+  "accountability-state": "状态",
+  "accountability-reminders": "已发提醒",
+  "accountability-kind-feed": "定期数据报送",
+  "accountability-kind-task": "例会交办任务",
+  "accountability-kind-tip": "举报线索办理",
+  "accountability-duty-feed": "{ $type } { $period } 期",
+  "accountability-duty-task": "{ $title }（{ $meetingOn } 例会）",
+  "accountability-duty-tip-ack": "举报线索受理期限",
+  "accountability-duty-tip-conclude": "举报线索办结期限",
+  "accountability-done": "已于 { $on } 完成",
+  "accountability-open": "尚未完成",
+  "accountability-days": "逾期 { $days } 天",
+  "accountability-stage-1": "提醒经办人员",
+  "accountability-stage-2": "提醒单位管理员",
+  "accountability-stage-3": "通报协调人",
+  "accountability-reminder": "{ $on } { $stage }（{ $count } 人）",
+  "accountability-reminder-nobody": "{ $on } { $stage }：无人可通知",
+  "accountability-no-reminders": "未发提醒",
+  "accountability-rule": "职责在应完成日期的次日起算逾期：逾期第 { $first } 天提醒经办人员，第 { $second } 天提醒单位管理员，第 { $third } 天通报协调人。已完成的按完成日期计算逾期天数，未完成的计算到今天（往季度计算到季度末）。",
+  "accountability-download": "下载 Excel",
+  "accountability-count": "共 { $count } 项",
 } as const;
