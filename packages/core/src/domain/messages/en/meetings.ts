@@ -12,7 +12,7 @@ export const meetings = {
   "meeting-task-title": "Task",
   "meeting-task-detail": "Details",
   "meeting-task-due": "Due date",
-  "task-note": "What was done",
+  "task-note": "Note on what was done",
   "meeting-date-format": "Write the date like 2026-10-15",
   "meeting-held-future": "The meeting date cannot be after today",
   "meeting-attendee-duplicate": "This unit is already among the attendees",
