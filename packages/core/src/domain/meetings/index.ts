@@ -56,10 +56,19 @@ const prose = (max: number, labelKey: Parameters<typeof describeInput>[1]["label
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
 /** A CST calendar date as YYYY-MM-DD (2026-02-30 refused). */
-const date = (labelKey: Parameters<typeof describeInput>[1]["labelKey"]) =>
-  describeInput(z.string().trim().min(1).refine(isCalendarDate, { message: "meeting-date-format" }), { kind: "date", labelKey });
+const date = (labelKey: Parameters<typeof describeInput>[1]["labelKey"], notAfter?: string) =>
+  describeInput(
+    z
+      .string()
+      .trim()
+      .min(1)
+      .refine(isCalendarDate, { message: "meeting-date-format", abort: true })
+      .refine((v) => notAfter === undefined || v <= notAfter, { message: "meeting-held-future" }),
+    { kind: "date", labelKey },
+  );
 
-const unitChoice = (labelKey: Parameters<typeof describeInput>[1]["labelKey"]) => describeInput(UnitCodeSchema.clone(), { kind: "choice", labelKey });
+/** A unit picked by code; nothing picked ("" or missing) says 请选择…, not a length rule. */
+const unitChoice = (labelKey: Parameters<typeof describeInput>[1]["labelKey"]) => z.preprocess(blankToUndefined, describeInput(UnitCodeSchema.clone(), { kind: "choice", labelKey }));
 
 /** One task as a meeting (or a later addition) assigns it: the unit (code), what to do, by when. */
 export const MeetingTaskInputSchema = z.strictObject({
@@ -76,37 +85,42 @@ export const MeetingAttendeeInputSchema = z.strictObject({
   people: z.preprocess(blankToUndefined, line(MEETING_PEOPLE_MAX, "meeting-attendee-people").optional()),
 });
 
+function meetingSchema(heldOn: z.ZodType<string>) {
+  return z
+    .strictObject({
+      clientId: SubmitReportSchema.shape.clientId.optional(),
+      heldOn,
+      title: line(MEETING_TITLE_MAX, "meeting-title"),
+      decisions: prose(MEETING_DECISIONS_MAX, "meeting-decisions"),
+      attendees: describeInput(z.array(MeetingAttendeeInputSchema).min(1).max(MEETING_ATTENDEES_MAX), { kind: "choices", labelKey: "meeting-attendees" }),
+      tasks: z.array(MeetingTaskInputSchema).max(MEETING_TASKS_MAX).optional(),
+    })
+    .superRefine((v, ctx) => {
+      const seen = new Set<string>();
+      v.attendees.forEach((a, i) => {
+        if (seen.has(a.unit)) ctx.addIssue({ code: "custom", path: ["attendees", i, "unit"], message: "meeting-attendee-duplicate" });
+        seen.add(a.unit);
+      });
+      v.tasks?.forEach((task, i) => {
+        if (task.dueOn < v.heldOn) ctx.addIssue({ code: "custom", path: ["tasks", i, "dueOn"], message: "meeting-task-due-before-meeting", params: { date: v.heldOn } });
+      });
+    });
+}
+
 /**
  * `POST /meetings`, the CLI's `meetings record --file` and the mini-app form. `clientId` (optional,
  * made once per form on the device) makes a retry return the first meeting instead of a second.
  * Whether `heldOn` is in the future depends on the clock: use `recordMeetingSchemaFor(today)`.
  */
-export const RecordMeetingSchema = z
-  .strictObject({
-    clientId: SubmitReportSchema.shape.clientId.optional(),
-    heldOn: date("meeting-held-on"),
-    title: line(MEETING_TITLE_MAX, "meeting-title"),
-    decisions: prose(MEETING_DECISIONS_MAX, "meeting-decisions"),
-    attendees: describeInput(z.array(MeetingAttendeeInputSchema).min(1).max(MEETING_ATTENDEES_MAX), { kind: "choices", labelKey: "meeting-attendees" }),
-    tasks: z.array(MeetingTaskInputSchema).max(MEETING_TASKS_MAX).optional(),
-  })
-  .superRefine((v, ctx) => {
-    const seen = new Set<string>();
-    v.attendees.forEach((a, i) => {
-      if (seen.has(a.unit)) ctx.addIssue({ code: "custom", path: ["attendees", i, "unit"], message: "meeting-attendee-duplicate" });
-      seen.add(a.unit);
-    });
-    v.tasks?.forEach((task, i) => {
-      if (task.dueOn < v.heldOn) ctx.addIssue({ code: "custom", path: ["tasks", i, "dueOn"], message: "meeting-task-due-before-meeting", params: { date: v.heldOn } });
-    });
-  });
+export const RecordMeetingSchema = meetingSchema(date("meeting-held-on"));
 export type RecordMeetingInput = z.infer<typeof RecordMeetingSchema>;
 
-/** RecordMeetingSchema with the one rule that needs the clock: not held after `today` (CST YYYY-MM-DD). */
+/**
+ * RecordMeetingSchema with the one rule that needs the clock: not held after `today` (CST
+ * YYYY-MM-DD). The rule sits on the field, so it is said together with every other problem.
+ */
 export function recordMeetingSchemaFor(today: string) {
-  return RecordMeetingSchema.superRefine((v, ctx) => {
-    if (v.heldOn > today) ctx.addIssue({ code: "custom", path: ["heldOn"], message: "meeting-held-future" });
-  });
+  return meetingSchema(date("meeting-held-on", today));
 }
 
 /** `POST /meetings/:id/tasks`: one more task for a recorded meeting (due on or after its day, checked by the use-case). */
