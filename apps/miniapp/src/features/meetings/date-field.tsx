@@ -10,7 +10,7 @@ export function DateField({ id, label, value, onChange, error, end }: { id: stri
     <View className={`field${error ? ' field--error' : ''}`} id={`${id}-field`}>
       <Text className='field__label'>{label}</Text>
       <View className='field__input field__input--row'>
-        <Input id={id} className='field__grow' value={value} placeholder='2026-10-15' maxlength={10} onInput={(e) => onChange(e.detail.value)} />
+        <Input id={id} className='field__grow' value={value} placeholder={t('app-meetings-date-placeholder')} maxlength={10} onInput={(e) => onChange(e.detail.value)} />
         <Picker mode='date' value={DATE.test(value) ? value : ''} {...(end ? { end } : {})} onChange={(e) => onChange(e.detail.value)}>
           <View className='field__pick' id={`${id}-pick`}>
             <Text>{t('app-report-pick-date')}</Text>

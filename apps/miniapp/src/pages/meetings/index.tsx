@@ -92,15 +92,15 @@ function MeetingItem({ m }: { m: MeetingView }) {
       <View className='ritem__head'>
         <Text className='ritem__type'>{m.title}</Text>
       </View>
-      <Text className='ritem__meta'>{`${m.heldOn} · ${m.attendees.map((a) => a.unit.name).join('、')}`}</Text>
-      <Text className='ritem__summary'>{m.decisions}</Text>
+      <Text className='ritem__meta'>{`${m.heldOn} · ${m.attendees.map((a) => a.unit.name).join(t('bot-list-separator'))}`}</Text>
+      <Text className='ritem__summary meeting__decisions'>{m.decisions}</Text>
       <Text className='ritem__meta'>
         {t('app-meetings-counts', { open: m.taskCounts.open, done: m.taskCounts.done })}
-        {m.taskCounts.overdue > 0 ? `，${t('app-meetings-counts-overdue', { overdue: m.taskCounts.overdue })}` : ''}
+        {m.taskCounts.overdue > 0 ? t('app-meetings-counts-overdue', { overdue: m.taskCounts.overdue }) : ''}
       </Text>
       {m.tasks.map((task) => (
         <View key={task.id} className='meeting-task' id={`meeting-task-${task.id}`}>
-          <Text>{`${task.unit.name}：${task.title}（${task.dueOn}）`}</Text>
+          <Text>{t('app-meetings-task-line', { unit: task.unit.name, title: task.title, due: task.dueOn })}</Text>
           <Text className={`meeting-task__status${task.overdue ? ' meeting-task__status--overdue' : task.status === 'open' ? ' meeting-task__status--open' : ''}`}>
             {task.overdue ? t('task-overdue') : t(`task-status-${task.status}`)}
           </Text>

@@ -64,6 +64,8 @@ export const meetings = {
   "app-meetings-save": "Save the meeting",
   "app-meetings-saved": "Meeting recorded",
   "app-meetings-counts": "Tasks: { $open } open · { $done } done",
-  "app-meetings-counts-overdue": "{ $overdue } of them overdue",
+  "app-meetings-counts-overdue": ", { $overdue } of them overdue",
+  "app-meetings-task-line": "{ $unit }: { $title } (due { $due })",
+  "app-meetings-date-placeholder": "e.g. 2026-10-15",
   "app-meetings-tasks-label": "Tasks assigned",
 } as const satisfies Record<keyof typeof zh, string>;

@@ -49,7 +49,7 @@ export const meetings = {
   "app-tasks-nearest-overdue": "{ $count } 项已逾期",
   "app-tasks-empty": "本单位没有会议任务",
   "app-tasks-due": "期限 { $due }",
-  "app-tasks-meeting": "{ $heldOn } { $meeting }",
+  "app-tasks-meeting": "{ $heldOn }“{ $meeting }”",
   "app-tasks-done-at": "{ $date } 完成：{ $note }",
   "app-tasks-mark-done": "标记完成",
   "app-tasks-submit": "提交",
@@ -68,6 +68,8 @@ export const meetings = {
   "app-meetings-save": "保存会议",
   "app-meetings-saved": "会议已记录",
   "app-meetings-counts": "任务 { $open } 项未完成 · { $done } 项已完成",
-  "app-meetings-counts-overdue": "其中 { $overdue } 项逾期",
+  "app-meetings-counts-overdue": "，其中 { $overdue } 项逾期",
+  "app-meetings-task-line": "{ $unit }：{ $title }（{ $due }）",
+  "app-meetings-date-placeholder": "如 2026-10-15",
   "app-meetings-tasks-label": "分配的任务",
 } as const;
