@@ -81,8 +81,11 @@ describe("meetings over HTTP", () => {
   });
 
   it("POST /meetings/:id/tasks adds a task (201) with its checks", async () => {
-    const res = await post(`/api/v1/meetings/${meetingId}/tasks`, coordinator, { unit: west, title: "补充任务", dueOn: "2026-12-01" });
+    const res = await post(`/api/v1/meetings/${meetingId}/tasks`, coordinator, { unit: west, title: "补充任务", dueOn: "2026-12-01", clientId: "api-task-000001" });
     expect(res.statusCode).toBe(201);
+    const again = await post(`/api/v1/meetings/${meetingId}/tasks`, coordinator, { unit: west, title: "补充任务", dueOn: "2026-12-01", clientId: "api-task-000001" });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().id).toBe(res.json().id);
     expect(res.json()).toMatchObject({ unit: { code: west, name: "西村村委会" }, status: "open", meeting: { id: meetingId } });
     const early = await post(`/api/v1/meetings/${meetingId}/tasks`, coordinator, { unit: west, title: "x", dueOn: "2026-11-01" });
     expect(early.statusCode).toBe(400);

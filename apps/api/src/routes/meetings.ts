@@ -50,9 +50,12 @@ export const meetingRoutes: FastifyPluginAsyncZod<RouteContext> = async (app, { 
     {
       onRequest: auth.roles("coordinator"),
       ...bodyValidatedByUseCase,
-      schema: { tags, security, summary: "Assign one more task of a meeting to a unit (coordinators)", params: Id, body: AddMeetingTaskSchema, response: { 201: MeetingTaskViewSchema } },
+      schema: { tags, security, summary: "Assign one more task of a meeting to a unit (coordinators); the same clientId again returns the first", params: Id, body: AddMeetingTaskSchema, response: { 200: MeetingTaskViewSchema, 201: MeetingTaskViewSchema } },
     },
-    async (request, reply) => reply.status(201).send(await addMeetingTask(deps, actorOf(request), request.params.id, request.body, { locale: localeOf(request) })),
+    async (request, reply) => {
+      const { created, task } = await addMeetingTask(deps, actorOf(request), request.params.id, request.body, { locale: localeOf(request) });
+      return reply.status(created ? 201 : 200).send(task);
+    },
   );
 
   app.get(

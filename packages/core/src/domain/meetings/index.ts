@@ -123,8 +123,11 @@ export function recordMeetingSchemaFor(today: string) {
   return meetingSchema(date("meeting-held-on", today));
 }
 
-/** `POST /meetings/:id/tasks`: one more task for a recorded meeting (due on or after its day, checked by the use-case). */
-export const AddMeetingTaskSchema = MeetingTaskInputSchema;
+/**
+ * `POST /meetings/:id/tasks`: one more task for a recorded meeting (due on or after its day, checked
+ * by the use-case). `clientId` (optional) makes a retry return the first task instead of a second.
+ */
+export const AddMeetingTaskSchema = z.strictObject({ ...MeetingTaskInputSchema.shape, clientId: SubmitReportSchema.shape.clientId.optional() });
 export type AddMeetingTaskInput = z.infer<typeof AddMeetingTaskSchema>;
 
 /** `POST /tasks/:id/done`, the bot's and the mini-app's "mark done": what was done, in a note. */

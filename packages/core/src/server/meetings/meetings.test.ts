@@ -143,8 +143,11 @@ describe("reading meetings and adding tasks", () => {
   it("adds a task to a recorded meeting, due on or after its day, and tells the unit", async () => {
     const { meeting: m } = await recordMeeting(t.deps, coordinator, meeting({ title: "补充任务的会议", tasks: [] }));
     const before = (await outboxFor(westClerk.userId)).length;
-    const task = await addMeetingTask(t.deps, coordinator, m.id, { unit: west, title: "补报十一月数据", dueOn: "2026-12-10" });
+    const body = { unit: west, title: "补报十一月数据", dueOn: "2026-12-10", clientId: "add-task-000001" };
+    const { created, task } = await addMeetingTask(t.deps, coordinator, m.id, body);
+    expect(created).toBe(true);
     expect(task).toMatchObject({ unit: { code: west }, meeting: { id: m.id }, status: "open", overdue: false });
+    expect(await addMeetingTask(t.deps, coordinator, m.id, body)).toEqual({ created: false, task });
     expect((await outboxFor(westClerk.userId)).length).toBe(before + 1);
     expect((await getMeeting(t.deps, officer, m.id)).tasks.map((x) => x.id)).toEqual([task.id]);
     expect((await expectAppError(addMeetingTask(t.deps, coordinator, m.id, { unit: west, title: "x", dueOn: "2026-11-01" }))).fields).toEqual({ dueOn: "完成期限不能早于会议日期（2026-11-30）" });

@@ -106,9 +106,9 @@ function toTaskView(row: TaskRow, unit: UnitRow | undefined, today: string): Mee
  * The meeting id of a client's retry: derived from who records it and their clientId, so the
  * primary key itself refuses a second meeting (no extra column; any process, any database).
  */
-function meetingIdFor(actor: Principal, clientId: string): string {
+function meetingIdFor(actor: Principal, clientId: string, prefix = "mtg", scope = ""): string {
   const who = isSystemActor(actor) ? `system:${actor.label}` : actor.userId;
-  return `mtg${createHash("sha256").update(`${who}\n${clientId}`).digest("hex").slice(0, 22)}`;
+  return `${prefix}${createHash("sha256").update(`${who}\n${scope}\n${clientId}`).digest("hex").slice(0, 22)}`;
 }
 
 /** Resolves unit codes to ids; unknown codes answer 400 at every field path that named them. */
@@ -144,9 +144,9 @@ function taskPayload(key: "task-assigned" | "task-reminder-before" | "task-remin
   };
 }
 
-async function createTask(tx: Tx, deps: Deps, meeting: { id: string; heldOn: string; title: string }, unitId: string, task: MeetingTaskInput, now: Date) {
+async function createTask(tx: Tx, deps: Deps, meeting: { id: string; heldOn: string; title: string }, unitId: string, task: MeetingTaskInput, now: Date, id?: string) {
   const created = await tx.meetingTask.create({
-    data: { meetingId: meeting.id, unitId, title: task.title, detail: task.detail ?? null, dueOn: task.dueOn, createdAt: now },
+    data: { ...(id ? { id } : {}), meetingId: meeting.id, unitId, title: task.title, detail: task.detail ?? null, dueOn: task.dueOn, createdAt: now },
   });
   await notifyAssigned(tx, now, created, meeting);
   return created;
@@ -199,8 +199,11 @@ export async function recordMeeting(deps: Deps, actor: Principal | null, input: 
   }
 }
 
-/** Adds one task to a recorded meeting (coordinator or operator), due on or after the meeting's day; audited, the unit told. */
-export async function addMeetingTask(deps: Deps, actor: Principal | null, meetingId: string, input: unknown, opts: { locale?: Locale } = {}): Promise<MeetingTaskView> {
+/**
+ * Adds one task to a recorded meeting (coordinator or operator), due on or after the meeting's day;
+ * audited, the unit told. A retry with the same `clientId` returns the first task (`created: false`).
+ */
+export async function addMeetingTask(deps: Deps, actor: Principal | null, meetingId: string, input: unknown, opts: { locale?: Locale } = {}): Promise<{ created: boolean; task: MeetingTaskView }> {
   const locale = opts.locale ?? DEFAULT_LOCALE;
   requireRole(actor, "coordinator");
   const parsed = parseInput(AddMeetingTaskSchema, input, locale);
@@ -208,16 +211,23 @@ export async function addMeetingTask(deps: Deps, actor: Principal | null, meetin
   if (!meeting) throw meetingNotFound();
   if (!parsed.ok) throw invalid(parsed.fields);
   const task = parsed.data;
+  const now = deps.clock.now();
+  const taskId = task.clientId ? meetingIdFor(actor, task.clientId, "mtk", meeting.id) : undefined;
+  const view = async (id: string) => (await taskViews(deps, [await deps.db.prisma.meetingTask.findUniqueOrThrow({ where: { id }, include: taskInclude })], cstDate(now)))[0]!;
+  if (taskId && (await deps.db.prisma.meetingTask.findUnique({ where: { id: taskId }, select: { id: true } }))) return { created: false, task: await view(taskId) };
   if (task.dueOn < meeting.heldOn) throw invalid({ dueOn: t(locale, "meeting-task-due-before-meeting", { date: meeting.heldOn }) });
   const units = await resolveUnits(deps, [{ path: "unit", code: task.unit }], locale);
-  const now = deps.clock.now();
-  const id = await deps.db.prisma.$transaction(async (tx) => {
-    const created = await createTask(tx, deps, meeting, units.get(task.unit)!, task, now);
-    await writeAudit(tx, deps.clock, { actor, action: "meeting.task.add", subject: created.id, result: "ok", detail: { meeting: meeting.id, unit: task.unit, dueOn: task.dueOn } });
-    return created.id;
-  });
-  const row = await deps.db.prisma.meetingTask.findUniqueOrThrow({ where: { id }, include: taskInclude });
-  return (await taskViews(deps, [row], cstDate(now)))[0]!;
+  try {
+    const id = await deps.db.prisma.$transaction(async (tx) => {
+      const created = await createTask(tx, deps, meeting, units.get(task.unit)!, task, now, taskId);
+      await writeAudit(tx, deps.clock, { actor, action: "meeting.task.add", subject: created.id, result: "ok", detail: { meeting: meeting.id, unit: task.unit, dueOn: task.dueOn } });
+      return created.id;
+    });
+    return { created: true, task: await view(id) };
+  } catch (e) {
+    if (taskId && isUniqueViolation(e)) return { created: false, task: await view(taskId) };
+    throw e;
+  }
 }
 
 async function meetingViews(deps: Deps, where: { id?: string }, take?: number): Promise<MeetingView[]> {
