@@ -281,3 +281,34 @@ export const AccountabilityListSchema = z.object({
   rule: z.string(),
   file: z.object({ fileName: z.string(), url: z.string() }),
 });
+/** A meeting task as its unit and the coordinator see it (`overdue`: open and past its due day, CST). */
+export const MeetingTaskViewSchema = z.object({
+  id: z.string(),
+  meeting: z.object({ id: z.string(), heldOn: z.string(), title: z.string() }),
+  unit: UnitViewSchema,
+  title: z.string(),
+  detail: z.string().nullable(),
+  dueOn: z.string(),
+  status: z.enum(["open", "done"]),
+  overdue: z.boolean(),
+  doneAt: z.string().nullable(),
+  doneNote: z.string().nullable(),
+});
+
+/** GET /tasks/mine. */
+export const MeetingTaskListSchema = z.object({ tasks: z.array(MeetingTaskViewSchema) });
+
+/** A recorded meeting with its attendees and tasks. */
+export const MeetingViewSchema = z.object({
+  id: z.string(),
+  heldOn: z.string(),
+  title: z.string(),
+  decisions: z.string(),
+  createdAt: z.string(),
+  attendees: z.array(z.object({ unit: UnitViewSchema, people: z.string().nullable() })),
+  tasks: z.array(MeetingTaskViewSchema),
+  taskCounts: z.object({ open: z.number(), overdue: z.number(), done: z.number() }),
+});
+
+/** GET /meetings. */
+export const MeetingListSchema = z.object({ meetings: z.array(MeetingViewSchema) });

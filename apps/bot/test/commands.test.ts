@@ -37,7 +37,7 @@ describe("/help", () => {
 
   it("shows a reporter their member commands", async () => {
     const [help] = await h.say(await member(["reporter"]), "/help");
-    expect(commandsIn(help)).toEqual(["start", "me", "link", "lang", "help", "report", "feeds", "myreports", "cancel", "quiz", "practice", "search", "tip", "status"]);
+    expect(commandsIn(help)).toEqual(["start", "me", "link", "lang", "help", "report", "feeds", "myreports", "cancel", "quiz", "practice", "tasks", "search", "tip", "status"]);
   });
 
   it("lists role-gated commands only for roles that may use them", async () => {

@@ -12,6 +12,7 @@ import { quizCommand } from "./commands/quiz.ts";
 import { tipsCommand } from "./commands/tips.ts";
 import type { CliEnv } from "./env.ts";
 import { oversightCommand } from "./commands/oversight.ts";
+import { meetingsCommand } from "./commands/meetings.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Promise<number>;
 
@@ -56,6 +57,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
       'oversight units --period <2026-11|2026Q4|2026> [--unit <code>] [--json] | oversight quarterly --quarter <2026Q4> --out <dir> [--json] | oversight evaluation --year <2026> [--out <file.xlsx>] [--json] | oversight weights --year <2026> --set organisation=20,timeliness=20,completeness=20,accuracy=20,training=10,cooperation=10 [--json] | oversight adjust --year <2026> --unit <code> --points <n> --reason "<why>" [--json] | oversight accountability --quarter <2026Q4> [--out <file.xlsx>] [--json]',
     options: { period: { type: "string" }, unit: { type: "string" }, quarter: { type: "string" }, out: { type: "string" }, year: { type: "string" }, set: { type: "string" }, points: { type: "string" }, reason: { type: "string" } },
   },
+  meetings: { run: meetingsCommand, usage: "meetings list [--json] | meetings record --file <meeting.json> [--json]", options: { file: { type: "string" } } },
 };
 
 function usage(): string {

@@ -15,6 +15,7 @@ import { quizRoutes } from "./quiz.ts";
 import { tipRoutes } from "./tips.ts";
 import { oversightRoutes } from "./oversight.ts";
 import { accountabilityRoutes } from "./accountability.ts";
+import { meetingRoutes } from "./meetings.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -40,6 +41,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(tipRoutes(ctx.tips), ctx);
       await api.register(oversightRoutes, ctx);
       await api.register(accountabilityRoutes, ctx);
+      await api.register(meetingRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -24,4 +24,5 @@ export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
 export * from "./escalation/index.ts";
+export * from "./meetings/index.ts";
 export * from "./storage/files.ts";

@@ -4,6 +4,7 @@ import type { Deps } from "./deps.ts";
 import { createInvite, systemActor } from "./identity/index.ts";
 import { migrateDb } from "./migrate.ts";
 import { waitForDatabase } from "./db.ts";
+import { seedDemoMeeting } from "./meetings/demo.ts";
 
 /** A demo unit of the seeded district. */
 export interface DemoUnit {
@@ -50,7 +51,7 @@ export const DEMO_INVITE_UNITS: Record<Role, string> = {
 };
 
 /**
- * Inserts the demo units that are missing, and gives a demo unit without an address its demo
+ * Inserts the demo units that are missing (and, once, the demo 2026Q3 meeting with its tasks), and gives a demo unit without an address its demo
  * address (databases seeded before units had addresses); never changes anything else. Returns how
  * many units were added.
  */
@@ -67,6 +68,7 @@ export async function seedDemo(deps: Deps): Promise<number> {
     await prisma.unit.create({ data: { code: unit.code, name: unit.name, type: unit.type, parentId: parent?.id ?? null, address: unit.address ?? null } });
     added++;
   }
+  await seedDemoMeeting(deps); // the 2026Q3 summary meeting and its tasks, once
   return added;
 }
 

@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { personName } from '@xieshui/core'
+import { hasRole, personName } from '@xieshui/core'
 import { homeEntries, type HomeEntry } from '../../features/home/entries'
 import { useT } from '../../lib/i18n'
 import { registeredPages } from '../../lib/pages'
@@ -8,7 +8,9 @@ import { useSession } from '../../lib/session'
 import { ActionButton } from '../../components/action-button'
 import { useAsync } from '../../features/report/use-async'
 import { quizApi } from '../../features/quiz/api'
+import { meetingsApi, summarizeTasks } from '../../features/meetings/api'
 import '../../features/quiz/quiz.css'
+import '../../features/meetings/meetings.css'
 
 const ICONS: Record<string, string> = {
   report: '报', check: '验', learn: '学', tip: '举', review: '审', clearance_import: '导', training: '训', tips_inbox: '受', oversight: '督', admin: '管',
@@ -39,6 +41,8 @@ export default function HomePage() {
   const { jobs, manage } = homeEntries(user, t, registeredPages())
   const quizzes = useAsync(() => (user ? quizApi.mine() : Promise.resolve({ quizzes: [] })), [user?.id])
   const open = (quizzes.value?.quizzes ?? []).filter((q) => !q.finished && q.state !== 'closed')
+  const tasks = useAsync(() => (user ? meetingsApi.myTasks() : Promise.resolve({ tasks: [] })), [user?.id])
+  const taskSummary = summarizeTasks(tasks.value?.tasks ?? [])
 
   return (
     <View className='page page--home'>
@@ -81,6 +85,17 @@ export default function HomePage() {
         </View>
       ) : null}
 
+      {user && taskSummary.open > 0 ? (
+        <View className='section' id='home-tasks'>
+          <Text className='section__title'>{t('app-tasks-title')}</Text>
+          <View id='home-tasks-card' className={`card home-tasks${taskSummary.overdue > 0 ? ' home-tasks--overdue' : ''}`} onClick={() => void Taro.navigateTo({ url: '/pages/tasks/index' })}>
+            <Text className='home-tasks__count'>{t('app-tasks-card', { count: taskSummary.open })}</Text>
+            {taskSummary.nearestDue ? <Text className='home-tasks__due'>{t('app-tasks-nearest', { due: taskSummary.nearestDue })}</Text> : null}
+            {taskSummary.overdue > 0 ? <Text className='home-tasks__overdue' id='home-tasks-overdue'>{t('app-tasks-nearest-overdue', { count: taskSummary.overdue })}</Text> : null}
+          </View>
+        </View>
+      ) : null}
+
       {jobs.length > 0 ? (
         <View className='section'>
           <Text className='section__title'>{t('app-home-jobs')}</Text>
@@ -102,6 +117,17 @@ export default function HomePage() {
             <View id='entry-mistakes' className='tile' onClick={() => void Taro.navigateTo({ url: '/pages/quiz-mistakes/index' })}>
               <View className='tile__icon'><Text>错</Text></View>
               <View className='tile__body'><Text className='tile__title'>{t('app-quiz-home-mistakes')}</Text></View>
+            </View>
+          </View>
+        </View>
+      ) : null}
+
+      {user && hasRole(user, 'coordinator') ? (
+        <View className='section' id='home-meetings'>
+          <View className='tiles tiles--compact'>
+            <View id='entry-meetings' className='tile' onClick={() => void Taro.navigateTo({ url: '/pages/meetings/index' })}>
+              <View className='tile__icon'><Text>会</Text></View>
+              <View className='tile__body'><Text className='tile__title'>{t('app-meetings-link')}</Text></View>
             </View>
           </View>
         </View>

@@ -1,12 +1,13 @@
 import type { Deps } from "../deps.ts";
 import { runOncePerPeriod } from "../jobs.ts";
+import { scheduleTaskReminders } from "../meetings/meetings.ts";
 import { scheduleReminders } from "./feeds.ts";
 import { escalateOverdueDuties } from "../escalation/escalate.ts";
 
-/** The JobLease of the feed reminders: one pass per window across every bot process. */
+/** The JobLease of the reminder pass (feeds, meeting tasks, escalation of overdue duties): one pass per window across every bot process. */
 export const FEED_REMINDERS_JOB = "feed-reminders";
 
-/** A periodic runner of `scheduleReminders`, started by a process's composition root (the bot's main). */
+/** A periodic runner of `scheduleReminders`, `scheduleTaskReminders` and `escalateOverdueDuties` (one pass), started by a process's composition root (the bot's main). */
 export interface ReminderScheduler {
   /** Runs once now, then every `everyMs`. Safe in several processes: one pass per window runs (runOncePerPeriod), and reminders are deduplicated in the database. */
   start(): void;
@@ -28,7 +29,7 @@ export function createReminderScheduler(deps: Deps, opts: { everyMs?: number } =
     if (running) return 0;
     running = true;
     try {
-      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, async () => (await scheduleReminders(deps)) + (await escalateOverdueDuties(deps)).messages);
+      const turn = await runOncePerPeriod(deps, FEED_REMINDERS_JOB, { everyMs }, async () => (await scheduleReminders(deps)) + (await scheduleTaskReminders(deps)) + (await escalateOverdueDuties(deps)).messages);
       const queued = turn.ran ? turn.result : 0;
       if (queued > 0) deps.logger.info({ queued }, "feed reminders queued");
       return queued;
