@@ -9,6 +9,7 @@ import { requireRole, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import type { FigureSource } from "./sources.ts";
 import { checkFigures } from "./source-checks.ts";
+import { entrustedFigures } from "./source-entrusted.ts";
 import { quizFigures, taskFigures, tipFigures } from "./source-pending.ts";
 import { reportFigures, reviewFigures } from "./source-reports.ts";
 
@@ -16,7 +17,7 @@ import { reportFigures, reviewFigures } from "./source-reports.ts";
  * Where every oversight figure comes from, one source per group. A feature adds its figures by
  * replacing its placeholder here (quizzes, tips, tasks); the order of FIGURES decides the columns.
  */
-export const FIGURE_SOURCES: readonly FigureSource[] = [reportFigures, reviewFigures, checkFigures, quizFigures, tipFigures, taskFigures];
+export const FIGURE_SOURCES: readonly FigureSource[] = [reportFigures, reviewFigures, checkFigures, quizFigures, tipFigures, taskFigures, entrustedFigures];
 
 /** A unit as oversight lists it. */
 export interface OversightUnit {
