@@ -99,8 +99,7 @@ export type CompleteFollowUpInput = z.input<typeof CompleteFollowUpSchema>;
 export const ListInspectionsQuerySchema = z.object({
   unit: UnitCodeSchema.optional(),
   overdue: z
-    .enum(["true", "false", "1", "0"])
-    .transform((v) => v === "true" || v === "1")
+    .union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")])
     .optional(),
 });
 export type ListInspectionsQuery = z.input<typeof ListInspectionsQuerySchema>;
