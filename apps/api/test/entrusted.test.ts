@@ -40,6 +40,16 @@ describe("entrusted collection API", () => {
     expect(JSON.stringify(status.json())).toContain("feed_entrusted_collection");
   });
 
+  it("lets an admin create a collector unit with the existing unit administration, then register it", async () => {
+    const admin = (await makeUser(api.t.deps, { roles: ["admin"], unitType: "tax_bureau" })).token;
+    const unit = await send("POST", "/api/v1/admin/units", admin, { name: "城东集贸市场（委托代征）", type: "entrusted_collector", code: "entrusted-east" });
+    expect(unit.statusCode).toBe(201);
+    const reg = await send("POST", "/api/v1/entrusted/collectors", admin, { unit: "entrusted-east", agreementNo: "WTDZ-2026-009", scope: "集贸市场税费", validFrom: "2026-01-01", validTo: "2026-06-30" });
+    expect(reg.statusCode).toBe(201);
+    expect(reg.json().agreement.expired).toBe(true); // the test clock is past June
+    await send("POST", "/api/v1/admin/units/entrusted-east/deactivate", admin);
+  });
+
   it("registers an agreement (201, then 200 for the update) and lists it", async () => {
     const body = { unit: rental, agreementNo: "WTDZ-2026-001", scope: "零星房屋出租税费", validFrom: "2026-01-01", validTo: "2026-12-31" };
     const first = await send("POST", "/api/v1/entrusted/collectors", officer, body);

@@ -12,6 +12,7 @@ import { quizCommand } from "./commands/quiz.ts";
 import { tipsCommand } from "./commands/tips.ts";
 import type { CliEnv } from "./env.ts";
 import { oversightCommand } from "./commands/oversight.ts";
+import { entrustedCommand } from "./commands/entrusted.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Promise<number>;
 
@@ -55,6 +56,26 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     usage:
       'oversight units --period <2026-11|2026Q4|2026> [--unit <code>] [--json] | oversight quarterly --quarter <2026Q4> --out <dir> [--json] | oversight evaluation --year <2026> [--out <file.xlsx>] [--json] | oversight weights --year <2026> --set organisation=20,timeliness=20,completeness=20,accuracy=20,training=10,cooperation=10 [--json] | oversight adjust --year <2026> --unit <code> --points <n> --reason "<why>" [--json]',
     options: { period: { type: "string" }, unit: { type: "string" }, quarter: { type: "string" }, out: { type: "string" }, year: { type: "string" }, set: { type: "string" }, points: { type: "string" }, reason: { type: "string" } },
+  },
+  entrusted: {
+    run: entrustedCommand,
+    usage:
+      'entrusted list [--json] | entrusted register --unit <code> --agreement <no> --scope <text> --from <date> --to <date> [--json] | entrusted agent add --unit <code> --name <name> --certificate <no> [--phone <p>] [--json] | entrusted agent deactivate <id> [--json] | entrusted inspect --unit <code> --date <date> --findings "<text>" [--follow-up "<text>" --by <date>] [--json] | entrusted done <inspection id> --note "<text>" [--json]',
+    options: {
+      unit: { type: "string" },
+      agreement: { type: "string" },
+      scope: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      name: { type: "string" },
+      certificate: { type: "string" },
+      phone: { type: "string" },
+      date: { type: "string" },
+      findings: { type: "string" },
+      "follow-up": { type: "string" },
+      by: { type: "string" },
+      note: { type: "string" },
+    },
   },
 };
 
