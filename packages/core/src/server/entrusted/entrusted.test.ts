@@ -9,6 +9,7 @@ import { t as translate } from "../../domain/i18n.ts";
 import { systemActor, type Actor } from "../identity/actor.ts";
 import { fileNilReport, listFeedRows, missingFeeds, reviewReport, scheduleReminders, unitFeedStatus, uploadFeed } from "../reports/index.ts";
 import { oversightUnits } from "../oversight/units.ts";
+import { seedDemo } from "../seed.ts";
 import { addAgent, completeFollowUp, deactivateAgent, listCollectors, listInspections, overdueFollowUps, recordInspection, registerCollector } from "./entrusted.ts";
 
 // Issue 13 point 6: entrusted collection (委托代征) — the monthly return as one more feed, the
@@ -240,5 +241,23 @@ describe("oversight figure", () => {
     const other = await makeUnit(t.deps, { type: "entrusted_collector" });
     const quiet = (await oversightUnits(t.deps, coordinator, { period: "2026Q4" })).rows.find((r) => r.unit.code === other)!;
     expect(quiet.figures.overdueFollowUps).toBe(0);
+  });
+});
+
+describe("demo data", () => {
+  it("seeds one collector with its agreement, two agents and an overdue follow-up, once", async () => {
+    const empty = createTestDb({ clock });
+    try {
+      await seedDemo(empty.deps);
+      await seedDemo(empty.deps);
+      const [c, ...rest] = await listCollectors(empty.deps, systemActor("test"));
+      expect(rest).toEqual([]);
+      expect(c).toMatchObject({ unit: { code: "entrusted-rental", name: "区房屋租赁服务中心（委托代征）" }, agreement: { agreementNo: "WTDZ-2026-001", expired: false } });
+      expect(c!.agents).toHaveLength(2);
+      expect(c!.openFollowUps).toEqual([expect.objectContaining({ overdue: true, followUpBy: "2026-11-30" })]);
+      expect(await overdueFollowUps(empty.deps, "2026-12-05")).toHaveLength(1);
+    } finally {
+      await empty.close();
+    }
   });
 });
