@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
-import { personName } from '@xieshui/core'
+import { hasRole, personName } from '@xieshui/core'
 import { homeEntries, type HomeEntry } from '../../features/home/entries'
 import { useT } from '../../lib/i18n'
 import { registeredPages } from '../../lib/pages'
@@ -39,6 +39,8 @@ export default function HomePage() {
   const { jobs, manage } = homeEntries(user, t, registeredPages())
   const quizzes = useAsync(() => (user ? quizApi.mine() : Promise.resolve({ quizzes: [] })), [user?.id])
   const open = (quizzes.value?.quizzes ?? []).filter((q) => !q.finished && q.state !== 'closed')
+  // 委托代征 supervision: tax officers inspect, coordinators read (only when the page is in this build).
+  const entrusted = !!user && hasRole(user, 'tax_officer', 'coordinator') && (registeredPages()?.includes('pages/entrusted/index') ?? true)
 
   return (
     <View className='page page--home'>
@@ -114,6 +116,20 @@ export default function HomePage() {
             {manage.map((e) => (
               <Tile key={e.feature} entry={e} large={false} />
             ))}
+          </View>
+        </View>
+      ) : null}
+
+      {entrusted ? (
+        <View className='section' id='home-entrusted'>
+          <View className='tiles tiles--compact'>
+            <View id='entry-entrusted' className='tile' onClick={() => void Taro.navigateTo({ url: '/pages/entrusted/index' })}>
+              <View className='tile__icon'><Text>代</Text></View>
+              <View className='tile__body'>
+                <Text className='tile__title'>{t('entrusted-home-link')}</Text>
+                <Text className='tile__desc'>{t('entrusted-home-hint')}</Text>
+              </View>
+            </View>
           </View>
         </View>
       ) : null}

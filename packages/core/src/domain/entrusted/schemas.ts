@@ -2,7 +2,7 @@ import { z } from "zod";
 import { normalizeText } from "../text.ts";
 import { UnitCodeSchema } from "../units.ts";
 import { describeInput } from "../validation.ts";
-import { fieldSchema, whenFieldsValid } from "../reports/fields.ts";
+import { fieldSchema, whenFieldsValid, type FieldSpec } from "../reports/fields.ts";
 import type { MessageKey } from "../i18n.ts";
 
 /*
@@ -69,6 +69,19 @@ export const AddAgentSchema = z.strictObject({
 });
 export type AddAgentInput = z.input<typeof AddAgentSchema>;
 
+/** The inspection form's fields, in order: the mini-app renders them with its report field widgets. */
+export const INSPECTION_FIELDS = [
+  { name: "inspectedOn", kind: "date", labelKey: "entrusted-field-inspectedOn", required: true },
+  { name: "findings", kind: "textarea", labelKey: "entrusted-field-findings", required: true, max: 2000 },
+  { name: "followUp", kind: "textarea", labelKey: "entrusted-field-followUp", required: false, max: 1000 },
+  { name: "followUpBy", kind: "date", labelKey: "entrusted-field-followUpBy", required: false },
+] as const satisfies readonly FieldSpec[];
+
+/** The note that closes a follow-up. */
+export const FOLLOW_UP_NOTE_FIELD = { name: "note", kind: "textarea", labelKey: "entrusted-field-doneNote", required: true, max: 500 } as const satisfies FieldSpec;
+
+const [inspectedOnField, findingsField, followUpField, followUpByField] = INSPECTION_FIELDS;
+
 /**
  * `POST /api/v1/entrusted/inspections`, `entrusted inspect` and the mini-app form: a tax officer's
  * inspection. A follow-up (整改要求) needs its due date, on or after the inspection; a due date needs
@@ -77,10 +90,10 @@ export type AddAgentInput = z.input<typeof AddAgentSchema>;
 export const RecordInspectionSchema = z
   .strictObject({
     unit: EntrustedUnitSchema,
-    inspectedOn: field("inspectedOn", "date", "entrusted-field-inspectedOn", true) as z.ZodType<string>,
-    findings: field("findings", "textarea", "entrusted-field-findings", true, 2000) as z.ZodType<string>,
-    followUp: field("followUp", "textarea", "entrusted-field-followUp", false, 1000) as z.ZodType<string | undefined>,
-    followUpBy: field("followUpBy", "date", "entrusted-field-followUpBy", false) as z.ZodType<string | undefined>,
+    inspectedOn: fieldSchema(inspectedOnField) as z.ZodType<string>,
+    findings: fieldSchema(findingsField) as z.ZodType<string>,
+    followUp: fieldSchema(followUpField) as z.ZodType<string | undefined>,
+    followUpBy: fieldSchema(followUpByField) as z.ZodType<string | undefined>,
   })
   .superRefine((v, ctx) => {
     if (v.followUp && !v.followUpBy) ctx.addIssue({ code: "custom", path: ["followUpBy"], message: "entrusted-follow-up-by-required" });
@@ -91,7 +104,7 @@ export type RecordInspectionInput = z.input<typeof RecordInspectionSchema>;
 
 /** `POST /api/v1/entrusted/inspections/:id/done`: the follow-up was put right, with what was done. */
 export const CompleteFollowUpSchema = z.strictObject({
-  note: field("note", "textarea", "entrusted-field-doneNote", true, 500) as z.ZodType<string>,
+  note: fieldSchema(FOLLOW_UP_NOTE_FIELD) as z.ZodType<string>,
 });
 export type CompleteFollowUpInput = z.input<typeof CompleteFollowUpSchema>;
 
