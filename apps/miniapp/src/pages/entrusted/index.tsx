@@ -41,7 +41,7 @@ function FollowUp({ item, canClose, onSaved }: { item: Inspection; canClose: boo
     <View className={`entrusted__follow${item.overdue ? ' entrusted__follow--overdue' : ''}`} id={`follow-${item.id}`}>
       <Text className='ritem__summary'>{item.followUp}</Text>
       <Text className='entrusted__due'>{t(item.overdue ? 'entrusted-follow-up-overdue' : 'entrusted-follow-up-due', { date: item.followUpBy ?? '' })}</Text>
-      <Text className='ritem__meta'>{t('entrusted-last-inspection', { date: item.inspectedOn })} · {item.findings}</Text>
+      <Text className='ritem__meta'>{t('entrusted-inspected-on', { date: item.inspectedOn, findings: item.findings })}</Text>
       {canClose && !open ? <ActionButton id={`follow-open-${item.id}`} kind='secondary' onClick={() => setOpen(true)}>{t('entrusted-mark-done')}</ActionButton> : null}
       {open ? (
         <View>
@@ -80,7 +80,7 @@ function CollectorCard({ c, canInspect, canClose, inspecting, setInspecting, onS
         <Text className={`badge ${badge[0]}`} id={`collector-${c.unit.code}-validity`}>{badge[1]}</Text>
       </View>
       {a ? <Text className='ritem__meta'>{t('entrusted-agreement', { no: a.agreementNo, from: a.validFrom, to: a.validTo })}</Text> : null}
-      {a ? <Text className='ritem__meta'>{t('entrusted-field-scope')}：{a.scope}</Text> : null}
+      {a ? <Text className='ritem__meta'>{t('entrusted-scope-line', { scope: a.scope })}</Text> : null}
 
       <Text className='field__label'>{t('entrusted-agents', { count: agents.length })}</Text>
       {agents.length === 0 ? <Text className='empty'>{t('entrusted-no-agents')}</Text> : null}

@@ -68,5 +68,6 @@ export const entrusted = {
   "entrusted-cancel": "Cancel",
   "entrusted-home-link": "Entrusted collection",
   "entrusted-home-hint": "Collectors, inspections and follow-ups",
-  "entrusted-date-hint": "e.g. 2026-11-20",
+  "entrusted-scope-line": "Scope: { $scope }",
+  "entrusted-inspected-on": "Inspected { $date }: { $findings }",
 } as const satisfies Record<keyof typeof zh, string>;

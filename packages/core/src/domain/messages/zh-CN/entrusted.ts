@@ -67,5 +67,6 @@ export const entrusted = {
   "entrusted-cancel": "取消",
   "entrusted-home-link": "委托代征监管",
   "entrusted-home-hint": "代征单位、检查与整改",
-  "entrusted-date-hint": "例如 2026-11-20",
+  "entrusted-scope-line": "代征范围：{ $scope }",
+  "entrusted-inspected-on": "{ $date } 检查：{ $findings }",
 } as const;
