@@ -1,4 +1,6 @@
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "@xieshui/core/server";
 import { makeUnit, makeUser } from "../../../test/factories/identity.ts";
 import { createTestApi, bearer, type TestApi } from "./helpers.ts";
 
@@ -121,5 +123,32 @@ describe("entrusted collection API", () => {
     expect((await send("GET", `/api/v1/entrusted/inspections?unit=${other}`, collectorUser)).statusCode).toBe(403);
     expect((await send("POST", "/api/v1/entrusted/inspections", collectorUser, { unit: rental, inspectedOn: "2026-12-01", findings: "自查" })).statusCode).toBe(403);
     expect((await send("POST", "/api/v1/entrusted/collectors", coordinator, {})).statusCode).toBe(403);
+  });
+});
+
+describe("agents' personal data", () => {
+  it("never reaches a log line, whether the request succeeds or is refused", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const logged = await createTestApi({ logger: createLogger({ level: "trace", destination: sink }) });
+    try {
+      const token = (await makeUser(logged.t.deps, { roles: ["tax_officer"], unitType: "tax_bureau" })).token;
+      const unit = await makeUnit(logged.t.deps, { type: "entrusted_collector" });
+      const post = (payload: unknown) => logged.app.inject({ method: "POST", url: "/api/v1/entrusted/agents", payload: payload as object, headers: bearer(token) });
+      expect((await post({ unit, name: "欧阳秘密", certificateNo: "DZ-SECRET-1", phone: "13912345678" })).statusCode).toBe(201);
+      expect((await post({ unit, name: "欧阳秘密", certificateNo: "DZ-SECRET-1", phone: "13912345678" })).statusCode).toBe(409);
+      expect((await post({ unit, name: "欧阳秘密", certificateNo: "DZ-SECRET-2", phone: "1391234567899" })).statusCode).toBe(400);
+      expect((await post({ unit, name: "欧阳\u0007秘密", certificateNo: "DZ-SECRET-3" })).statusCode).toBe(400);
+      await logged.app.inject({ method: "GET", url: "/api/v1/entrusted/collectors", headers: bearer(token) });
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join("")).not.toMatch(/欧阳|13912345678|1391234567899/);
+    } finally {
+      await logged.close();
+    }
   });
 });

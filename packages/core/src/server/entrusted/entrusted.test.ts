@@ -140,6 +140,10 @@ describe("registry of collectors and agents", () => {
     const landline = await addAgent(t.deps, officer, { unit: rental, name: "赵六", certificateNo: "DZ0002", phone: "0371-66668888" });
     expect(landline.phone).toBe("0371-66668888");
     expect((await expectAppError(addAgent(t.deps, officer, { unit: rental, name: "", certificateNo: "DZ0003" }))).fields).toEqual({ name: "请填写代征人员姓名" });
+    // odd Unicode and oversize input: control characters, full-width digits, a 41-character certificate
+    expect((await expectAppError(addAgent(t.deps, officer, { unit: rental, name: "王\u0007五", certificateNo: "DZ0003" }))).fields?.name).toBeDefined();
+    expect((await expectAppError(addAgent(t.deps, officer, { unit: rental, name: "王五", certificateNo: "D".repeat(41) }))).fields?.certificateNo).toBe("太长了，最多 40 个字");
+    expect((await addAgent(t.deps, officer, { unit: rental, name: "孙八", certificateNo: "ＤＺ００１０", phone: "＋86 139 0000 0000" })).phone).toBe("13900000000");
     expect((await deactivateAgent(t.deps, officer, a.id)).active).toBe(false);
     expect((await deactivateAgent(t.deps, officer, a.id)).active).toBe(false);
     expect(await t.db.prisma.auditLog.count({ where: { action: "entrusted.agent_deactivate" } })).toBe(1);
