@@ -3,6 +3,8 @@ import { fireEvent, render, waitFor } from "@testing-library/react";
 import Taro from "@tarojs/taro";
 import EntrustedPage from "../src/pages/entrusted/index";
 import HomePage from "../src/pages/index/index";
+import { FiguresView } from "../src/features/oversight/figures-view";
+import { emptyFigures } from "@xieshui/core";
 import { clearSession, setSession } from "../src/lib/session";
 import { setLocale } from "../src/lib/i18n";
 
@@ -135,5 +137,25 @@ describe("entrusted page", () => {
     setSession("tok", { ...officer, roles: ["reporter"] });
     render(<HomePage />);
     expect(document.getElementById("entry-entrusted")).toBeNull();
+  });
+});
+
+describe("oversight figures", () => {
+  it("show a collector's overdue follow-ups with the other figures, and nothing for units without any", async () => {
+    const figures = { ...emptyFigures(), onTime: 1, late: 0, overdue: 0, missingFeeds: 0, overdueFollowUps: 2 };
+    const quiet = { ...emptyFigures(), onTime: 1, late: 0, overdue: 0, missingFeeds: 0, overdueFollowUps: 0 };
+    vi.mocked(Taro.request).mockImplementation((async () => ({
+      statusCode: 200,
+      data: {
+        period: { code: "2026Q4", kind: "quarter", from: "2026-10-01", to: "2027-01-01" },
+        rows: [{ unit: { code: "entrusted-rental", name: "区房屋租赁服务中心（委托代征）", type: "entrusted_collector" }, figures }, { unit: { code: "dongcun", name: "东村", type: "village" }, figures: quiet }],
+        district: figures,
+        notes: [],
+      },
+    })) as never);
+    render(<FiguresView />);
+    const card = await byId("figures-entrusted-rental");
+    expect(card.textContent).toContain("委托代征逾期未整改 2 项");
+    expect(document.getElementById("figures-dongcun")!.textContent).not.toContain("逾期未整改");
   });
 });

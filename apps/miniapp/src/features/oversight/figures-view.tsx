@@ -49,6 +49,7 @@ function RowLines({ f }: { f: Figures }) {
       <Text className='ritem__summary'>{duties ? t('oversight-row-reports', { onTime: dash(f.onTime), late: dash(f.late), overdue: dash(f.overdue), missing: dash(f.missingFeeds) }) : t('oversight-no-duties')}</Text>
       {f.accepted || f.returned ? <Text className='ritem__meta'>{t('oversight-row-reviews', { accepted: dash(f.accepted), returned: dash(f.returned) })}</Text> : null}
       {f.checks ? <Text className='ritem__meta'>{t('oversight-row-checks', { checks: dash(f.checks), share: pct(noClearanceShare(f)) })}</Text> : null}
+      {f.overdueFollowUps ? <Text className='ritem__meta ritem__meta--alert'>{t('entrusted-row-overdue', { count: f.overdueFollowUps })}</Text> : null}
       <Text className='ritem__meta ritem__meta--later'>{t('oversight-row-later', { quiz: dash(f.quizParticipants), tips: dash(f.tipsAssigned), tasks: dash(f.openTasks) })}</Text>
     </View>
   )

@@ -70,4 +70,5 @@ export const entrusted = {
   "entrusted-home-hint": "Collectors, inspections and follow-ups",
   "entrusted-scope-line": "Scope: { $scope }",
   "entrusted-inspected-on": "Inspected { $date }: { $findings }",
+  "entrusted-row-overdue": "Entrusted collection: { $count } overdue follow-ups",
 } as const satisfies Record<keyof typeof zh, string>;

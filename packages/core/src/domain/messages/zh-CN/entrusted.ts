@@ -69,4 +69,5 @@ export const entrusted = {
   "entrusted-home-hint": "代征单位、检查与整改",
   "entrusted-scope-line": "代征范围：{ $scope }",
   "entrusted-inspected-on": "{ $date } 检查：{ $findings }",
+  "entrusted-row-overdue": "委托代征逾期未整改 { $count } 项",
 } as const;
