@@ -6,6 +6,8 @@ import { migrateDb } from "./migrate.ts";
 import { waitForDatabase } from "./db.ts";
 import { addDays, cstDate } from "../domain/time.ts";
 import { addAgent, recordInspection, registerCollector } from "./entrusted/entrusted.ts";
+import { isAppError } from "./errors.ts";
+import { isUniqueViolation } from "./reports/common.ts";
 
 /** A demo unit of the seeded district. */
 export interface DemoUnit {
@@ -85,17 +87,23 @@ export async function seedEntrustedDemo(deps: Deps): Promise<void> {
   const seed = systemActor("seed");
   const today = cstDate(deps.clock.now());
   const year = today.slice(0, 4);
-  await registerCollector(deps, seed, { unit: "entrusted-rental", agreementNo: `WTDZ-${year}-001`, scope: "零星房屋出租涉及的房产税、城镇土地使用税、印花税、个人所得税、增值税及附加", validFrom: `${year}-01-01`, validTo: `${year}-12-31` });
-  for (const [name, certificateNo, phone] of [["张建国", "DZ-DEMO-001", "13800000001"], ["李秀英", "DZ-DEMO-002", "13800000002"]] as const) {
-    if (!(await deps.db.prisma.entrustedAgent.findUnique({ where: { certificateNo } }))) await addAgent(deps, seed, { unit: "entrusted-rental", name, certificateNo, phone });
+  try {
+    await registerCollector(deps, seed, { unit: "entrusted-rental", agreementNo: `WTDZ-${year}-001`, scope: "零星房屋出租涉及的房产税、城镇土地使用税、印花税、个人所得税、增值税及附加", validFrom: `${year}-01-01`, validTo: `${year}-12-31` });
+    for (const [name, certificateNo, phone] of [["张建国", "DZ-DEMO-001", "13800000001"], ["李秀英", "DZ-DEMO-002", "13800000002"]] as const) {
+      if (!(await deps.db.prisma.entrustedAgent.findUnique({ where: { certificateNo } }))) await addAgent(deps, seed, { unit: "entrusted-rental", name, certificateNo, phone });
+    }
+    await recordInspection(deps, seed, {
+      unit: "entrusted-rental",
+      inspectedOn: addDays(today, -20),
+      findings: "代征税款未按规定时限解缴入库，部分代征凭证开具不规范",
+      followUp: "按月解缴代征税款，规范开具代征凭证并提交整改报告",
+      followUpBy: addDays(today, -5),
+    });
+  } catch (e) {
+    // Another process starting on the same database seeded it first (the agreement or a certificate is taken).
+    if ((isAppError(e) && e.code === "conflict") || isUniqueViolation(e)) return;
+    throw e;
   }
-  await recordInspection(deps, seed, {
-    unit: "entrusted-rental",
-    inspectedOn: addDays(today, -20),
-    findings: "代征税款未按规定时限解缴入库，部分代征凭证开具不规范",
-    followUp: "按月解缴代征税款，规范开具代征凭证并提交整改报告",
-    followUpBy: addDays(today, -5),
-  });
 }
 
 /**

@@ -9,7 +9,7 @@ import { t as translate } from "../../domain/i18n.ts";
 import { systemActor, type Actor } from "../identity/actor.ts";
 import { fileNilReport, listFeedRows, missingFeeds, reviewReport, scheduleReminders, unitFeedStatus, uploadFeed } from "../reports/index.ts";
 import { oversightUnits } from "../oversight/units.ts";
-import { seedDemo } from "../seed.ts";
+import { seedDemo, seedEntrustedDemo } from "../seed.ts";
 import { addAgent, completeFollowUp, deactivateAgent, listCollectors, listInspections, overdueFollowUps, recordInspection, registerCollector } from "./entrusted.ts";
 
 // Issue 13 point 6: entrusted collection (委托代征) — the monthly return as one more feed, the
@@ -262,6 +262,19 @@ describe("demo data", () => {
       expect(await overdueFollowUps(empty.deps, "2026-12-05")).toHaveLength(1);
     } finally {
       await empty.close();
+    }
+  });
+
+  it("survives two processes seeding the same fresh database at once", async () => {
+    const fresh = createTestDb({ clock });
+    try {
+      await makeUnit(fresh.deps, { type: "entrusted_collector", code: "entrusted-rental" });
+      await Promise.all([seedEntrustedDemo(fresh.deps), seedEntrustedDemo(fresh.deps)]);
+      expect(await fresh.db.prisma.entrustedCollector.count()).toBe(1);
+      expect(await fresh.db.prisma.entrustedAgent.count()).toBe(2);
+      expect(await fresh.db.prisma.entrustedInspection.count()).toBe(1);
+    } finally {
+      await fresh.close();
     }
   });
 });
