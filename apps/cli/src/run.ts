@@ -21,7 +21,11 @@ type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Pro
  * Commands of later features register here; an option not listed is refused with exit code 2.
  */
 export const COMMANDS: Record<string, { run: Command; usage: string; options?: OptionSpec }> = {
-  units: { run: unitsCommand, usage: "units list [--json]" },
+  units: {
+    run: unitsCommand,
+    usage: "units list [--json] | units add --name <name> --type <type> [--parent <town code>] [--code <code>] [--json]",
+    options: { name: { type: "string" }, type: { type: "string" }, parent: { type: "string" }, code: { type: "string" } },
+  },
   invite: {
     run: inviteCommand,
     usage: "invite --unit <code> --role <role> [--role <role> ...] [--name <name>] [--days <n>] [--json]",

@@ -56,3 +56,22 @@ describe("entrusted", () => {
     expect((await cli("entrusted", "nothing")).code).toBe(2);
   });
 });
+
+describe("units add", () => {
+  it("creates an entrusted collection unit as the admin page does, and names a bad option", async () => {
+    const added = await cli("units", "add", "--name", "城东集贸市场（委托代征）", "--type", "entrusted_collector", "--code", "entrusted-east", "--json");
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toMatchObject({ code: "entrusted-east", type: "entrusted_collector", parent: null });
+    const units = JSON.parse((await cli("units", "list", "--json")).stdout) as { code: string; type: string }[];
+    expect(units.find((u) => u.code === "entrusted-east")?.type).toBe("entrusted_collector");
+    const reg = await cli("entrusted", "register", "--unit", "entrusted-east", "--agreement", "WTDZ-2026-002", "--scope", "集贸市场税费", "--from", "2026-01-01", "--to", "2026-12-31");
+    expect(reg.code).toBe(0);
+    const bad = await cli("units", "add", "--name", "某单位", "--type", "spaceport");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^--type: /);
+    expect(bad.stderr).not.toContain("spaceport");
+    const taken = await cli("units", "add", "--name", "城东集贸市场（委托代征）", "--type", "entrusted_collector");
+    expect(taken.code).toBe(1);
+    expect(taken.stderr).toContain("--name: ");
+  });
+});
