@@ -49,6 +49,8 @@ function cell(feed: FeedReportType, name: string): string {
     case "money":
     case "integer":
       return "12";
+    case "enum":
+      return c.options?.[0]?.value ?? "";
     default:
       return `测试${name}`;
   }

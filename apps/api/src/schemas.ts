@@ -312,3 +312,31 @@ export const MeetingViewSchema = z.object({
 
 /** GET /meetings. */
 export const MeetingListSchema = z.object({ meetings: z.array(MeetingViewSchema) });
+// --- entrusted collection (委托代征) ---------------------------------------------------------------
+
+const EntrustedUnitRefSchema = z.object({ code: z.string(), name: z.string() });
+
+/** One inspection of a collector unit, with its follow-up (overdue: due before today, not done). */
+export const EntrustedInspectionSchema = z.object({
+  id: z.string(),
+  unit: EntrustedUnitRefSchema,
+  inspectedOn: z.string(),
+  findings: z.string(),
+  followUp: z.string().nullable(),
+  followUpBy: z.string().nullable(),
+  followUpDoneOn: z.string().nullable(),
+  followUpNote: z.string().nullable(),
+  overdue: z.boolean(),
+});
+
+/** An agent of a collector (personal data: only officers, admins, coordinators and the unit itself see it). */
+export const EntrustedAgentSchema = z.object({ id: z.string(), name: z.string(), certificateNo: z.string(), phone: z.string().nullable(), active: z.boolean() });
+
+/** A collector unit with its agreement (null until registered), agents, last inspection and open follow-ups. */
+export const EntrustedCollectorSchema = z.object({
+  unit: EntrustedUnitRefSchema,
+  agreement: z.object({ agreementNo: z.string(), scope: z.string(), validFrom: z.string(), validTo: z.string(), expired: z.boolean() }).nullable(),
+  agents: z.array(EntrustedAgentSchema),
+  lastInspection: EntrustedInspectionSchema.nullable(),
+  openFollowUps: z.array(EntrustedInspectionSchema),
+});

@@ -13,6 +13,7 @@ import { tipsCommand } from "./commands/tips.ts";
 import type { CliEnv } from "./env.ts";
 import { oversightCommand } from "./commands/oversight.ts";
 import { meetingsCommand } from "./commands/meetings.ts";
+import { entrustedCommand } from "./commands/entrusted.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Promise<number>;
 
@@ -21,7 +22,11 @@ type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Pro
  * Commands of later features register here; an option not listed is refused with exit code 2.
  */
 export const COMMANDS: Record<string, { run: Command; usage: string; options?: OptionSpec }> = {
-  units: { run: unitsCommand, usage: "units list [--json]" },
+  units: {
+    run: unitsCommand,
+    usage: "units list [--json] | units add --name <name> --type <type> [--parent <town code>] [--code <code>] [--json]",
+    options: { name: { type: "string" }, type: { type: "string" }, parent: { type: "string" }, code: { type: "string" } },
+  },
   invite: {
     run: inviteCommand,
     usage: "invite --unit <code> --role <role> [--role <role> ...] [--name <name>] [--days <n>] [--json]",
@@ -58,6 +63,26 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     options: { period: { type: "string" }, unit: { type: "string" }, quarter: { type: "string" }, out: { type: "string" }, year: { type: "string" }, set: { type: "string" }, points: { type: "string" }, reason: { type: "string" } },
   },
   meetings: { run: meetingsCommand, usage: "meetings list [--json] | meetings record --file <meeting.json> [--json]", options: { file: { type: "string" } } },
+  entrusted: {
+    run: entrustedCommand,
+    usage:
+      'entrusted list [--json] | entrusted register --unit <code> --agreement <no> --scope <text> --from <date> --to <date> [--json] | entrusted agent add --unit <code> --name <name> --certificate <no> [--phone <p>] [--json] | entrusted agent deactivate <id> [--json] | entrusted inspect --unit <code> --date <date> --findings "<text>" [--follow-up "<text>" --by <date>] [--json] | entrusted done <inspection id> --note "<text>" [--json]',
+    options: {
+      unit: { type: "string" },
+      agreement: { type: "string" },
+      scope: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      name: { type: "string" },
+      certificate: { type: "string" },
+      phone: { type: "string" },
+      date: { type: "string" },
+      findings: { type: "string" },
+      "follow-up": { type: "string" },
+      by: { type: "string" },
+      note: { type: "string" },
+    },
+  },
 };
 
 function usage(): string {

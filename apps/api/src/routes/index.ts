@@ -16,6 +16,7 @@ import { tipRoutes } from "./tips.ts";
 import { oversightRoutes } from "./oversight.ts";
 import { accountabilityRoutes } from "./accountability.ts";
 import { meetingRoutes } from "./meetings.ts";
+import { entrustedRoutes } from "./entrusted.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -42,6 +43,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(oversightRoutes, ctx);
       await api.register(accountabilityRoutes, ctx);
       await api.register(meetingRoutes, ctx);
+      await api.register(entrustedRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -24,3 +24,4 @@ export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
 export * from "./meetings/index.ts";
+export * from "./entrusted/index.ts";

@@ -25,4 +25,5 @@ export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
 export * from "./escalation/index.ts";
 export * from "./meetings/index.ts";
+export * from "./entrusted/index.ts";
 export * from "./storage/files.ts";

@@ -5,6 +5,10 @@ import { createInvite, systemActor } from "./identity/index.ts";
 import { migrateDb } from "./migrate.ts";
 import { waitForDatabase } from "./db.ts";
 import { seedDemoMeeting } from "./meetings/demo.ts";
+import { addDays, cstDate } from "../domain/time.ts";
+import { addAgent, recordInspection, registerCollector } from "./entrusted/entrusted.ts";
+import { isAppError } from "./errors.ts";
+import { isUniqueViolation } from "./reports/common.ts";
 
 /** A demo unit of the seeded district. */
 export interface DemoUnit {
@@ -37,6 +41,7 @@ export const DEMO_UNITS: DemoUnit[] = [
   { code: "finance-supervision", name: "区财政监督检查办公室", type: "supervision_office" },
   { code: "market-regulation", name: "区市场监督管理局", type: "market_regulation" },
   { code: "power-supply", name: "国网本区供电公司", type: "power_supply" },
+  { code: "entrusted-rental", name: "区房屋租赁服务中心（委托代征）", type: "entrusted_collector", address: "幸福镇人民路 20 号" },
 ];
 
 /** Which demo unit each role's demo invite belongs to. */
@@ -69,7 +74,38 @@ export async function seedDemo(deps: Deps): Promise<number> {
     added++;
   }
   await seedDemoMeeting(deps); // the 2026Q3 summary meeting and its tasks, once
+  await seedEntrustedDemo(deps);
   return added;
+}
+
+/**
+ * The demo collector's agreement (this calendar year), two agents and one inspection whose
+ * follow-up is overdue, so the entrusted page and the oversight column show something. Only when the
+ * collector has no agreement yet: a database where someone registered it keeps what they entered.
+ */
+export async function seedEntrustedDemo(deps: Deps): Promise<void> {
+  const unit = await deps.db.prisma.unit.findUnique({ where: { code: "entrusted-rental" }, select: { id: true } });
+  if (!unit || (await deps.db.prisma.entrustedCollector.findUnique({ where: { unitId: unit.id } }))) return;
+  const seed = systemActor("seed");
+  const today = cstDate(deps.clock.now());
+  const year = today.slice(0, 4);
+  try {
+    await registerCollector(deps, seed, { unit: "entrusted-rental", agreementNo: `WTDZ-${year}-001`, scope: "零星房屋出租涉及的房产税、城镇土地使用税、印花税、个人所得税、增值税及附加", validFrom: `${year}-01-01`, validTo: `${year}-12-31` });
+    for (const [name, certificateNo, phone] of [["张建国", "DZ-DEMO-001", "13800000001"], ["李秀英", "DZ-DEMO-002", "13800000002"]] as const) {
+      if (!(await deps.db.prisma.entrustedAgent.findUnique({ where: { certificateNo } }))) await addAgent(deps, seed, { unit: "entrusted-rental", name, certificateNo, phone });
+    }
+    await recordInspection(deps, seed, {
+      unit: "entrusted-rental",
+      inspectedOn: addDays(today, -20),
+      findings: "代征税款未按规定时限解缴入库，部分代征凭证开具不规范",
+      followUp: "按月解缴代征税款，规范开具代征凭证并提交整改报告",
+      followUpBy: addDays(today, -5),
+    });
+  } catch (e) {
+    // Another process starting on the same database seeded it first (the agreement or a certificate is taken).
+    if ((isAppError(e) && e.code === "conflict") || isUniqueViolation(e)) return;
+    throw e;
+  }
 }
 
 /**

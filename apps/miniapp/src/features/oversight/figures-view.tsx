@@ -52,6 +52,7 @@ function RowLines({ f }: { f: Figures }) {
       {f.quizParticipants ? <Text className='ritem__meta'>{t('oversight-row-quiz', { count: dash(f.quizParticipants), average: dash(f.quizAverage) })}</Text> : null}
       {f.tipsAssigned ? <Text className='ritem__meta'>{t('oversight-row-tips', { assigned: dash(f.tipsAssigned), inTime: dash(f.tipsHandledInTime) })}</Text> : null}
       {f.openTasks ? <Text className='ritem__meta ritem__meta--warn'>{t('oversight-row-later', { tasks: dash(f.openTasks) })}</Text> : null}
+      {f.overdueFollowUps ? <Text className='ritem__meta ritem__meta--alert'>{t('entrusted-row-overdue', { count: f.overdueFollowUps })}</Text> : null}
     </View>
   )
 }

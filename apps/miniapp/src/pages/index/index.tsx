@@ -43,6 +43,8 @@ export default function HomePage() {
   const open = (quizzes.value?.quizzes ?? []).filter((q) => !q.finished && q.state !== 'closed')
   const tasks = useAsync(() => (user ? meetingsApi.myTasks() : Promise.resolve({ tasks: [] })), [user?.id])
   const taskSummary = summarizeTasks(tasks.value?.tasks ?? [])
+  // 委托代征 supervision: tax officers inspect, coordinators read (only when the page is in this build).
+  const entrusted = !!user && hasRole(user, 'tax_officer', 'coordinator') && (registeredPages()?.includes('pages/entrusted/index') ?? true)
 
   return (
     <View className='page page--home'>
@@ -140,6 +142,20 @@ export default function HomePage() {
             {manage.map((e) => (
               <Tile key={e.feature} entry={e} large={false} />
             ))}
+          </View>
+        </View>
+      ) : null}
+
+      {entrusted ? (
+        <View className='section' id='home-entrusted'>
+          <View className='tiles tiles--compact'>
+            <View id='entry-entrusted' className='tile' onClick={() => void Taro.navigateTo({ url: '/pages/entrusted/index' })}>
+              <View className='tile__icon'><Text>代</Text></View>
+              <View className='tile__body'>
+                <Text className='tile__title'>{t('entrusted-home-link')}</Text>
+                <Text className='tile__desc'>{t('entrusted-home-hint')}</Text>
+              </View>
+            </View>
           </View>
         </View>
       ) : null}

@@ -21,6 +21,7 @@ export const FIGURE_KEYS = [
   "tipsAssigned",
   "tipsHandledInTime",
   "openTasks",
+  "overdueFollowUps",
 ] as const;
 
 /** One figure's key. */
@@ -37,7 +38,7 @@ export interface FigureSpec {
   key: FigureKey;
   labelKey: MessageKey;
   aggregate: FigureAggregate;
-  group: "reports" | "reviews" | "checks" | "quizzes" | "tips" | "tasks";
+  group: "reports" | "reviews" | "checks" | "quizzes" | "tips" | "tasks" | "entrusted";
 }
 
 /** The figure columns, in order. */
@@ -56,6 +57,7 @@ export const FIGURES: readonly FigureSpec[] = [
   { key: "tipsAssigned", labelKey: "oversight-fig-tipsAssigned", aggregate: "sum", group: "tips" },
   { key: "tipsHandledInTime", labelKey: "oversight-fig-tipsHandledInTime", aggregate: "sum", group: "tips" },
   { key: "openTasks", labelKey: "oversight-fig-openTasks", aggregate: "sum", group: "tasks" },
+  { key: "overdueFollowUps", labelKey: "oversight-fig-overdueFollowUps", aggregate: "sum", group: "entrusted" },
 ];
 
 /** An all-null figures record (nothing known). */

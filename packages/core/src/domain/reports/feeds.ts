@@ -129,12 +129,44 @@ export const electricityUseFeed: FeedReportType = {
   ],
 };
 
+/** The local taxes an entrusted collector may collect, as its agreement lists them (a choice in the template). */
+const ENTRUSTED_TAXES = ["property", "land_use", "stamp", "individual_income", "vat", "urban_construction", "other"] as const;
+
+/**
+ * 代征税款月度报表: what an entrusted collection unit (委托代征单位) collected in the month, by the 15th.
+ * `amount` is labelled 代征税额 (report-field-amount is the electricity feed's 电费), hence its own key.
+ */
+export const entrustedCollectionFeed: FeedReportType = {
+  kind: "feed",
+  code: "feed_entrusted_collection",
+  titleKey: "report-type-feed_entrusted_collection",
+  unitTypes: ["entrusted_collector"],
+  dueDay: 15,
+  columns: [
+    col({ name: "receiptNo", header: "代征凭证号", kind: "text", required: true, max: 50 }),
+    col({ name: "taxpayerName", header: "纳税人名称", kind: "text", required: false, max: 200, pii: "name" }),
+    col({ name: "taxpayerId", header: "纳税人识别号", kind: "id_or_uscc", required: false }),
+    col({
+      name: "tax",
+      header: "税种",
+      kind: "enum",
+      required: false,
+      labelKey: "report-field-entrustedTax",
+      options: ENTRUSTED_TAXES.map((v) => ({ value: v, labelKey: `report-option-entrusted-tax-${v}` as MessageKey })),
+    }),
+    col({ name: "base", header: "计税依据(元)", kind: "money", required: false, min: 0, max: 1e12, unitKey: "unit-yuan", labelKey: "report-field-entrustedBase" }),
+    col({ name: "amount", header: "代征税额(元)", kind: "money", required: true, min: 0, max: 1e11, unitKey: "unit-yuan", labelKey: "report-field-entrustedAmount" }),
+    col({ name: "collectedOn", header: "征收日期", kind: "date", required: true }),
+  ],
+};
+
 export const FEED_TYPES = [
   constructionPermitsFeed,
   businessRegistrationsFeed,
   landTransfersFeed,
   propertyTransfersFeed,
   electricityUseFeed,
+  entrustedCollectionFeed,
 ] as const;
 
 // --- periods -------------------------------------------------------------------------------------

@@ -11,13 +11,14 @@ import type { FigureSource } from "./sources.ts";
 import { checkFigures } from "./source-checks.ts";
 import { quizFigures } from "./source-learning.ts";
 import { taskFigures, tipFigures } from "./source-duties.ts";
+import { entrustedFigures } from "./source-entrusted.ts";
 import { reportFigures, reviewFigures } from "./source-reports.ts";
 
 /**
  * Where every oversight figure comes from, one source per group; the order of FIGURES decides the
  * columns. A source may be a placeholder (`collect: null` with a note) while its feature is built.
  */
-export const FIGURE_SOURCES: readonly FigureSource[] = [reportFigures, reviewFigures, checkFigures, quizFigures, tipFigures, taskFigures];
+export const FIGURE_SOURCES: readonly FigureSource[] = [reportFigures, reviewFigures, checkFigures, quizFigures, tipFigures, taskFigures, entrustedFigures];
 
 /** A unit as oversight lists it. */
 export interface OversightUnit {
