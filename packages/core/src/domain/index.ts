@@ -23,3 +23,4 @@ export * from "./sessions.ts";
 export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
+export * from "./targets/index.ts";
