@@ -23,4 +23,5 @@ export * from "./worker-stream.ts";
 export * from "./quiz/index.ts";
 export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
+export * from "./targets/index.ts";
 export * from "./storage/files.ts";
