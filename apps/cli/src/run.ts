@@ -12,6 +12,7 @@ import { quizCommand } from "./commands/quiz.ts";
 import { tipsCommand } from "./commands/tips.ts";
 import type { CliEnv } from "./env.ts";
 import { oversightCommand } from "./commands/oversight.ts";
+import { targetsCommand } from "./commands/targets.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Promise<number>;
 
@@ -50,6 +51,11 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     options: { type: { type: "string" }, period: { type: "string" }, format: { type: "string" }, out: { type: "string" }, masked: { type: "boolean" } },
   },
   tips: { run: tipsCommand, usage: "tips rotate-key [--json] | tips purge [--json]" },
+  targets: {
+    run: targetsCommand,
+    usage: "targets import <file> --kind targets|actuals [--dry-run] [--json] | targets progress --year <2026> [--as-of <2026-11>] [--json]",
+    options: { kind: { type: "string" }, "dry-run": { type: "boolean" }, year: { type: "string" }, "as-of": { type: "string" } },
+  },
   oversight: {
     run: oversightCommand,
     usage:
