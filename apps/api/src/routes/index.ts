@@ -14,6 +14,7 @@ import { reportFlowRoutes } from "./report-flows.ts";
 import { quizRoutes } from "./quiz.ts";
 import { tipRoutes } from "./tips.ts";
 import { oversightRoutes } from "./oversight.ts";
+import { targetRoutes } from "./targets.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -38,6 +39,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(quizRoutes, ctx);
       await api.register(tipRoutes(ctx.tips), ctx);
       await api.register(oversightRoutes, ctx);
+      await api.register(targetRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );
