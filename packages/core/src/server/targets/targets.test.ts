@@ -257,3 +257,24 @@ describe("targetProgress", () => {
     expect(await expectAppError(targetProgressForQuarter(t.deps, officer, "2026-10"))).toMatchObject({ code: "invalid_input" });
   });
 });
+
+describe("the demo district's tax figures", () => {
+  it("gives 幸福镇 its 2026 targets and 11 months of actuals once, with one tax behind", async () => {
+    const demo = createTestDb({ clock });
+    try {
+      const { seedDemo, seedDemoTaxFigures } = await import("../seed.ts");
+      await seedDemo(demo.deps);
+      await seedDemoTaxFigures(demo.deps);
+      await seedDemoTaxFigures(demo.deps);
+      expect(await demo.deps.db.prisma.taxTarget.count()).toBe(4);
+      expect(await demo.deps.db.prisma.taxActual.count()).toBe(44);
+      const p = await targetProgress(demo.deps, systemActor("test"), { year: 2026 });
+      expect(p.through).toBe("2026-11");
+      const town = p.towns.find((x) => x.unit.code === "xingfu-town")!;
+      expect(town.taxes[0]).toMatchObject({ targetFen: "1200000000", status: "on_track" });
+      expect(town.taxes.map((l) => l.status)).toEqual(["on_track", "on_track", "ahead", "behind"]);
+    } finally {
+      await demo.close();
+    }
+  });
+});
