@@ -189,6 +189,7 @@ export default function OversightPage() {
             ))}
           </View>
           {tab === 'figures' ? <FiguresView /> : tab === 'pack' ? <PackView /> : tab === 'evaluation' ? <EvaluationView /> : tab === 'checks' ? <Checks /> : <Reports />}
+          <ActionButton id='open-targets' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/targets/index' })}>{t('targets-link')}</ActionButton>
           <ActionButton id='open-import' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/clearance-import/index' })}>{t('app-oversight-import')}</ActionButton>
         </View>
       </Guard>
