@@ -46,10 +46,11 @@ export type TaxFigureKind = (typeof TAX_FIGURE_KINDS)[number];
 export type MoneyUnit = "yuan" | "wan_yuan";
 
 /** Largest amount a file may give: 100 trillion 元 (far above any district, and inside a signed 64-bit fen). */
-export const MAX_TAX_FIGURE_FEN = 10n ** 16n;
+// Written out: the mini-app's Babel turns `**` into Math.pow, which throws on bigint.
+export const MAX_TAX_FIGURE_FEN = 10000000000000000n;
 
 /**
- * "1,234.56" (元) -> 123456n fen; "1200" (万元) -> 1_200_000_000n fen. Exact: digits are read as
+ * "1,234.56" (元) -> 123456n fen; "1200" (万元) -> 1200000000n fen. Exact: digits are read as
  * digits, never through a float, and more decimals than a fen holds are refused, not rounded
  * (trailing zeros are fine). Thousands separators, spaces and a leading ¥ are ignored. Negative
  * amounts only with `negative` (a month where refunds exceed collection). Null when not an amount.
@@ -61,7 +62,7 @@ export function parseMoneyFen(value: string, unit: MoneyUnit = "yuan", opts: { n
   const decimals = unit === "yuan" ? 2 : 6;
   const frac = (m[3] ?? "").replace(/0+$/, "");
   if (frac.length > decimals) return null;
-  const magnitude = BigInt(m[2]!) * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
+  const magnitude = BigInt(m[2]!) * (unit === "yuan" ? 100n : 1000000n) + BigInt(frac.padEnd(decimals, "0") || "0");
   if (magnitude > MAX_TAX_FIGURE_FEN) return null;
   if (m[1] === "-" && magnitude !== 0n) return opts.negative ? -magnitude : null;
   return magnitude;
@@ -76,12 +77,12 @@ export function formatYuan(fen: bigint | string): string {
   return `${neg ? "-" : ""}${whole}.${(a % 100n).toString().padStart(2, "0")}`;
 }
 
-/** Fen as 万元 with two decimals, rounded half up: 1_234_567_890n -> "1,234.57". */
+/** Fen as 万元 with two decimals, rounded half up: 1234567890n -> "1,234.57". */
 export function formatWanYuan(fen: bigint | string): string {
   const f = BigInt(fen);
   const neg = f < 0n;
   const a = neg ? -f : f;
-  const hundredths = (a + 5_000n) / 10_000n; // 万元 hundredths = fen / 10,000
+  const hundredths = (a + 5000n) / 10000n; // 万元 hundredths = fen / 10,000
   const whole = (hundredths / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return `${neg && hundredths > 0n ? "-" : ""}${whole}.${(hundredths % 100n).toString().padStart(2, "0")}`;
 }
@@ -291,5 +292,5 @@ export function targetStatus(targetFen: bigint | null, actualFen: bigint, yearSh
 /** actual / target as a number (4 decimals), null without a positive target. */
 export function shareOf(actualFen: bigint, targetFen: bigint | null): number | null {
   if (targetFen === null || targetFen <= 0n) return null;
-  return Number((actualFen * 10_000n) / targetFen) / 10_000;
+  return Number((actualFen * 10000n) / targetFen) / 10_000;
 }
