@@ -57,7 +57,7 @@ export const targets = {
   "targets-town": "Town",
   "targets-tax": "Tax",
   "targets-district": "District total",
-  "targets-wan-yuan": "10,000 yuan",
+  "targets-wan-yuan": "×10k yuan",
   "targets-through": "Actuals up to { $month } (share of year { $share })",
   "targets-no-data-yet": "No actuals imported for this year yet",
   "targets-none": "No targets for the locally retained taxes have been set this year",
