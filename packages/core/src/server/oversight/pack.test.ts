@@ -139,7 +139,7 @@ describe("quarterlyPack", () => {
     expect(town.taxes[2]).toMatchObject({ status: "behind" });
     const html = packHtml(pack);
     expect(html).toContain("入库数据截至 2026-11");
-    expect(html).toContain("1,100.00 / 1,200.00 · 91.7% · 符合进度");
+    expect(html).toContain("1,100.00 / 1,200.00 · 91.7% · 符合进度 · 本季度入库 200.00");
     expect(html).toContain("落后");
     expect(html).toContain("#c62828");
     const wb = new ExcelJS.Workbook();

@@ -81,16 +81,17 @@ function taxChart(progress: QuarterTargetProgress, tax: LocalTax, locale: Locale
       const share = line.share ?? 0;
       const colour = line.status === "behind" ? "#c62828" : line.status === "ahead" ? "#2e7d32" : "#1f5fa8";
       const label = district ? t(locale, "targets-district") : name;
-      const words = line.targetFen === null
+      const words = (line.targetFen === null
         ? `${formatWanYuan(line.actualFen)} · ${t(locale, "targets-status-no_target")}`
-        : `${formatWanYuan(line.actualFen)} / ${formatWanYuan(line.targetFen)} · ${pct(line.share)} · ${t(locale, `targets-status-${line.status}` as MessageKey)}`;
+        : `${formatWanYuan(line.actualFen)} / ${formatWanYuan(line.targetFen)} · ${pct(line.share)} · ${t(locale, `targets-status-${line.status}` as MessageKey)}`)
+        + (line.quarterFen === undefined ? "" : ` · ${t(locale, "targets-quarter-actual")} ${formatWanYuan(line.quarterFen)}`);
       return `<text x="${labelW - 8}" y="${y + 13}" text-anchor="end" font-size="12"${district ? ' font-weight="bold"' : ""}>${esc(label)}</text>`
         + `<rect x="${labelW}" y="${y}" width="${barW}" height="14" fill="#eef1f5"/>`
         + (line.targetFen === null ? "" : `<rect x="${labelW}" y="${y}" width="${Math.max(Math.min(share, 1) * barW, 1)}" height="14" fill="${colour}"/>`)
         + `<text x="${labelW + barW + 8}" y="${y + 13}" font-size="11">${esc(words)}</text>`;
     })
     .join("");
-  const w = labelW + barW + 300;
+  const w = labelW + barW + 380;
   return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="${esc(t(locale, localTaxLabelKey(tax)))}" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}">${bars}<line x1="${mark}" x2="${mark}" y1="0" y2="${h}" stroke="#333" stroke-width="1.5" stroke-dasharray="4 3"/></svg>`;
 }
 
