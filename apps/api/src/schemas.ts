@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { EVALUATION_CRITERIA, FIGURE_KEYS, RoleSchema, UnitTypeSchema, type EvaluationCriterion, type FigureKey } from "@xieshui/core";
+import { EVALUATION_CRITERIA, FIGURE_KEYS, LOCAL_TAXES, RoleSchema, TARGET_STATUSES, TAX_FIGURE_KINDS, UnitTypeSchema, type EvaluationCriterion, type FigureKey } from "@xieshui/core";
 
 // Response shapes of the API. Request bodies use the shared schemas of @xieshui/core; these only
 // describe (and, through the serializer, restrict) what leaves the server. No transforms here:
@@ -214,6 +214,38 @@ export const OversightUnitsSchema = z.object({
   notes: z.array(z.string()),
 });
 
+const TargetLineSchema = z.object({
+  tax: z.enum(LOCAL_TAXES),
+  targetFen: z.string().nullable().meta({ description: "fen as a decimal string; null: no target" }),
+  actualFen: z.string().meta({ description: "fen collected from January to `through`" }),
+  quarterFen: z.string().optional(),
+  share: z.number().nullable(),
+  status: z.enum(TARGET_STATUSES),
+});
+
+/** GET /targets/progress: every town's four taxes against their targets, and the district's. */
+export const TargetProgressSchema = z.object({
+  year: z.number(),
+  through: z.string().nullable(),
+  monthsElapsed: z.number(),
+  yearShare: z.number(),
+  towns: z.array(z.object({ unit: z.object({ code: z.string(), name: z.string() }), taxes: z.array(TargetLineSchema) })),
+  district: z.array(TargetLineSchema),
+  empty: z.boolean(),
+  noTargets: z.boolean(),
+});
+
+/** POST /targets/import: the clearance import's shape. */
+export const TaxFigureImportSummarySchema = z.object({
+  kind: z.enum(TAX_FIGURE_KINDS),
+  imported: z.number(),
+  updated: z.number(),
+  rejected: z.array(z.object({ line: z.number(), reason: z.string() })),
+  rejectedCount: z.number(),
+  dryRun: z.boolean(),
+  importId: z.string(),
+});
+
 const PackChangeSchema = z.object({ unit: UnitViewSchema, before: z.number(), after: z.number() });
 
 /** GET /oversight/quarterly: the meeting pack's content, as the files show it. */
@@ -230,6 +262,7 @@ export const QuarterlyPackSchema = z.object({
   improved: z.array(PackChangeSchema),
   behind: z.array(PackChangeSchema),
   notes: z.array(z.string()),
+  targets: TargetProgressSchema.extend({ quarter: z.string(), quarterMonths: z.array(z.string()) }).optional(),
   files: z.array(z.object({ format: z.enum(["xlsx", "html", "pdf"]), fileName: z.string(), url: z.string() })),
 });
 

@@ -10,7 +10,7 @@ import { createTestApi, type TestApi } from "./helpers.ts";
 const NOT_API = (url: string) => url.startsWith("/docs") || url === "/" || url === "/*";
 
 /** Raw-upload routes: no JSON body; they must instead document their content types as binary. */
-const RAW_UPLOADS = new Set(["POST /api/v1/reports/feeds/{type}/{period}", "POST /api/v1/reports/{id}/photos", "POST /api/v1/clearances/import", "POST /api/v1/quiz/questions/import", "POST /api/v1/tips/evidence"]);
+const RAW_UPLOADS = new Set(["POST /api/v1/reports/feeds/{type}/{period}", "POST /api/v1/reports/{id}/photos", "POST /api/v1/clearances/import", "POST /api/v1/quiz/questions/import", "POST /api/v1/tips/evidence", "POST /api/v1/targets/import"]);
 
 type Operation = {
   requestBody?: { content?: Record<string, { schema?: Record<string, unknown> }> };

@@ -66,6 +66,7 @@ describe("the quarterly pack over HTTP", () => {
     expect(pack.improved.map((c: { unit: { code: string } }) => c.unit.code)).toEqual([d.builder]);
     expect(pack.behind.map((c: { unit: { code: string } }) => c.unit.code)).toEqual([d.east, d.town]);
     expect(pack.files.map((f: { url: string }) => f.url)).toEqual(["xlsx", "html", "pdf"].map((f) => `/api/v1/oversight/quarterly/2026Q4/${f}`));
+    expect(pack.targets).toMatchObject({ quarter: "2026Q4", noTargets: true, towns: [{ unit: { code: d.town } }] });
   });
 
   it("refuses a quarter that has not started and a malformed one with 400", async () => {
@@ -86,7 +87,7 @@ describe("the quarterly pack over HTTP", () => {
     expect(xlsx.headers["content-disposition"]).toBe('attachment; filename="oversight-pack-2026Q4.xlsx"');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets).toHaveLength(4);
+    expect(wb.worksheets).toHaveLength(5);
     const html = await get("/api/v1/oversight/quarterly/2026Q4/html", coordinator);
     expect(html.headers["content-type"]).toContain("text/html");
     expect(html.body).toContain("红旗镇东庄村委会");

@@ -14,6 +14,7 @@ import type { CliEnv } from "./env.ts";
 import { oversightCommand } from "./commands/oversight.ts";
 import { meetingsCommand } from "./commands/meetings.ts";
 import { entrustedCommand } from "./commands/entrusted.ts";
+import { targetsCommand } from "./commands/targets.ts";
 
 type Command = (deps: Deps, args: Args, io: CliIo, env?: Partial<CliEnv>) => Promise<number>;
 
@@ -56,6 +57,11 @@ export const COMMANDS: Record<string, { run: Command; usage: string; options?: O
     options: { type: { type: "string" }, period: { type: "string" }, format: { type: "string" }, out: { type: "string" }, masked: { type: "boolean" } },
   },
   tips: { run: tipsCommand, usage: "tips rotate-key [--json] | tips purge [--json]" },
+  targets: {
+    run: targetsCommand,
+    usage: "targets import <file> --kind targets|actuals [--dry-run] [--json] | targets progress --year <2026> [--as-of <2026-11>] [--json]",
+    options: { kind: { type: "string" }, "dry-run": { type: "boolean" }, year: { type: "string" }, "as-of": { type: "string" } },
+  },
   oversight: {
     run: oversightCommand,
     usage:

@@ -75,6 +75,7 @@ describe("oversight quarterly", () => {
     expect(doc.files).toEqual([join(out, "oversight-pack-2026Q4.xlsx"), join(out, "oversight-pack-2026Q4.html"), join(out, "oversight-pack-2026Q4.pdf")]);
     expect(readFileSync(doc.files[0]).subarray(0, 2).toString()).toBe("PK");
     expect(readFileSync(doc.files[1], "utf8")).toContain("协税护税工作 2026Q4 季度例会材料");
+    expect(readFileSync(doc.files[1], "utf8")).toContain("地方留成税收目标完成情况");
     expect(readFileSync(doc.files[2]).subarray(0, 5).toString()).toBe("%PDF-");
   });
 });

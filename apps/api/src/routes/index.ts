@@ -17,6 +17,7 @@ import { oversightRoutes } from "./oversight.ts";
 import { accountabilityRoutes } from "./accountability.ts";
 import { meetingRoutes } from "./meetings.ts";
 import { entrustedRoutes } from "./entrusted.ts";
+import { targetRoutes } from "./targets.ts";
 
 export type { RouteContext } from "./context.ts";
 
@@ -44,6 +45,7 @@ export function registerRoutes(app: FastifyInstance, ctx: RouteContext): void {
       await api.register(accountabilityRoutes, ctx);
       await api.register(meetingRoutes, ctx);
       await api.register(entrustedRoutes, ctx);
+      await api.register(targetRoutes, ctx);
     },
     { prefix: "/api/v1" },
   );

@@ -25,3 +25,4 @@ export * from "./tips/index.ts";
 export * from "./oversight/index.ts";
 export * from "./meetings/index.ts";
 export * from "./entrusted/index.ts";
+export * from "./targets/index.ts";

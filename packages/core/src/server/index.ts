@@ -26,4 +26,5 @@ export * from "./oversight/index.ts";
 export * from "./escalation/index.ts";
 export * from "./meetings/index.ts";
 export * from "./entrusted/index.ts";
+export * from "./targets/index.ts";
 export * from "./storage/files.ts";

@@ -1,5 +1,6 @@
 import type { Role, UnitType } from "../domain/units.ts";
 import { ROLES } from "../domain/units.ts";
+import type { LocalTax } from "../domain/targets/index.ts";
 import type { Deps } from "./deps.ts";
 import { createInvite, systemActor } from "./identity/index.ts";
 import { migrateDb } from "./migrate.ts";
@@ -78,6 +79,39 @@ export async function seedDemo(deps: Deps): Promise<number> {
   return added;
 }
 
+/** The demo town's 2026 targets (万元) and its actuals for 2026-01..2026-11 (万元 per month): 房产税 and 城镇土地使用税 on track, 车船税 ahead, 资源税 behind. */
+const DEMO_TAX_FIGURES: { town: string; year: number; taxes: Record<LocalTax, { target: number; months: number[] }> } = {
+  town: "xingfu-town",
+  year: 2026,
+  taxes: {
+    property_tax: { target: 1200, months: [70, 60, 80, 190, 80, 75, 70, 70, 80, 190, 85] },
+    urban_land_use_tax: { target: 800, months: [45, 40, 55, 140, 50, 45, 45, 40, 50, 135, 55] },
+    vehicle_vessel_tax: { target: 300, months: [45, 40, 35, 30, 28, 26, 25, 24, 22, 20, 20] },
+    resource_tax: { target: 150, months: [6, 5, 6, 7, 6, 5, 6, 6, 5, 6, 6] },
+  },
+};
+
+/**
+ * Gives the demo town its 2026 targets and monthly actuals when it has none (DEMO_TAX_FIGURES), so
+ * the targets page and the pack's section have something to show; never touches existing figures.
+ */
+export async function seedDemoTaxFigures(deps: Deps): Promise<void> {
+  const { prisma } = deps.db;
+  const town = await prisma.unit.findUnique({ where: { code: DEMO_TAX_FIGURES.town } });
+  if (!town) return;
+  const now = deps.clock.now();
+  const fen = (wan: number) => BigInt(Math.round(wan * 100)) * 10_000n;
+  const { year, taxes } = DEMO_TAX_FIGURES;
+  if ((await prisma.taxTarget.count({ where: { unitId: town.id } })) === 0) {
+    await prisma.taxTarget.createMany({ data: Object.entries(taxes).map(([tax, f]) => ({ year, unitId: town.id, tax, amountFen: fen(f.target), updatedAt: now })) });
+  }
+  if ((await prisma.taxActual.count({ where: { unitId: town.id } })) === 0) {
+    await prisma.taxActual.createMany({
+      data: Object.entries(taxes).flatMap(([tax, f]) => f.months.map((wan, i) => ({ month: `${year}-${String(i + 1).padStart(2, "0")}`, unitId: town.id, tax, amountFen: fen(wan), updatedAt: now }))),
+    });
+  }
+}
+
 /**
  * The demo collector's agreement (this calendar year), two agents and one inspection whose
  * follow-up is overdue, so the entrusted page and the oversight column show something. Only when the
@@ -136,5 +170,6 @@ export async function prepareDatabase(deps: Deps, opts: { demo: boolean }): Prom
   await (await import("./clearances/recovery.ts")).recoverInterruptedImports(deps); // clearance imports killed mid-way: `interrupted`, true counts
   // Demo mode adds any demo unit that is missing (new demo units arrive with upgrades); it never changes existing rows.
   const seeded = opts.demo ? (await seedDemo(deps)) > 0 : false;
+  if (opts.demo) await seedDemoTaxFigures(deps);
   return { migrations, seeded };
 }

@@ -189,6 +189,7 @@ export default function OversightPage() {
             ))}
           </View>
           {tab === 'figures' ? <FiguresView /> : tab === 'pack' ? <PackView /> : tab === 'evaluation' ? <EvaluationView /> : tab === 'checks' ? <Checks /> : <Reports />}
+          <ActionButton id='open-targets' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/targets/index' })}>{t('targets-link')}</ActionButton>
           <ActionButton id='open-import' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/clearance-import/index' })}>{t('app-oversight-import')}</ActionButton>
           <ActionButton id='open-accountability' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/accountability/index' })}>{t('accountability-nav')}</ActionButton>
           <ActionButton id='open-meetings' kind='secondary' onClick={() => void Taro.navigateTo({ url: '/pages/meetings/index' })}>{t('app-meetings-link')}</ActionButton>

@@ -6,6 +6,7 @@ import { t, type MessageKey } from "../../domain/i18n.ts";
 import { AppError } from "../errors.ts";
 import type { QuarterlyPack } from "./pack.ts";
 import { packHtml, packLines, unitTypeWords } from "./pack-html.ts";
+import { addTargetsSheet } from "../targets/pack-section.ts";
 
 /** The font every cell uses: present on Chinese Windows/WPS, and Excel substitutes gracefully elsewhere. */
 const CJK_FONT = "宋体";
@@ -59,6 +60,8 @@ export async function packWorkbook(pack: QuarterlyPack): Promise<Buffer> {
   if (pack.improved.length === 0) compare.addRow([L("oversight-pack-improved"), L("oversight-pack-none-improved")]);
   if (pack.behind.length === 0) compare.addRow([L("oversight-pack-behind"), L("oversight-pack-none-behind")]);
   for (const c of [3, 4]) compare.getColumn(c).numFmt = "0.0%";
+
+  addTargetsSheet(wb, pack, sheetFor);
 
   const notes = sheetFor(wb, L("oversight-pack-notes"), [L("oversight-pack-notes")], [120]);
   notes.addRow([L("oversight-pack-subtitle", { from: pack.from, to: pack.to, previous: pack.previousQuarter, at: pack.generatedAt })]);

@@ -2,6 +2,7 @@ import { FIGURES, noClearanceShare, onTimeRate, type Figures } from "../../domai
 import { t, type MessageKey } from "../../domain/i18n.ts";
 import type { QuarterlyPack } from "./pack.ts";
 import { rowFigures, type OversightRow } from "./units.ts";
+import { targetsHtmlSection } from "../targets/pack-section.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -127,6 +128,7 @@ table.units { width: 100%; font-size: 11px; } table.units th { font-size: 10px; 
 <h1>${L("oversight-pack-title", { quarter: pack.quarter })}</h1>
 <p class="sub">${L("oversight-pack-subtitle", { from: pack.from, to: pack.to, previous: pack.previousQuarter, at: pack.generatedAt })}</p>
 ${content}
+${targetsHtmlSection(pack)}
 <section><h2>${L("oversight-pack-notes")}</h2><ul class="notes">${pack.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>
 </body></html>
 `;

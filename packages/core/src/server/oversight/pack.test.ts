@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
+import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import ExcelJS from "exceljs";
 import { createTestDb, createFixedClock, type TestDb } from "../../../../../test/factories/db.ts";
@@ -10,6 +11,7 @@ import { expectAppError } from "../../../../../test/factories/errors.ts";
 import { seedOversightDistrict, type OversightDistrict } from "../../../../../test/factories/oversight.ts";
 import { systemActor } from "../identity/actor.ts";
 import { quarterlyPack } from "./pack.ts";
+import { importTaxFigures } from "../targets/import.ts";
 import { packHtml } from "./pack-html.ts";
 import { chromiumExecutable, packWorkbook, writePackFiles } from "./pack-files.ts";
 
@@ -91,7 +93,7 @@ describe("quarterlyPack", () => {
     const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(["全区概况", "各单位情况", "与上季度对比", "说明"]);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["全区概况", "各单位情况", "与上季度对比", "地方留成税收目标完成情况", "说明"]);
     for (const s of wb.worksheets) {
       expect(s.pageSetup).toMatchObject({ orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" });
     }
@@ -112,5 +114,40 @@ describe("quarterlyPack", () => {
     expect(text).toContain("进步单位");
     expect(text).toContain("区住建局");
     expect(text).toContain("红旗镇东庄村委会");
+  });
+
+  it("has a targets section that says in one line when the year has no targets", async () => {
+    const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
+    expect(pack.targets).toMatchObject({ quarter: "2026Q4", noTargets: true });
+    const html = packHtml(pack);
+    expect(html).toContain("地方留成税收目标完成情况");
+    expect(html).toContain("本年度尚未下达地方留成税收目标");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
+    expect(wb.getWorksheet("地方留成税收目标完成情况")!.getCell("A2").value).toBe("本年度尚未下达地方留成税收目标");
+  });
+
+  it("shows each town's progress against its targets: bars per tax, the quarter's and the year's actuals in 万元", async () => {
+    const csv = (text: string) => ({ stream: Readable.from([Buffer.from(text)]), fileName: "f.csv" });
+    await importTaxFigures(t.deps, d.officer, csv("年度,镇街,税种,目标(万元)\n2026,红旗镇,房产税,1200\n2026,红旗镇,车船税,100\n"), { kind: "targets" });
+    const months = Array.from({ length: 11 }, (_, i) => `2026-${String(i + 1).padStart(2, "0")},hongqi-town,房产税,1000000`);
+    await importTaxFigures(t.deps, d.officer, csv(["月份,镇街,税种,入库税款(元)", ...months, "2026-11,hongqi-town,车船税,50000"].join("\n")), { kind: "actuals" });
+    const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
+    expect(pack.targets).toMatchObject({ through: "2026-11", monthsElapsed: 11, noTargets: false });
+    const town = pack.targets!.towns.find((x) => x.unit.code === d.town)!;
+    expect(town.taxes[0]).toMatchObject({ targetFen: "1200000000", actualFen: "1100000000", quarterFen: "200000000", status: "on_track" });
+    expect(town.taxes[2]).toMatchObject({ status: "behind" });
+    const html = packHtml(pack);
+    expect(html).toContain("入库数据截至 2026-11");
+    expect(html).toContain("1,100.00 / 1,200.00 · 91.7% · 符合进度 · 本季度入库 200.00");
+    expect(html).toContain("落后");
+    expect(html).toContain("#c62828");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet("地方留成税收目标完成情况")!;
+    expect(sheet.getRow(1).values).toEqual([undefined, "税种", "镇街", "年度目标(万元)", "本季度入库(万元)", "累计入库(万元)", "完成进度", "时间进度", "状态"]);
+    expect(sheet.getRow(2).values).toEqual([undefined, "房产税", "全区合计", 1200, 200, 1100, 0.9166, 11 / 12, "符合进度"]);
+    expect(sheet.getRow(3).values).toEqual([undefined, "房产税", "红旗镇", 1200, 200, 1100, 0.9166, 11 / 12, "符合进度"]);
+    expect(sheet.pageSetup).toMatchObject({ orientation: "landscape", fitToPage: true });
   });
 });
