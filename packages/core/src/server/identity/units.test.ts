@@ -41,7 +41,7 @@ describe("unit management", () => {
     const taken = await expectAppError(createUnit(t.deps, admin, { name: "幸福镇", type: "town" }));
     expect(taken.code).toBe("conflict");
     const bad = await expectAppError(createUnit(t.deps, admin, { name: "", type: "castle", extra: 1 }));
-    expect(bad.fields).toMatchObject({ name: "请填写单位名称", type: "请从 镇/街道 / 村委会 / 居委会 / 交警队 / 演出场所 / 文化局 / 国土局 / 房管局 / 建设局 / 税务局 / 财政局 / 财监办 / 市场监管局 / 供电公司 / 其他单位 中选择", extra: "不认识的字段" });
+    expect(bad.fields).toMatchObject({ name: "请填写单位名称", type: "请从 镇/街道 / 村委会 / 居委会 / 交警队 / 演出场所 / 文化局 / 国土局 / 房管局 / 建设局 / 税务局 / 财政局 / 财监办 / 市场监管局 / 供电公司 / 委托代征单位 / 其他单位 中选择", extra: "不认识的字段" });
     expect(await t.db.prisma.unit.count()).toBe(3);
   });
 
