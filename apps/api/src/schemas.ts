@@ -248,6 +248,28 @@ export const TaxFigureImportSummarySchema = z.object({
 
 const PackChangeSchema = z.object({ unit: UnitViewSchema, before: z.number(), after: z.number() });
 
+/** GET /oversight/accountability: the quarter's accountability list (责任追究), most days late first. */
+export const AccountabilityListSchema = z.object({
+  quarter: z.string(),
+  from: z.string(),
+  to: z.string(),
+  asOf: z.string(),
+  empty: z.boolean(),
+  items: z.array(
+    z.object({
+      unit: z.object({ code: z.string(), name: z.string(), town: z.string().nullable() }),
+      duty: z.object({ kind: z.enum(["feed", "task", "tip"]), kindLabel: z.string(), text: z.string() }),
+      dueOn: z.string(),
+      daysLate: z.number(),
+      done: z.boolean(),
+      doneOn: z.string().nullable(),
+      reminders: z.array(z.object({ stage: z.number(), label: z.string(), on: z.string(), recipients: z.number(), text: z.string() })),
+    }),
+  ),
+  rule: z.string(),
+  file: z.object({ fileName: z.string(), url: z.string() }),
+});
+
 /** GET /oversight/quarterly: the meeting pack's content, as the files show it. */
 export const QuarterlyPackSchema = z.object({
   quarter: z.string(),
@@ -263,6 +285,7 @@ export const QuarterlyPackSchema = z.object({
   behind: z.array(PackChangeSchema),
   notes: z.array(z.string()),
   targets: TargetProgressSchema.extend({ quarter: z.string(), quarterMonths: z.array(z.string()) }).optional(),
+  accountability: AccountabilityListSchema.omit({ file: true }).optional(),
   files: z.array(z.object({ format: z.enum(["xlsx", "html", "pdf"]), fileName: z.string(), url: z.string() })),
 });
 
@@ -293,27 +316,6 @@ export const EvaluationEvidenceSchema = z.object({
   items: z.array(z.object({ criterion: z.enum(EVALUATION_CRITERIA), effect: z.enum(["earned", "cost"]), text: z.string(), reportId: z.string().optional() })),
 });
 
-/** GET /oversight/accountability: the quarter's accountability list (责任追究), most days late first. */
-export const AccountabilityListSchema = z.object({
-  quarter: z.string(),
-  from: z.string(),
-  to: z.string(),
-  asOf: z.string(),
-  empty: z.boolean(),
-  items: z.array(
-    z.object({
-      unit: z.object({ code: z.string(), name: z.string(), town: z.string().nullable() }),
-      duty: z.object({ kind: z.enum(["feed", "task", "tip"]), kindLabel: z.string(), text: z.string() }),
-      dueOn: z.string(),
-      daysLate: z.number(),
-      done: z.boolean(),
-      doneOn: z.string().nullable(),
-      reminders: z.array(z.object({ stage: z.number(), label: z.string(), on: z.string(), recipients: z.number(), text: z.string() })),
-    }),
-  ),
-  rule: z.string(),
-  file: z.object({ fileName: z.string(), url: z.string() }),
-});
 /** A meeting task as its unit and the coordinator see it (`overdue`: open and past its due day, CST). */
 export const MeetingTaskViewSchema = z.object({
   id: z.string(),

@@ -87,7 +87,7 @@ describe("the quarterly pack over HTTP", () => {
     expect(xlsx.headers["content-disposition"]).toBe('attachment; filename="oversight-pack-2026Q4.xlsx"');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets).toHaveLength(5);
+    expect(wb.worksheets).toHaveLength(6);
     const html = await get("/api/v1/oversight/quarterly/2026Q4/html", coordinator);
     expect(html.headers["content-type"]).toContain("text/html");
     expect(html.body).toContain("红旗镇东庄村委会");

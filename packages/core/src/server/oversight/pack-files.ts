@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import type { QuarterlyPack } from "./pack.ts";
 import { packHtml, packLines, unitTypeWords } from "./pack-html.ts";
 import { addTargetsSheet } from "../targets/pack-section.ts";
+import { addAccountabilitySheet } from "../escalation/pack-section.ts";
 
 /** The font every cell uses: present on Chinese Windows/WPS, and Excel substitutes gracefully elsewhere. */
 const CJK_FONT = "宋体";
@@ -62,6 +63,7 @@ export async function packWorkbook(pack: QuarterlyPack): Promise<Buffer> {
   for (const c of [3, 4]) compare.getColumn(c).numFmt = "0.0%";
 
   addTargetsSheet(wb, pack, sheetFor);
+  addAccountabilitySheet(wb, pack, sheetFor);
 
   const notes = sheetFor(wb, L("oversight-pack-notes"), [L("oversight-pack-notes")], [120]);
   notes.addRow([L("oversight-pack-subtitle", { from: pack.from, to: pack.to, previous: pack.previousQuarter, at: pack.generatedAt })]);

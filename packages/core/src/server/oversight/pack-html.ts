@@ -3,6 +3,7 @@ import { t, type MessageKey } from "../../domain/i18n.ts";
 import type { QuarterlyPack } from "./pack.ts";
 import { rowFigures, type OversightRow } from "./units.ts";
 import { targetsHtmlSection } from "../targets/pack-section.ts";
+import { accountabilityHtmlSection } from "../escalation/pack-section.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -129,6 +130,7 @@ table.units { width: 100%; font-size: 11px; } table.units th { font-size: 10px; 
 <p class="sub">${L("oversight-pack-subtitle", { from: pack.from, to: pack.to, previous: pack.previousQuarter, at: pack.generatedAt })}</p>
 ${content}
 ${targetsHtmlSection(pack)}
+${accountabilityHtmlSection(pack)}
 <section><h2>${L("oversight-pack-notes")}</h2><ul class="notes">${pack.notes.map((n) => `<li>${esc(n)}</li>`).join("")}</ul></section>
 </body></html>
 `;

@@ -84,6 +84,8 @@ describe("quarterlyPack", () => {
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
       expect(String(wb.worksheets[0]!.getCell("A2").value)).toContain("本区尚未登记任何协税单位");
+      expect(wb.getWorksheet("责任追究")!.getCell("A2").value).toBe("2026Q4 没有逾期未履行的职责。");
+      expect(packHtml(pack)).toContain("2026Q4 没有逾期未履行的职责。");
     } finally {
       await empty.close();
     }
@@ -93,7 +95,7 @@ describe("quarterlyPack", () => {
     const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(["全区概况", "各单位情况", "与上季度对比", "地方留成税收目标完成情况", "说明"]);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(["全区概况", "各单位情况", "与上季度对比", "地方留成税收目标完成情况", "责任追究", "说明"]);
     for (const s of wb.worksheets) {
       expect(s.pageSetup).toMatchObject({ orientation: "landscape", paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" });
     }
@@ -114,6 +116,27 @@ describe("quarterlyPack", () => {
     expect(text).toContain("进步单位");
     expect(text).toContain("区住建局");
     expect(text).toContain("红旗镇东庄村委会");
+    expect(text).toContain("责任追究");
+  });
+
+  it("lists who was late on which duty in the quarter and the reminders sent (责任追究), in a sheet and a printed section", async () => {
+    const pack = await quarterlyPack(t.deps, d.officer, { quarter: "2026Q4" });
+    const list = pack.accountability!;
+    expect(list.empty).toBe(false);
+    // The construction bureau's September feed (due 2026-10-10) is still missing on December 5.
+    const sept = list.items.find((i) => i.unit.code === d.builder && i.duty.text.includes("2026-09"))!;
+    expect(sept).toMatchObject({ dueOn: "2026-10-10", daysLate: 56, done: false });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await packWorkbook(pack)) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet("责任追究")!;
+    expect(sheet.getRow(1).values).toContain("逾期天数");
+    const lines = sheet.getColumn(1).values.slice(2).map(String);
+    expect(lines.filter((l) => l === "区住建局")).toHaveLength(list.items.filter((i) => i.unit.code === d.builder).length);
+    expect(sheet.pageSetup).toMatchObject({ orientation: "landscape", fitToPage: true, printTitlesRow: "1:1" });
+    const html = packHtml(pack);
+    expect(html).toContain("<h2>责任追究</h2>");
+    expect(html).toMatch(/区住建局<\/td><td>[^<]*2026-09 期<\/td><td>2026-10-10<\/td><td class="n">56<\/td>/);
+    expect(html).not.toMatch(/feed_construction_permits|\bfeed\b/);
   });
 
   it("has a targets section that says in one line when the year has no targets", async () => {

@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { requireRole, type Principal } from "../identity/actor.ts";
 import type { Deps } from "../deps.ts";
 import { targetProgressForQuarter, type QuarterTargetProgress } from "../targets/progress.ts";
+import { accountabilityListFor, type AccountabilityList } from "../escalation/accountability.ts";
 import { oversightPeriodOrThrow, oversightRows, pendingFigureNotes, rowFigures, type OversightRow, type OversightUnit } from "./units.ts";
 
 /** A unit whose on-time rate moved by at least this much (0..1) is named as improved or behind. */
@@ -52,6 +53,8 @@ export interface QuarterlyPack {
   notes: string[];
   /** 地方留成税收目标完成情况: the year to date at the quarter's end and the quarter's actuals (see targetProgressForQuarter). */
   targets?: QuarterTargetProgress;
+  /** 责任追究: the duties units were late on during the quarter and the reminders sent (accountabilityListFor). */
+  accountability?: AccountabilityList;
 }
 
 function flatten(rows: OversightRow[]): OversightRow[] {
@@ -63,7 +66,12 @@ const activity = (f: Figures) => FIGURES.some((s) => (f[s.key] ?? 0) > 0);
 /** Builds the pack's content for a started quarter (no role check: callers do). */
 export async function quarterlyPackFor(deps: Deps, actor: Principal, quarter: OversightPeriod, locale: Locale): Promise<QuarterlyPack> {
   const prevPeriod = previousOversightPeriod(quarter);
-  const [rows, prevRows, targets] = await Promise.all([oversightRows(deps, actor, quarter), oversightRows(deps, actor, prevPeriod), targetProgressForQuarter(deps, actor, quarter, { locale })]);
+  const [rows, prevRows, targets, accountability] = await Promise.all([
+    oversightRows(deps, actor, quarter),
+    oversightRows(deps, actor, prevPeriod),
+    targetProgressForQuarter(deps, actor, quarter, { locale }),
+    accountabilityListFor(deps, quarter, locale),
+  ]);
   const district = combineFigures(rows.map(rowFigures));
   const prevDistrict = combineFigures(prevRows.map(rowFigures));
   const previous: Record<string, Figures> = {};
@@ -96,6 +104,7 @@ export async function quarterlyPackFor(deps: Deps, actor: Principal, quarter: Ov
     behind,
     notes: [t(locale, "oversight-pack-rule"), ...pendingFigureNotes(locale)],
     targets,
+    accountability,
   };
 }
 

@@ -43,4 +43,6 @@ export const escalation = {
   "accountability-rule": "A duty is overdue from the day after its due date: on day { $first } its staff are reminded, on day { $second } its unit admin, on day { $third } the coordinators are told. Days late count up to the day it was done, or up to today (the quarter's end for a past quarter) while it is open.",
   "accountability-download": "Download Excel",
   "accountability-count": "{ $count } item(s)",
+  "accountability-pack-section": "Accountability",
+  "accountability-pack-more": "{ $count } more not shown here: see the accountability list download.",
 } as const satisfies Record<keyof typeof zh, string>;

@@ -45,4 +45,6 @@ export const escalation = {
   "accountability-rule": "职责在应完成日期的次日起算逾期：逾期第 { $first } 天提醒经办人员，第 { $second } 天提醒单位管理员，第 { $third } 天通报协调人。已完成的按完成日期计算逾期天数，未完成的计算到今天（往季度计算到季度末）。",
   "accountability-download": "下载 Excel",
   "accountability-count": "共 { $count } 项",
+  "accountability-pack-section": "责任追究",
+  "accountability-pack-more": "另有 { $count } 项未列出，见责任追究名单下载。",
 } as const;
