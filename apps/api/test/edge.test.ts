@@ -70,7 +70,7 @@ describe("the HTTP edge", { timeout: 60_000 }, () => {
     });
 
     it("answers 415 on every JSON route to every upload type and to text/plain", async () => {
-      const uploads = new Set(["/api/v1/reports/feeds/:type/:period", "/api/v1/reports/:id/photos", "/api/v1/clearances/import", "/api/v1/tips/evidence"]);
+      const uploads = new Set(["/api/v1/reports/feeds/:type/:period", "/api/v1/reports/:id/photos", "/api/v1/clearances/import", "/api/v1/tips/evidence", "/api/v1/targets/import"]);
       const jsonPosts = routes.filter((r) => r.method === "POST" && r.url.startsWith("/api/") && !uploads.has(r.url));
       expect(jsonPosts.length).toBeGreaterThan(10);
       const wrong: string[] = [];
