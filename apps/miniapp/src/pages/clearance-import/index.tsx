@@ -1,60 +1,25 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { hasRole } from '@xieshui/core'
 import { useT } from '../../lib/i18n'
-import { isApiError } from '../../lib/request'
 import { useSession } from '../../lib/session'
-import { scrollToId } from '../../lib/scroll'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
 import { Guard } from '../../components/guard'
 import { SubmitBar } from '../../components/submit-bar'
 import { ImportSummary } from '../../components/import-summary'
-import { formatSize, importClearances, isImportFile, type ClearanceImportSummary } from '../../features/clearance-import/api'
-import { pickFeedFile, type PickedFile } from '../../features/report/feeds'
+import { formatSize, importClearances } from '../../features/clearance-import/api'
+import { useFileImport } from '../../features/clearance-import/use-file-import'
 import '../../features/report/report.css'
 import '../../features/admin/admin.css'
 
 /** `dryRunOnly`: coordinators and admins may only dry-run (core refuses their real import). */
 function Importer({ dryRunOnly }: { dryRunOnly: boolean }) {
   const t = useT()
-  const [file, setFile] = useState<PickedFile | null>(null)
   const [chosenDryRun, setDryRun] = useState(false)
   const dryRun = dryRunOnly || chosenDryRun
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const [summary, setSummary] = useState<ClearanceImportSummary | null>(null)
-  useEffect(() => {
-    if (summary) scrollToId('import-summary')
-  }, [summary])
-
-  const pick = async () => {
-    const picked = await pickFeedFile()
-    if (!picked) return
-    setSummary(null)
-    if (!isImportFile(picked.name)) {
-      setFile(null)
-      setError(t('feed-file-format'))
-      return
-    }
-    setError(null)
-    setFile(picked)
-  }
-
-  const submit = async () => {
-    if (!file || busy) return
-    setBusy(true)
-    setError(null)
-    setSummary(null)
-    try {
-      setSummary(await importClearances(file, dryRun))
-    } catch (e) {
-      setError(isApiError(e) ? [e.message, ...Object.values(e.fields)].join(' ') : t('error-internal'))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { file, busy, error, summary, pick, submit } = useFileImport((f) => importClearances(f, dryRun))
 
   return (
     <View>

@@ -1,10 +1,8 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { Text, View } from '@tarojs/components'
 import { cstDate, formatWanYuan, hasRole, LOCAL_TAXES, localTaxLabelKey, TAX_FIGURE_KINDS, type LocalTax, type TaxFigureKind } from '@xieshui/core'
 import { useT } from '../../lib/i18n'
-import { isApiError } from '../../lib/request'
 import { useSession } from '../../lib/session'
-import { scrollToId } from '../../lib/scroll'
 import { PageHeader } from '../../components/page-header'
 import { Notice } from '../../components/notice'
 import { ActionButton } from '../../components/action-button'
@@ -12,9 +10,9 @@ import { Guard } from '../../components/guard'
 import { SubmitBar } from '../../components/submit-bar'
 import { ImportSummary } from '../../components/import-summary'
 import { useAsync } from '../../features/report/use-async'
-import { formatSize, isImportFile } from '../../features/clearance-import/api'
-import { pickFeedFile, type PickedFile } from '../../features/report/feeds'
-import { barPercent, importTaxFigures, showShare, targetProgress, type TargetLine, type TargetProgress, type TaxFigureImportSummary } from '../../features/targets/api'
+import { formatSize } from '../../features/clearance-import/api'
+import { barPercent, importTaxFigures, showShare, targetProgress, type TargetLine, type TargetProgress } from '../../features/targets/api'
+import { useFileImport } from '../../features/clearance-import/use-file-import'
 import '../../features/report/report.css'
 import '../../features/admin/admin.css'
 import '../../features/targets/targets.css'
@@ -69,42 +67,10 @@ function Progress({ progress }: { progress: TargetProgress }) {
 function Upload({ onDone }: { onDone: () => void }) {
   const t = useT()
   const [kind, setKind] = useState<TaxFigureKind>('actuals')
-  const [file, setFile] = useState<PickedFile | null>(null)
   const [dryRun, setDryRun] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
-  const [summary, setSummary] = useState<TaxFigureImportSummary | null>(null)
-  useEffect(() => {
-    if (summary) scrollToId('import-summary')
-  }, [summary])
-
-  const pick = async () => {
-    const picked = await pickFeedFile()
-    if (!picked) return
-    setSummary(null)
-    if (!isImportFile(picked.name)) {
-      setFile(null)
-      setError(t('feed-file-format'))
-      return
-    }
-    setError(null)
-    setFile(picked)
-  }
-  const submit = async () => {
-    if (!file || busy) return
-    setBusy(true)
-    setError(null)
-    setSummary(null)
-    try {
-      const result = await importTaxFigures(file, kind, dryRun)
-      setSummary(result)
-      if (!result.dryRun) onDone()
-    } catch (e) {
-      setError(isApiError(e) ? [e.message, ...Object.values(e.fields)].filter((m, i, all) => all.indexOf(m) === i).join(' ') : t('error-internal'))
-    } finally {
-      setBusy(false)
-    }
-  }
+  const { file, busy, error, summary, pick, submit } = useFileImport((f) => importTaxFigures(f, kind, dryRun), (result) => {
+    if (!result.dryRun) onDone()
+  })
   return (
     <View>
       <View className='card' id='targets-upload'>

@@ -129,16 +129,19 @@ export function normalizeHeader(value: string): string {
  * amount's unit is in its header, so a target in 万元 can never be read as 元: a target column
  * without a unit (`目标`) is not recognised.
  */
+const TOWN_AND_TAX: Record<string, { column: TaxFigureColumn }> = {
+  镇街: { column: "town" },
+  "镇(街道)": { column: "town" },
+  town: { column: "town" },
+  税种: { column: "tax" },
+  tax: { column: "tax" },
+};
 const HEADER_NAMES: Record<TaxFigureKind, Record<string, { column: TaxFigureColumn; unit?: MoneyUnit }>> = {
   targets: {
     年度: { column: "year" },
     年份: { column: "year" },
     year: { column: "year" },
-    镇街: { column: "town" },
-    "镇(街道)": { column: "town" },
-    town: { column: "town" },
-    税种: { column: "tax" },
-    tax: { column: "tax" },
+    ...TOWN_AND_TAX,
     "目标(元)": { column: "amount", unit: "yuan" },
     "目标(万元)": { column: "amount", unit: "wan_yuan" },
     target_yuan: { column: "amount", unit: "yuan" },
@@ -149,11 +152,7 @@ const HEADER_NAMES: Record<TaxFigureKind, Record<string, { column: TaxFigureColu
   actuals: {
     月份: { column: "month" },
     month: { column: "month" },
-    镇街: { column: "town" },
-    "镇(街道)": { column: "town" },
-    town: { column: "town" },
-    税种: { column: "tax" },
-    tax: { column: "tax" },
+    ...TOWN_AND_TAX,
     "入库税款(元)": { column: "amount", unit: "yuan" },
     amount_yuan: { column: "amount", unit: "yuan" },
     "amount(yuan)": { column: "amount", unit: "yuan" },

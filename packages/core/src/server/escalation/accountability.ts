@@ -127,6 +127,25 @@ export function accountabilityFileName(quarter: string): { ascii: string; utf8: 
   return { ascii: `accountability-${quarter}.xlsx`, utf8: `责任追究名单-${quarter}.xlsx` };
 }
 
+/** The list's columns (message keys) and their widths, for its own workbook and the pack's sheet. */
+export const ACCOUNTABILITY_COLUMNS = ["accountability-unit", "accountability-town", "accountability-kind", "accountability-duty", "accountability-due", "accountability-days-late", "accountability-state", "accountability-reminders"] as const;
+export const ACCOUNTABILITY_WIDTHS = [28, 16, 14, 40, 12, 10, 18, 50];
+
+/** One item as a row of ACCOUNTABILITY_COLUMNS. */
+export function accountabilityCells(item: AccountabilityItem, locale: Locale): (string | number)[] {
+  const L = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
+  return [
+    item.unit.name,
+    item.unit.town ?? "",
+    item.duty.kindLabel,
+    item.duty.text,
+    item.dueOn,
+    item.daysLate,
+    item.done ? L("accountability-done", { on: item.doneOn! }) : L("accountability-open"),
+    item.reminders.length ? item.reminders.map((r) => r.text).join("\n") : L("accountability-no-reminders"),
+  ];
+}
+
 /** The list as an XLSX workbook, A4 landscape, the header row repeated on every printed page. */
 export async function accountabilityWorkbook(list: AccountabilityList, locale: Locale = "zh-CN"): Promise<Buffer> {
   const L = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
@@ -137,22 +156,9 @@ export async function accountabilityWorkbook(list: AccountabilityList, locale: L
     pageSetup: { paperSize: 9, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1" },
     views: [{ state: "frozen", ySplit: 1 }],
   });
-  const headers = ["accountability-unit", "accountability-town", "accountability-kind", "accountability-duty", "accountability-due", "accountability-days-late", "accountability-state", "accountability-reminders"] as const;
-  s.columns = headers.map((h, i) => ({ header: L(h), width: [28, 16, 14, 40, 12, 10, 18, 50][i] }));
+  s.columns = ACCOUNTABILITY_COLUMNS.map((h, i) => ({ header: L(h), width: ACCOUNTABILITY_WIDTHS[i] }));
   s.getRow(1).font = { name: "宋体", bold: true };
-  for (const item of list.items) {
-    const row = s.addRow([
-      item.unit.name,
-      item.unit.town ?? "",
-      item.duty.kindLabel,
-      item.duty.text,
-      item.dueOn,
-      item.daysLate,
-      item.done ? L("accountability-done", { on: item.doneOn! }) : L("accountability-open"),
-      item.reminders.length ? item.reminders.map((r) => r.text).join("\n") : L("accountability-no-reminders"),
-    ]);
-    row.alignment = { vertical: "top", wrapText: true };
-  }
+  for (const item of list.items) s.addRow(accountabilityCells(item, locale)).alignment = { vertical: "top", wrapText: true };
   if (list.empty) s.addRow([L("accountability-empty", { quarter: list.quarter })]);
   s.addRow([]);
   s.addRow([list.rule]);

@@ -1,6 +1,7 @@
 import type ExcelJS from "exceljs";
 import { t, type MessageKey } from "../../domain/i18n.ts";
 import type { QuarterlyPack } from "../oversight/pack.ts";
+import { ACCOUNTABILITY_COLUMNS, ACCOUNTABILITY_WIDTHS, accountabilityCells } from "./accountability.ts";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 
@@ -15,21 +16,9 @@ export function addAccountabilitySheet(wb: ExcelJS.Workbook, pack: QuarterlyPack
   const list = pack.accountability;
   if (!list) return;
   const L = (key: MessageKey, params?: Record<string, string | number>) => t(pack.locale, key, params);
-  const headers = (["accountability-unit", "accountability-town", "accountability-kind", "accountability-duty", "accountability-due", "accountability-days-late", "accountability-state", "accountability-reminders"] as const).map((k) => L(k));
-  const s = sheetFor(wb, L("accountability-pack-section"), headers, [28, 16, 14, 40, 12, 10, 18, 50]);
+  const s = sheetFor(wb, L("accountability-pack-section"), ACCOUNTABILITY_COLUMNS.map((k) => L(k)), ACCOUNTABILITY_WIDTHS);
   if (list.empty) s.addRow([L("accountability-empty", { quarter: list.quarter })]);
-  for (const item of list.items) {
-    s.addRow([
-      item.unit.name,
-      item.unit.town ?? "",
-      item.duty.kindLabel,
-      item.duty.text,
-      item.dueOn,
-      item.daysLate,
-      item.done ? L("accountability-done", { on: item.doneOn! }) : L("accountability-open"),
-      item.reminders.length ? item.reminders.map((r) => r.text).join("\n") : L("accountability-no-reminders"),
-    ]).alignment = { vertical: "top", wrapText: true };
-  }
+  for (const item of list.items) s.addRow(accountabilityCells(item, pack.locale)).alignment = { vertical: "top", wrapText: true };
   s.addRow([]);
   s.addRow([list.rule]);
 }
